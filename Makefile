@@ -1,0 +1,81 @@
+# syncbench: measures lock and synchronization primitives.
+#
+#   make                     build ./syncbench
+#   make test                every test: unit, exclusion stress, bad input, end to end
+#   make SANITIZE=thread test     the same under ThreadSanitizer (build-thread/)
+#   make SANITIZE=address test    under AddressSanitizer + UBSan (build-address/)
+#   make check-tsan / check-asan  shorthands for the two lines above
+#   make clean
+#
+# Knobs: DEBUG=1 (-O0), CACHELINE=N (padding, default 128), CC=clang.
+# Sources are found by wildcard: a new primitive or workload needs no edit here.
+
+CC ?= cc
+SANITIZE ?=
+BUILD := build$(if $(SANITIZE),-$(SANITIZE))
+BIN := $(if $(SANITIZE),$(BUILD)/syncbench,syncbench)
+PYTHON ?= $(shell command -v /usr/bin/python3 || command -v python3)
+
+OPT := $(if $(DEBUG),-O0,-O2)
+SAN_thread := -fsanitize=thread
+SAN_address := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread \
+	$(if $(CACHELINE),-DCACHELINE=$(CACHELINE)) $(SAN_$(SANITIZE))
+LDLIBS := -pthread -lm -lpfm
+
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+  ifeq ($(shell command -v pkg-config),)
+    $(error pkg-config not found: install the Debian package pkg-config)
+  endif
+  ifneq ($(shell pkg-config --exists hwloc && echo ok),ok)
+    $(error hwloc not found: install the Debian package libhwloc-dev)
+  endif
+  ifneq ($(shell pkg-config --exists jansson && echo ok),ok)
+    $(error jansson not found: install the Debian package libjansson-dev)
+  endif
+  ifneq ($(shell echo '\#include <perfmon/pfmlib.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo ok),ok)
+    $(error libpfm4 not found: install the Debian package libpfm4-dev)
+  endif
+  CFLAGS += $(shell pkg-config --cflags hwloc jansson)
+  LDLIBS += $(shell pkg-config --libs hwloc jansson)
+endif
+
+SRCS := $(wildcard harness/*.c locks/*.c benches/*.c)
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
+TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+
+.PHONY: all test check-tsan check-asan clean FORCE
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(BUILD)/build_info.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(BUILD) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(BUILD) -o $@ $^ $(LDLIBS)
+
+# Rewritten only when the commit or the flags change, so builds stay incremental.
+$(BUILD)/build_info.h: FORCE
+	@mkdir -p $(BUILD)
+	@printf '#define BUILD_GIT_COMMIT "%s"\n#define BUILD_CFLAGS "%s"\n' \
+		'$(GIT_COMMIT)' '$(strip $(CFLAGS))' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+
+test: $(BIN) $(TESTS)
+	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(BIN)
+
+check-tsan:
+	$(MAKE) SANITIZE=thread test
+check-asan:
+	$(MAKE) SANITIZE=address test
+
+clean:
+	rm -rf build build-* syncbench
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,73 @@
+/*
+ * The workload interface.  A workload is one file in benches/ whose
+ * functions are all static and whose only exported symbol is one `const
+ * struct bench_ops NAME_bench`, listed in benches/registry.def.
+ *
+ * The harness owns everything around the operation: it allocates and
+ * zeroes the shared and per-thread state, creates and pins the threads,
+ * calls op() in its one measurement loop, counts operations, and turns
+ * check() and stats() into the result.
+ */
+#ifndef SYNCBENCH_BENCH_H
+#define SYNCBENCH_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../harness/params.h"
+#include "../harness/stat_emit.h"
+#include "../locks/lock.h"
+
+/* What kind of primitive a workload runs on. */
+enum bench_needs {
+	NEEDS_LOCK,	/* any lock in the registry (rlock used where present) */
+};
+
+/* Shared by all threads of one repetition; read-only while they run. */
+struct bench_run {
+	const struct lock_ops *prim;
+	void *lock;		/* prim->size bytes, CACHELINE-aligned */
+	void *shared;		/* bench->shared_size bytes, aligned, zeroed */
+	const int64_t *params;	/* the workload's, in declaration order */
+	int nthreads;
+};
+
+/* One thread's view; the harness keeps it on the thread's own lines. */
+struct bench_thread {
+	int id;			/* 0 .. nthreads-1 */
+	void *self;		/* prim->self_size bytes, or NULL */
+	void *local;		/* bench->thread_size bytes, aligned, zeroed */
+	uint64_t rng;		/* seeded per thread, for rng_next() */
+};
+
+enum check_result { CHECK_PASSED, CHECK_FAILED, CHECK_SKIPPED };
+
+struct bench_ops {
+	const char *name;
+	const char *summary;
+	enum bench_needs needs;
+	const struct param_decl *params;
+	size_t nparams;
+	size_t shared_size;
+	size_t thread_size;
+
+	/* One operation: the unit that ops/s counts. */
+	void (*op)(const struct bench_run *run, struct bench_thread *t);
+	/*
+	 * After the threads have stopped: is the shared state consistent with
+	 * total_ops, the number of op() calls made (warmup included)?  Writes
+	 * a one-line reason into why.
+	 */
+	enum check_result (*check)(const struct bench_run *run, uint64_t total_ops,
+				   char *why, size_t whylen);
+	/* NULL, or emits the workload's own figures for one repetition. */
+	void (*stats)(const struct bench_run *run, struct bench_thread *const *threads,
+		      stat_emit_fn *emit, void *sink);
+};
+
+extern const struct bench_ops *const bench_registry[];
+extern const size_t bench_registry_len;
+
+const struct bench_ops *bench_find(const char *name);
+
+#endif

@@ -1,0 +1,23 @@
+#include <string.h>
+
+#include "bench.h"
+
+#define BENCH(id) extern const struct bench_ops id##_bench;
+#include "registry.def"
+#undef BENCH
+
+#define BENCH(id) &id##_bench,
+const struct bench_ops *const bench_registry[] = {
+#include "registry.def"
+};
+#undef BENCH
+
+const size_t bench_registry_len = sizeof(bench_registry) / sizeof(bench_registry[0]);
+
+const struct bench_ops *bench_find(const char *name)
+{
+	for (size_t i = 0; i < bench_registry_len; i++)
+		if (strcmp(bench_registry[i]->name, name) == 0)
+			return bench_registry[i];
+	return NULL;
+}

@@ -1,0 +1,132 @@
+/*
+ * validate: a correctness check, not a performance figure (after
+ * Concurrency Kit's validate programs and the kernel's locktorture).
+ *
+ * Operations are drawn at random: a write under lock(), a write under a
+ * spinning trylock() where the primitive has one, and a read under
+ * rlock() where it is reader-writer.  Inside, every thread announces
+ * itself in shared occupancy counters and checks that nobody it excludes
+ * is there; a write also bumps a counter `bumps` times with a plain
+ * load+store and a pause between, so that a lock leaking two writers in
+ * loses updates.  Any overlap or lost update fails the run.
+ */
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "../harness/compiler.h"
+#include "bench.h"
+
+enum { VALIDATE_BUMPS, VALIDATE_CS };
+
+static const struct param_decl validate_params[] = {
+	[VALIDATE_BUMPS] = { "bumps", PARAM_INT, 10, 1, 1000, NULL,
+			     "non-atomic increments per write critical section" },
+	[VALIDATE_CS] = { "cs", PARAM_INT, 0, 0, 1000000, NULL,
+			  "extra work units inside each critical section" },
+};
+
+/* All on one line on purpose: this workload checks, it does not measure. */
+struct validate_shared {
+	_Alignas(CACHELINE) atomic_int writers_inside;
+	atomic_int readers_inside;
+	atomic_uint_least64_t counter;
+	atomic_uint_least64_t writes, reads, overlaps;
+};
+
+static void enter_as_writer(struct validate_shared *s)
+{
+	int w = atomic_fetch_add_explicit(&s->writers_inside, 1, memory_order_relaxed);
+	int r = atomic_load_explicit(&s->readers_inside, memory_order_relaxed);
+	if (w != 0 || r != 0)
+		atomic_fetch_add_explicit(&s->overlaps, 1, memory_order_relaxed);
+}
+
+static void write_section(const struct bench_run *run, struct validate_shared *s)
+{
+	enter_as_writer(s);
+	for (int64_t i = 0; i < run->params[VALIDATE_BUMPS]; i++) {
+		uint64_t c = atomic_load_explicit(&s->counter, memory_order_relaxed);
+		cpu_relax();
+		atomic_store_explicit(&s->counter, c + 1, memory_order_relaxed);
+	}
+	work_units((uint64_t)run->params[VALIDATE_CS], 1);
+	atomic_fetch_add_explicit(&s->writes, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&s->writers_inside, 1, memory_order_relaxed);
+}
+
+static void read_section(const struct bench_run *run, struct validate_shared *s)
+{
+	atomic_fetch_add_explicit(&s->readers_inside, 1, memory_order_relaxed);
+	uint64_t before = atomic_load_explicit(&s->counter, memory_order_relaxed);
+	work_units((uint64_t)run->params[VALIDATE_CS], before);
+	if (atomic_load_explicit(&s->writers_inside, memory_order_relaxed) != 0 ||
+	    atomic_load_explicit(&s->counter, memory_order_relaxed) != before)
+		atomic_fetch_add_explicit(&s->overlaps, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->reads, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&s->readers_inside, 1, memory_order_relaxed);
+}
+
+static void validate_op(const struct bench_run *run, struct bench_thread *t)
+{
+	const struct lock_ops *p = run->prim;
+	struct validate_shared *s = run->shared;
+	uint64_t dice = rng_next(&t->rng) % 4;
+
+	if (dice == 0 && p->rlock) {
+		p->rlock(run->lock, t->self);
+		read_section(run, s);
+		p->runlock(run->lock, t->self);
+		return;
+	}
+	if (dice == 1 && p->trylock) {
+		while (!p->trylock(run->lock, t->self))
+			cpu_relax();
+	} else {
+		p->lock(run->lock, t->self);
+	}
+	write_section(run, s);
+	p->unlock(run->lock, t->self);
+}
+
+static enum check_result validate_check(const struct bench_run *run, uint64_t total_ops,
+					char *why, size_t whylen)
+{
+	struct validate_shared *s = run->shared;
+	uint64_t overlaps = atomic_load_explicit(&s->overlaps, memory_order_relaxed);
+	uint64_t writes = atomic_load_explicit(&s->writes, memory_order_relaxed);
+	uint64_t reads = atomic_load_explicit(&s->reads, memory_order_relaxed);
+	uint64_t counter = atomic_load_explicit(&s->counter, memory_order_relaxed);
+	uint64_t expected = writes * (uint64_t)run->params[VALIDATE_BUMPS];
+
+	if (overlaps == 0 && counter == expected && writes + reads == total_ops)
+		return CHECK_PASSED;
+	snprintf(why, whylen,
+		 "%" PRIu64 " overlapping critical sections, counter %" PRIu64
+		 " (expected %" PRIu64 "), %" PRIu64 " writes + %" PRIu64
+		 " reads of %" PRIu64 " operations",
+		 overlaps, counter, expected, writes, reads, total_ops);
+	return CHECK_FAILED;
+}
+
+static void validate_stats(const struct bench_run *run, struct bench_thread *const *threads,
+			   stat_emit_fn *emit, void *sink)
+{
+	(void)threads;
+	struct validate_shared *s = run->shared;
+	emit(sink, "writes", (double)atomic_load_explicit(&s->writes, memory_order_relaxed));
+	emit(sink, "reads", (double)atomic_load_explicit(&s->reads, memory_order_relaxed));
+	emit(sink, "overlaps", (double)atomic_load_explicit(&s->overlaps, memory_order_relaxed));
+}
+
+const struct bench_ops validate_bench = {
+	.name = "validate",
+	.summary = "correctness: exclusion, reader/writer exclusion and trylock under stress",
+	.needs = NEEDS_LOCK,
+	.params = validate_params,
+	.nparams = ARRAY_SIZE(validate_params),
+	.shared_size = sizeof(struct validate_shared),
+	.op = validate_op,
+	.check = validate_check,
+	.stats = validate_stats,
+};

@@ -1,0 +1,367 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_THREADS 1024
+#define MAX_CONFIGS 100000
+
+static const char run_usage[] =
+	"usage: syncbench run --bench NAME --prim LIST [options]\n"
+	"\n"
+	"Runs every combination of primitive x parameter values x thread count.\n"
+	"Lists are comma-separated.  Without --out, only the table is printed.\n"
+	"\n"
+	"  --bench NAME          workload (see `syncbench list`)\n"
+	"  --prim LIST           primitives, or `all` for every listed one\n"
+	"  --threads LIST        thread counts (default: the number of PUs)\n"
+	"  --set KEY=V[,V...]    a workload or primitive parameter; repeatable\n"
+	"  --placement P         " PLACEMENT_HELP " (default compact)\n"
+	"  --duration SECONDS    measured window per repetition (default 1)\n"
+	"  --warmup SECONDS      unmeasured run before it (default 0.2)\n"
+	"  --reps N              repetitions per configuration (default 3)\n"
+	"  --out FILE            write the JSON document there, atomically\n"
+	"  --help                this text\n"
+	"\n"
+	"Exit status: 0 all passed; 1 a configuration failed, crashed or timed out;\n"
+	"2 bad input; 3 the output could not be written; 4 interrupted.\n";
+
+_Noreturn void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("syncbench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* Splits a comma-separated list in place; rejects empty items. */
+static int split_list(const char *option, char *text, char **items, int max)
+{
+	int n = 0;
+	for (char *save = NULL, *p = text;; p = NULL) {
+		char *item = strtok_r(p, ",", &save);
+		if (!item)
+			break;
+		if (n == max)
+			usage_error("%s lists more than %d values", option, max);
+		items[n++] = item;
+	}
+	if (n == 0 || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+		usage_error("%s needs a comma-separated list without empty items", option);
+	return n;
+}
+
+static void prim_names(char *buf, size_t len)
+{
+	size_t used = 0;
+	for (size_t i = 0; i < lock_registry_len && used < len; i++)
+		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY))
+			used += (size_t)snprintf(buf + used, len - used, "%s, ",
+						 lock_registry[i]->name);
+	snprintf(buf + (used < len ? used : len - 1), len - (used < len ? used : len - 1), "all");
+}
+
+static void bench_names(char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < bench_registry_len && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+					 bench_registry[i]->name);
+}
+
+static void add_prim(struct sweep *sw, const struct lock_ops *p)
+{
+	for (int i = 0; i < sw->nprims; i++)
+		if (sw->prims[i] == p)
+			usage_error("--prim lists %s twice", p->name);
+	sw->prims[sw->nprims++] = p;
+}
+
+static void parse_prims(struct sweep *sw, char *text)
+{
+	char *items[SWEEP_MAX_VALUES], names[1024];
+	int n = split_list("--prim", text, items, SWEEP_MAX_VALUES);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(items[i], "all") == 0) {
+			for (size_t k = 0; k < lock_registry_len; k++)
+				if (!(lock_registry[k]->flags & LOCK_TEST_ONLY))
+					add_prim(sw, lock_registry[k]);
+			continue;
+		}
+		const struct lock_ops *p = lock_find(items[i]);
+		if (!p) {
+			prim_names(names, sizeof(names));
+			usage_error("unknown primitive '%s' (accepted: %s)", items[i], names);
+		}
+		add_prim(sw, p);
+	}
+}
+
+static long parse_count(const char *option, const char *text, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (end == text || *end || errno || v < min || v > max)
+		usage_error("%s: '%s' is not a whole number in [%ld, %ld]", option, text, min, max);
+	return v;
+}
+
+static void parse_threads(struct sweep *sw, char *text)
+{
+	char *items[SWEEP_MAX_VALUES];
+	int n = split_list("--threads", text, items, SWEEP_MAX_VALUES);
+	for (int i = 0; i < n; i++) {
+		long v = parse_count("--threads", items[i], 1, MAX_THREADS);
+		for (int k = 0; k < i; k++)
+			if (sw->threads[k] == v)
+				usage_error("--threads lists %ld twice", v);
+		sw->threads[i] = (int)v;
+	}
+	sw->nthreads = n;
+}
+
+static double parse_seconds(const char *option, const char *text, double min, double max)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || *end || errno || !isfinite(v) || v < min || v > max)
+		usage_error("%s: '%s' is not a number of seconds in [%g, %g]", option, text, min, max);
+	return v;
+}
+
+/* The declaration of key among the workload's and the chosen primitives'. */
+static const struct param_decl *find_decl(const struct sweep *sw, const char *key)
+{
+	int i = param_find(sw->bench->params, sw->bench->nparams, key);
+	if (i >= 0)
+		return &sw->bench->params[i];
+	for (int p = 0; p < sw->nprims; p++) {
+		i = param_find(sw->prims[p]->params, sw->prims[p]->nparams, key);
+		if (i >= 0)
+			return &sw->prims[p]->params[i];
+	}
+	return NULL;
+}
+
+static void declared_keys(const struct sweep *sw, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sw->bench->nparams && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 sw->bench->params[i].name);
+	for (int p = 0; p < sw->nprims; p++)
+		for (size_t i = 0; i < sw->prims[p]->nparams && used < len; i++)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+						 sw->prims[p]->params[i].name);
+	if (!buf[0])
+		snprintf(buf, len, "none");
+}
+
+static void parse_set(struct sweep *sw, char *text)
+{
+	char *eq = strchr(text, '=');
+	char keys[1024], err[512];
+	if (!eq || eq == text)
+		usage_error("--set '%s' is not KEY=V[,V...]", text);
+	*eq = '\0';
+	const struct param_decl *d = find_decl(sw, text);
+	if (!d) {
+		declared_keys(sw, keys, sizeof(keys));
+		usage_error("--set %s: no such parameter of workload %s or the chosen primitives (accepted: %s)",
+			    text, sw->bench->name, keys);
+	}
+	for (int k = 0; k < sw->nsets; k++)
+		if (strcmp(sw->sets[k].name, d->name) == 0)
+			usage_error("--set %s is given twice; list its values in one --set", d->name);
+
+	struct param_sweep *ps = &sw->sets[sw->nsets++];
+	char *items[SWEEP_MAX_VALUES];
+	ps->name = d->name;
+	ps->nvalues = split_list("--set", eq + 1, items, SWEEP_MAX_VALUES);
+	for (int i = 0; i < ps->nvalues; i++) {
+		if (param_parse(d, items[i], &ps->values[i], err, sizeof(err)) != 0)
+			usage_error("--set %s", err);
+		for (int k = 0; k < i; k++)
+			if (ps->values[k] == ps->values[i])
+				usage_error("--set %s lists %s twice", d->name, items[i]);
+	}
+}
+
+/* Fails now, not after an hour of measuring, if the result cannot be written. */
+static void check_writable(const char *path)
+{
+	struct stat st;
+	if (path[0] == '\0')
+		usage_error("--out needs a file name");
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		usage_error("--out %s is a directory; give a file name", path);
+	size_t len = strlen(path) + 32;
+	char *probe = malloc(len);
+	if (!probe)
+		usage_error("out of memory");
+	snprintf(probe, len, "%s.tmp.%ld", path, (long)getpid());
+	int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		usage_error("cannot write --out %s: %s", path, strerror(errno));
+	close(fd);
+	unlink(probe);
+	free(probe);
+}
+
+static void check_config_count(const struct sweep *sw)
+{
+	double n = (double)sw->nprims * sw->nthreads;
+	for (int k = 0; k < sw->nsets; k++)
+		n *= sw->sets[k].nvalues;
+	if (n > MAX_CONFIGS)
+		usage_error("the sweep has %.0f configurations; at most %d are accepted", n,
+			    MAX_CONFIGS);
+}
+
+enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
+       OPT_WARMUP, OPT_REPS, OPT_OUT, OPT_HELP };
+
+static const struct option run_options[] = {
+	{ "bench", required_argument, NULL, OPT_BENCH },
+	{ "prim", required_argument, NULL, OPT_PRIM },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "placement", required_argument, NULL, OPT_PLACEMENT },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "reps", required_argument, NULL, OPT_REPS },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct raw_args {
+	char *bench, *prim, *threads, *placement;
+	int nsets;
+	char *sets[2 * MAX_PARAMS];
+};
+
+static void read_options(int argc, char **argv, struct raw_args *raw, struct run_request *req)
+{
+	opterr = 0;
+	optind = 1;
+	for (;;) {
+		int c = getopt_long(argc, argv, "", run_options, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case OPT_BENCH: raw->bench = optarg; break;
+		case OPT_PRIM: raw->prim = optarg; break;
+		case OPT_THREADS: raw->threads = optarg; break;
+		case OPT_PLACEMENT: raw->placement = optarg; break;
+		case OPT_SET:
+			if (raw->nsets == 2 * MAX_PARAMS)
+				usage_error("at most %d --set options are accepted", 2 * MAX_PARAMS);
+			raw->sets[raw->nsets++] = optarg;
+			break;
+		case OPT_DURATION:
+			req->settings.duration_s = parse_seconds("--duration", optarg, 0.001, 3600);
+			break;
+		case OPT_WARMUP:
+			req->settings.warmup_s = parse_seconds("--warmup", optarg, 0, 3600);
+			break;
+		case OPT_REPS:
+			req->settings.reps = (int)parse_count("--reps", optarg, 1, 1000);
+			break;
+		case OPT_OUT: req->out_path = optarg; break;
+		case OPT_HELP:
+			fputs(run_usage, stdout);
+			exit(0);
+		default:
+			usage_error("run: unknown or incomplete option '%s' (see syncbench run --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("run: unexpected argument '%s' (see syncbench run --help)", argv[optind]);
+}
+
+void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_request *req)
+{
+	struct raw_args raw = { 0 };
+	char names[1024], err[512];
+
+	memset(req, 0, sizeof(*req));
+	req->settings = (struct run_settings){ .topo = t, .duration_s = 1, .warmup_s = 0.2,
+					       .reps = 3 };
+	read_options(argc, argv, &raw, req);
+
+	struct sweep *sw = &req->sweep;
+	bench_names(names, sizeof(names));
+	if (!raw.bench)
+		usage_error("run: --bench is required (accepted: %s)", names);
+	sw->bench = bench_find(raw.bench);
+	if (!sw->bench)
+		usage_error("unknown workload '%s' (accepted: %s)", raw.bench, names);
+	if (!raw.prim) {
+		prim_names(names, sizeof(names));
+		usage_error("run: --prim is required (accepted: %s)", names);
+	}
+	parse_prims(sw, raw.prim);
+	if (raw.threads) {
+		parse_threads(sw, raw.threads);
+	} else {
+		sw->threads[0] = topo_pu_count(t);
+		sw->nthreads = 1;
+	}
+	for (int i = 0; i < raw.nsets; i++)
+		parse_set(sw, raw.sets[i]);
+	if (placement_parse(t, raw.placement ? raw.placement : "compact",
+			    &req->settings.placement, err, sizeof(err)) != 0)
+		usage_error("--placement: %s", err);
+	check_config_count(sw);
+	if (req->out_path)
+		check_writable(req->out_path);
+}
+
+static void print_params(FILE *f, const struct param_decl *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char def[64], range[256];
+		param_format(&d[i], d[i].def, def, sizeof(def));
+		param_describe_range(&d[i], range, sizeof(range));
+		fprintf(f, "      %-14s default %-8s accepted %-18s %s\n", d[i].name, def, range,
+			d[i].help);
+	}
+}
+
+void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
+{
+	fprintf(f, "workloads (--bench), with their parameters (--set KEY=V,...):\n");
+	for (size_t i = 0; i < bench_registry_len; i++) {
+		const struct bench_ops *b = bench_registry[i];
+		fprintf(f, "  %-16s %s\n", b->name, b->summary);
+		print_params(f, b->params, b->nparams);
+	}
+	fprintf(f, "\nprimitives (--prim), with their parameters:\n");
+	for (size_t i = 0; i < lock_registry_len; i++) {
+		const struct lock_ops *p = lock_registry[i];
+		if ((p->flags & LOCK_TEST_ONLY) && !include_test_only)
+			continue;
+		fprintf(f, "  %-16s %s%s%s\n", p->name, p->summary,
+			p->rlock ? " [reader-writer]" : "",
+			p->flags & LOCK_NO_EXCLUSION ? " [no exclusion]" : "");
+		print_params(f, p->params, p->nparams);
+	}
+	fprintf(f, "\nplacements (--placement): %s\n", PLACEMENT_HELP);
+	fprintf(f, "this machine: %d PUs available to this process\n", topo_pu_count(t));
+}

@@ -1,0 +1,31 @@
+/*
+ * The command line: `syncbench run` options and `syncbench list`, both
+ * built from the registries and the parameter declarations.
+ */
+#ifndef SYNCBENCH_CLI_H
+#define SYNCBENCH_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sweep.h"
+
+struct run_request {
+	struct sweep sweep;
+	struct run_settings settings;
+	const char *out_path;		/* NULL: table only, no file */
+};
+
+/*
+ * Parses `syncbench run` arguments (argv[0] is "run").  Bad input prints
+ * one line on stderr saying what is wrong and what is accepted, and exits
+ * with status 2 before anything runs or is written.
+ */
+void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_request *req);
+
+void cli_print_list(FILE *f, const struct topo *t, bool include_test_only);
+
+/* Prints "syncbench: <message>" on stderr and exits 2. */
+_Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,59 @@
+/* Machine facts and the few helpers every hot loop shares. */
+#ifndef SYNCBENCH_COMPILER_H
+#define SYNCBENCH_COMPILER_H
+
+#include <stdint.h>
+
+/*
+ * 128, not 64: x86's adjacent-line prefetcher fetches 64-byte lines in
+ * pairs, so two hot words 64 bytes apart still interfere.  Every piece of
+ * shared hot data is aligned and padded to this.  Override with
+ * `make CACHELINE=N`.
+ */
+#ifndef CACHELINE
+#define CACHELINE 128
+#endif
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Tell the core we are spinning: saves power and frees the SMT sibling. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+/*
+ * n units of work: each unit is one step of a dependent integer chain
+ * (a 64-bit LCG) that touches no memory.  The empty asm makes the value
+ * opaque to the compiler, so the chain can be neither folded nor
+ * vectorised away.  The harness calibrates ns per unit at start-up.
+ */
+static inline uint64_t work_units(uint64_t n, uint64_t x)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		__asm__ __volatile__("" : "+r"(x));
+	}
+	return x;
+}
+
+/* xorshift64*: cheap per-thread randomness for workloads. */
+static inline uint64_t rng_next(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 2685821657736338717u;
+}
+
+#endif

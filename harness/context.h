@@ -1,0 +1,30 @@
+/*
+ * The run's context: everything a reader needs to trust or reproduce a
+ * figure (machine, topology, build, command line, clock).
+ */
+#ifndef SYNCBENCH_CONTEXT_H
+#define SYNCBENCH_CONTEXT_H
+
+#include "topo.h"
+
+struct run_context {
+	char date[32];			/* ISO 8601, UTC */
+	char hostname[256];
+	char kernel[512];
+	struct topo_summary topo;
+	const char *compiler, *cflags, *git_commit;
+	char clock_source[64];		/* the kernel's clocksource */
+	double clock_resolution_ns;
+	double timer_overhead_ns;	/* one now_ns() call */
+	double work_unit_ns;		/* one work_units() step */
+	char pfm_version[32], pmu[64];
+	int argc;
+	char **argv;
+};
+
+void context_collect(struct run_context *ctx, const struct topo *t, int argc, char **argv);
+
+/* ns per work unit, by timing the work loop itself (min of several tries). */
+double calibrate_work_unit_ns(void);
+
+#endif

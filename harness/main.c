@@ -1,0 +1,79 @@
+/*
+ * syncbench: measures lock and synchronization primitives.
+ *
+ *   syncbench list [--all]
+ *   syncbench run --bench NAME --prim LIST [options]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "context.h"
+#include "sweep.h"
+
+static const char usage[] =
+	"usage: syncbench <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  list [--all]   workloads, primitives, parameters and placements\n"
+	"                 (--all adds the deliberately broken test-only primitives)\n"
+	"  run            measure a sweep; see `syncbench run --help`\n"
+	"  help           this text\n";
+
+static int cmd_list(int argc, char **argv, const struct topo *t)
+{
+	bool all = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--all") == 0)
+			all = true;
+		else if (strcmp(argv[i], "--help") == 0)
+			return fputs(usage, stdout), 0;
+		else
+			usage_error("list: unknown argument '%s' (accepted: --all, --help)", argv[i]);
+	}
+	cli_print_list(stdout, t, all);
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv, const struct topo *t)
+{
+	struct run_request req;
+	struct run_context ctx;
+	/* Parsing reorders argv and cuts its strings: keep the command as typed. */
+	char **typed = calloc((size_t)argc + 2, sizeof(*typed));
+
+	for (int i = 0; typed && i <= argc; i++)
+		typed[i] = strdup(i == 0 ? "syncbench" : argv[i - 1]);
+	cli_parse_run(argc, argv, t, &req);
+	context_collect(&ctx, t, typed ? argc + 1 : 0, typed);
+	int rc = sweep_run(&req.sweep, &req.settings, &ctx, req.out_path);
+	for (int i = 0; typed && i <= argc; i++)
+		free(typed[i]);
+	free(typed);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage_error("a command is required (accepted: list, run, help)");
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	struct topo *t = topo_load(NULL);
+	if (!t) {
+		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
+		return 1;
+	}
+	int rc;
+	if (strcmp(argv[1], "list") == 0)
+		rc = cmd_list(argc - 1, argv + 1, t);
+	else if (strcmp(argv[1], "run") == 0)
+		rc = cmd_run(argc - 1, argv + 1, t);
+	else
+		usage_error("unknown command '%s' (accepted: list, run, help)", argv[1]);
+	topo_free(t);
+	return rc;
+}

@@ -1,0 +1,89 @@
+#include "params.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_int(const struct param_decl *d, const char *text, int64_t *out,
+		     char *err, size_t errlen)
+{
+	char range[64];
+	param_describe_range(d, range, sizeof(range));
+
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || errno == ERANGE) {
+		snprintf(err, errlen, "%s=%s is not an integer (accepted: %s)",
+			 d->name, text, range);
+		return -1;
+	}
+	if (v < d->min || v > d->max) {
+		snprintf(err, errlen, "%s=%s is out of range (accepted: %s)",
+			 d->name, text, range);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_choice(const struct param_decl *d, const char *text, int64_t *out,
+			char *err, size_t errlen)
+{
+	for (int64_t i = 0; d->choices[i]; i++) {
+		if (strcmp(d->choices[i], text) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	char range[256];
+	param_describe_range(d, range, sizeof(range));
+	snprintf(err, errlen, "%s=%s is not a known choice (accepted: %s)",
+		 d->name, text, range);
+	return -1;
+}
+
+int param_parse(const struct param_decl *d, const char *text, int64_t *out,
+		char *err, size_t errlen)
+{
+	if (d->type == PARAM_CHOICE)
+		return parse_choice(d, text, out, err, errlen);
+	return parse_int(d, text, out, err, errlen);
+}
+
+void param_describe_range(const struct param_decl *d, char *buf, size_t len)
+{
+	if (d->type == PARAM_INT) {
+		snprintf(buf, len, "%" PRId64 "..%" PRId64, d->min, d->max);
+		return;
+	}
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; d->choices[i] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i ? "|" : "", d->choices[i]);
+}
+
+void param_format(const struct param_decl *d, int64_t v, char *buf, size_t len)
+{
+	if (d->type == PARAM_CHOICE)
+		snprintf(buf, len, "%s", d->choices[v]);
+	else
+		snprintf(buf, len, "%" PRId64, v);
+}
+
+int param_find(const struct param_decl *decls, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(decls[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void param_defaults(const struct param_decl *decls, size_t n, int64_t *values)
+{
+	for (size_t i = 0; i < n; i++)
+		values[i] = decls[i].def;
+}

@@ -1,0 +1,48 @@
+/*
+ * Declared parameters.  A workload or primitive declares each parameter
+ * once; parsing, validation, `syncbench list` and the JSON `params` object
+ * are all derived from that declaration.
+ */
+#ifndef SYNCBENCH_PARAMS_H
+#define SYNCBENCH_PARAMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Enough for any workload plus any primitive; checked by a test. */
+#define MAX_PARAMS 16
+
+enum param_type {
+	PARAM_INT,	/* an integer in [min, max] */
+	PARAM_CHOICE,	/* one of choices[]; the value is its index */
+};
+
+struct param_decl {
+	const char *name;
+	enum param_type type;
+	int64_t def;
+	int64_t min, max;		/* PARAM_INT only */
+	const char *const *choices;	/* PARAM_CHOICE: NULL-terminated */
+	const char *help;
+};
+
+/*
+ * Parses one value of `d`.  Returns 0, or -1 with a one-line reason that
+ * names what is accepted in err.
+ */
+int param_parse(const struct param_decl *d, const char *text, int64_t *out,
+		char *err, size_t errlen);
+
+/* Writes the accepted values of d ("0..1000" or "a|b|c") into buf. */
+void param_describe_range(const struct param_decl *d, char *buf, size_t len);
+
+/* Writes v as the user would type it. */
+void param_format(const struct param_decl *d, int64_t v, char *buf, size_t len);
+
+/* Index of name in decls[0..n), or -1. */
+int param_find(const struct param_decl *decls, size_t n, const char *name);
+
+/* Fills values[] with each declaration's default. */
+void param_defaults(const struct param_decl *decls, size_t n, int64_t *values);
+
+#endif

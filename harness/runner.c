@@ -1,0 +1,265 @@
+#include "runner.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "compiler.h"
+
+enum phase { PHASE_WARMUP, PHASE_MEASURE, PHASE_STOP };
+
+struct rep_state {
+	/*
+	 * Read by every worker on every operation and written twice per
+	 * repetition, so it gets a line of its own: nothing else written
+	 * during the run may invalidate the workers' cached copy.
+	 */
+	_Alignas(CACHELINE) atomic_int phase;
+	_Alignas(CACHELINE) struct bench_run run;
+	const struct bench_ops *bench;
+	const struct topo *topo;
+	/* Workers report ready here, then wait for the controller to open it. */
+	pthread_mutex_t gate_mutex;
+	pthread_cond_t gate_cond;
+	int ready;
+	bool open;
+};
+
+struct worker {
+	/* Each worker on its own lines: no false sharing between counters. */
+	_Alignas(CACHELINE) struct bench_thread bt;
+	struct rep_state *rep;
+	pthread_t thread;
+	int pu;			/* where to pin, -1 for nowhere */
+	int bind_failed;
+	uint64_t all_ops;
+	struct thread_figures fig;
+};
+
+static_assert(sizeof(struct worker) % CACHELINE == 0, "workers must not share lines");
+
+static size_t line_stride(size_t size)
+{
+	return (size + CACHELINE - 1) / CACHELINE * CACHELINE;
+}
+
+/* n zeroed objects of size bytes, each starting on its own line; NULL if size is 0. */
+static void *zalloc_lines(size_t n, size_t size)
+{
+	if (size == 0)
+		return NULL;
+	void *p = aligned_alloc(CACHELINE, n * line_stride(size));
+	if (p)
+		memset(p, 0, n * line_stride(size));
+	return p;
+}
+
+static void wait_at_gate(struct rep_state *rs)
+{
+	pthread_mutex_lock(&rs->gate_mutex);
+	rs->ready++;
+	pthread_cond_broadcast(&rs->gate_cond);
+	while (!rs->open)
+		pthread_cond_wait(&rs->gate_cond, &rs->gate_mutex);
+	pthread_mutex_unlock(&rs->gate_mutex);
+}
+
+/* Waits until `started` workers are pinned and waiting, then lets them go. */
+static void open_gate(struct rep_state *rs, int started)
+{
+	pthread_mutex_lock(&rs->gate_mutex);
+	while (rs->ready < started)
+		pthread_cond_wait(&rs->gate_cond, &rs->gate_mutex);
+	rs->open = true;
+	pthread_cond_broadcast(&rs->gate_cond);
+	pthread_mutex_unlock(&rs->gate_mutex);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rep_state *rs = w->rep;
+	void (*op)(const struct bench_run *, struct bench_thread *) = rs->bench->op;
+	uint64_t ops = 0, ops_before = 0, cpu_before = 0;
+	int seen = PHASE_WARMUP;
+
+	if (w->pu >= 0 && topo_bind_self(rs->topo, w->pu) != 0)
+		w->bind_failed = 1;
+	wait_at_gate(rs);
+
+	for (;;) {
+		/* relaxed: the phase carries no data; join() orders the results */
+		int phase = atomic_load_explicit(&rs->phase, memory_order_relaxed);
+		if (unlikely(phase != seen)) {
+			if (seen == PHASE_WARMUP) {
+				ops_before = ops;
+				cpu_before = thread_cpu_ns();
+			}
+			seen = phase;
+			if (phase == PHASE_STOP)
+				break;
+		}
+		op(&rs->run, &w->bt);
+		ops++;
+	}
+	w->fig.cpu_ns = thread_cpu_ns() - cpu_before;
+	w->fig.ops = ops - ops_before;
+	w->fig.pu = sched_getcpu();
+	w->all_ops = ops;
+	return NULL;
+}
+
+static void sleep_s(double seconds)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)seconds,
+		.tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9),
+	};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void emit_into(void *sink, const char *name, double value)
+{
+	struct named_stats *ns = sink;
+	if (ns->n == MAX_NAMED_STATS)
+		return;
+	snprintf(ns->item[ns->n].name, sizeof(ns->item[ns->n].name), "%s", name);
+	ns->item[ns->n++].value = value;
+}
+
+/* Releases the threads, times the window, stops them. */
+static uint64_t drive_phases(struct rep_state *rs, int nthreads,
+			     const struct run_settings *s)
+{
+	open_gate(rs, nthreads);
+	sleep_s(s->warmup_s);
+	atomic_store_explicit(&rs->phase, PHASE_MEASURE, memory_order_relaxed);
+	uint64_t t0 = now_ns();
+	sleep_s(s->duration_s);
+	atomic_store_explicit(&rs->phase, PHASE_STOP, memory_order_relaxed);
+	return now_ns() - t0;
+}
+
+static void collect(const struct config *c, struct rep_state *rs, struct worker *w,
+		    void **selves, struct rep_figures *out)
+{
+	const struct lock_ops *prim = c->prim;
+	struct bench_thread **bts = calloc((size_t)c->threads, sizeof(*bts));
+
+	out->all_ops = 0;
+	for (int i = 0; i < c->threads; i++) {
+		out->threads[i] = w[i].fig;
+		out->all_ops += w[i].all_ops;
+		if (bts)
+			bts[i] = &w[i].bt;
+	}
+	if (prim->flags & LOCK_NO_EXCLUSION) {
+		out->check = CHECK_SKIPPED;
+		snprintf(out->check_detail, sizeof(out->check_detail),
+			 "%s gives no mutual exclusion, so the %s check is skipped",
+			 prim->name, c->bench->name);
+	} else {
+		out->check_detail[0] = '\0';
+		out->check = c->bench->check(&rs->run, out->all_ops, out->check_detail,
+					     sizeof(out->check_detail));
+	}
+	out->prim_stats.n = out->bench_stats.n = 0;
+	if (prim->stats)
+		prim->stats(rs->run.lock, selves, c->threads, emit_into, &out->prim_stats);
+	if (c->bench->stats && bts)
+		c->bench->stats(&rs->run, bts, emit_into, &out->bench_stats);
+	free(bts);
+}
+
+/* Returns how many workers started; on a shortfall, they are let go at once. */
+static int start_workers(struct rep_state *rs, struct worker *w, int n, char *err,
+			 size_t errlen)
+{
+	for (int i = 0; i < n; i++) {
+		int e = pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
+		if (e != 0) {
+			snprintf(err, errlen, "cannot create thread %d: %s", i, strerror(e));
+			atomic_store_explicit(&rs->phase, PHASE_STOP, memory_order_relaxed);
+			open_gate(rs, i);
+			return i;
+		}
+	}
+	return n;
+}
+
+int run_repetition(const struct config *c, const struct run_settings *s, const int *pus,
+		   struct rep_figures *out, char *err, size_t errlen)
+{
+	const struct lock_ops *prim = c->prim;
+	int n = c->threads, rc = -1;
+	struct rep_state *rs = zalloc_lines(1, sizeof(*rs));
+	struct worker *w = zalloc_lines((size_t)n, sizeof(*w));
+	void *lock = zalloc_lines(1, prim->size);
+	void *shared = zalloc_lines(1, c->bench->shared_size);
+	char *selves_mem = zalloc_lines((size_t)n, prim->self_size);
+	char *locals_mem = zalloc_lines((size_t)n, c->bench->thread_size);
+	void **selves = calloc((size_t)n, sizeof(*selves));
+
+	if (!rs || !w || !lock || !selves || (c->bench->shared_size && !shared) ||
+	    (prim->self_size && !selves_mem) || (c->bench->thread_size && !locals_mem)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	int e = prim->init(lock, c->prim_params);
+	if (e != 0) {
+		snprintf(err, errlen, "%s: init failed: %s", prim->name, strerror(e));
+		goto out;
+	}
+	rs->run = (struct bench_run){ prim, lock, shared, c->bench_params, n };
+	rs->bench = c->bench;
+	rs->topo = s->topo;
+	atomic_init(&rs->phase, PHASE_WARMUP);
+	pthread_mutex_init(&rs->gate_mutex, NULL);
+	pthread_cond_init(&rs->gate_cond, NULL);
+	for (int i = 0; i < n; i++) {
+		selves[i] = selves_mem ? selves_mem + (size_t)i * line_stride(prim->self_size) : NULL;
+		w[i].bt = (struct bench_thread){
+			.id = i,
+			.self = selves[i],
+			.local = locals_mem ? locals_mem + (size_t)i * line_stride(c->bench->thread_size) : NULL,
+			.rng = 0x9e3779b97f4a7c15u * (uint64_t)(i + 1),
+		};
+		w[i].rep = rs;
+		w[i].pu = pus[i];
+	}
+	int started = start_workers(rs, w, n, err, errlen);
+	if (started == n)
+		out->wall_ns = drive_phases(rs, n, s);
+	for (int i = 0; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+	pthread_cond_destroy(&rs->gate_cond);
+	pthread_mutex_destroy(&rs->gate_mutex);
+	rc = started == n ? 0 : -1;
+	for (int i = 0; i < started; i++) {
+		if (w[i].bind_failed) {
+			snprintf(err, errlen, "cannot pin thread %d to PU %d", i, pus[i]);
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		collect(c, rs, w, selves, out);
+	if (prim->destroy)
+		prim->destroy(lock);
+out:
+	free(selves);
+	free(locals_mem);
+	free(selves_mem);
+	free(shared);
+	free(lock);
+	free(w);
+	free(rs);
+	return rc;
+}

@@ -1,0 +1,63 @@
+/*
+ * THE measurement loop, and the one place that runs a configuration.
+ */
+#ifndef SYNCBENCH_RUNNER_H
+#define SYNCBENCH_RUNNER_H
+
+#include <stdint.h>
+
+#include "../benches/bench.h"
+#include "topo.h"
+
+/* One point of a sweep. */
+struct config {
+	const struct bench_ops *bench;
+	const struct lock_ops *prim;
+	int threads;
+	int64_t bench_params[MAX_PARAMS];
+	int64_t prim_params[MAX_PARAMS];
+};
+
+/* What stays the same across a sweep. */
+struct run_settings {
+	const struct topo *topo;
+	struct placement placement;
+	double duration_s, warmup_s;
+	int reps;
+};
+
+#define MAX_NAMED_STATS 32
+
+struct named_stats {
+	int n;
+	struct {
+		char name[48];
+		double value;
+	} item[MAX_NAMED_STATS];
+};
+
+struct thread_figures {
+	uint64_t ops;		/* operations in the measured window */
+	uint64_t cpu_ns;	/* CPU time in the measured window */
+	int pu;			/* OS PU the thread was on when it stopped */
+};
+
+/* The raw figures of one repetition. */
+struct rep_figures {
+	uint64_t wall_ns;	/* length of the measured window */
+	uint64_t all_ops;	/* every op() call, warmup included */
+	enum check_result check;
+	char check_detail[256];
+	struct named_stats prim_stats, bench_stats;
+	struct thread_figures *threads;	/* config->threads entries */
+};
+
+/*
+ * Runs one repetition in this process: creates, pins and releases the
+ * threads, warms up, measures, stops, checks.  Returns 0, or -1 with a
+ * reason in err (the primitive's init failed, pinning failed, ...).
+ */
+int run_repetition(const struct config *c, const struct run_settings *s, const int *pus,
+		   struct rep_figures *out, char *err, size_t errlen);
+
+#endif

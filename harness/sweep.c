@@ -1,0 +1,293 @@
+#include "sweep.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "report.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: poll() must return EINTR so the sweep stops at once. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+double sweep_time_limit_s(const struct run_settings *s)
+{
+	return 5 * s->reps * (s->warmup_s + s->duration_s) + 10;
+}
+
+/* In the child: run every repetition and write the entry's body to fd. */
+static void child_main(const struct config *c, const struct run_settings *s, const int *pus,
+		       int fd)
+{
+	struct rep_figures *reps = calloc((size_t)s->reps, sizeof(*reps));
+	char err[256] = "";
+	int done = 0;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	for (; reps && done < s->reps; done++) {
+		reps[done].threads = calloc((size_t)c->threads, sizeof(*reps[done].threads));
+		if (!reps[done].threads) {
+			snprintf(err, sizeof(err), "out of memory");
+			break;
+		}
+		if (run_repetition(c, s, pus, &reps[done], err, sizeof(err)) != 0)
+			break;
+	}
+	const char *error = done == s->reps ? NULL : err[0] ? err : "out of memory";
+	json_t *body = report_entry_body(c, reps, done, error);
+	char *text = json_dumps(body, JSON_COMPACT);
+	size_t len = text ? strlen(text) : 0, off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n <= 0)
+			_exit(1);
+		off += (size_t)n;
+	}
+	_exit(text ? 0 : 1);
+}
+
+struct child_output {
+	char *buf;
+	size_t len, cap;
+};
+
+static int append_output(struct child_output *o, int fd)
+{
+	if (o->cap - o->len < 65536) {
+		size_t cap = o->cap * 2 + 65536;
+		char *p = realloc(o->buf, cap);
+		if (!p)
+			return -1;
+		o->buf = p;
+		o->cap = cap;
+	}
+	ssize_t n = read(fd, o->buf + o->len, o->cap - o->len - 1);
+	if (n > 0)
+		o->len += (size_t)n;
+	return n > 0 ? 1 : (n == 0 ? 0 : (errno == EINTR ? 1 : -1));
+}
+
+enum wait_end { CHILD_EOF, CHILD_TIMEOUT, CHILD_INTERRUPTED };
+
+/* Reads the child's output until EOF, its time limit, or a stop signal. */
+static enum wait_end read_child(int fd, double limit_s, struct child_output *o)
+{
+	uint64_t deadline = now_ns() + (uint64_t)(limit_s * 1e9);
+	for (;;) {
+		if (stop_signal)
+			return CHILD_INTERRUPTED;
+		uint64_t now = now_ns();
+		if (now >= deadline)
+			return CHILD_TIMEOUT;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int ms = (int)((deadline - now) / 1000000) + 1;
+		int r = poll(&p, 1, ms);
+		if (r > 0 && append_output(o, fd) <= 0)
+			return CHILD_EOF;
+	}
+}
+
+static void describe_exit(int status, json_t *entry, struct child_output *o)
+{
+	char detail[128];
+	json_t *body = NULL;
+
+	if (WIFSIGNALED(status)) {
+		snprintf(detail, sizeof(detail), "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+		report_entry_failed(entry, "crashed", detail);
+		return;
+	}
+	if (o->buf) {
+		o->buf[o->len] = '\0';
+		body = json_loads(o->buf, 0, NULL);
+	}
+	if (WEXITSTATUS(status) != 0 || !json_is_object(body)) {
+		snprintf(detail, sizeof(detail), "exited with status %d without a result",
+			 WEXITSTATUS(status));
+		report_entry_failed(entry, "crashed", detail);
+	} else {
+		json_object_update(entry, body);
+	}
+	json_decref(body);
+}
+
+/* Runs one configuration in a child; fills entry; returns the wait outcome. */
+static enum wait_end run_isolated(const struct config *c, const struct run_settings *s,
+				  const int *pus, json_t *entry)
+{
+	int fds[2];
+	if (pipe(fds) != 0) {
+		report_entry_failed(entry, "error", strerror(errno));
+		return CHILD_EOF;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(c, s, pus, fds[1]);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		report_entry_failed(entry, "error", strerror(errno));
+		return CHILD_EOF;
+	}
+
+	struct child_output out = { 0 };
+	double limit = sweep_time_limit_s(s);
+	enum wait_end end = read_child(fds[0], limit, &out);
+	if (end != CHILD_EOF)
+		kill(pid, SIGKILL);
+	close(fds[0]);
+
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (end == CHILD_TIMEOUT) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "no result within the %.0f s time limit", limit);
+		report_entry_failed(entry, "timeout", detail);
+	} else if (end == CHILD_EOF) {
+		describe_exit(status, entry, &out);
+	}
+	free(out.buf);
+	return end;
+}
+
+/* Fills params with defaults, then the values the odometer points at. */
+static void apply_sets(const struct sweep *sw, struct config *c, const int *applies,
+		       const int *digit)
+{
+	param_defaults(c->bench->params, c->bench->nparams, c->bench_params);
+	param_defaults(c->prim->params, c->prim->nparams, c->prim_params);
+	for (int k = 0; k < sw->nsets; k++) {
+		if (!applies[k])
+			continue;
+		const struct param_sweep *ps = &sw->sets[k];
+		int i = param_find(c->bench->params, c->bench->nparams, ps->name);
+		if (i >= 0)
+			c->bench_params[i] = ps->values[digit[k]];
+		else
+			c->prim_params[param_find(c->prim->params, c->prim->nparams, ps->name)] =
+				ps->values[digit[k]];
+	}
+}
+
+/* Advances the odometer over the sets that apply; false when it wraps. */
+static int next_combination(const struct sweep *sw, const int *applies, int *digit)
+{
+	for (int k = sw->nsets - 1; k >= 0; k--) {
+		if (!applies[k])
+			continue;
+		if (++digit[k] < sw->sets[k].nvalues)
+			return 1;
+		digit[k] = 0;
+	}
+	return 0;
+}
+
+/* A --set applies to a primitive when the workload or the primitive declares it. */
+static void sets_for_prim(const struct sweep *sw, const struct lock_ops *prim, int *applies)
+{
+	for (int k = 0; k < sw->nsets; k++)
+		applies[k] = param_find(sw->bench->params, sw->bench->nparams, sw->sets[k].name) >= 0 ||
+			     param_find(prim->params, prim->nparams, sw->sets[k].name) >= 0;
+}
+
+struct sweep_state {
+	const struct run_settings *s;
+	const char *out_path;
+	json_t *doc;
+	int failures;
+};
+
+/* Runs one configuration and records it; returns a SWEEP_* stop code or -1. */
+static int run_one(struct sweep_state *st, const struct config *c)
+{
+	int pus[c->threads];
+	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads, pus);
+	json_t *entry = report_entry_head(c, st->s, pus, oversubscribed > 0);
+
+	if (run_isolated(c, st->s, pus, entry) == CHILD_INTERRUPTED) {
+		json_decref(entry);
+		return SWEEP_INTERRUPTED;
+	}
+	report_table_row(stdout, c, entry);
+	st->failures += strcmp(json_string_value(json_object_get(entry, "status")), "ok") != 0;
+	report_append(st->doc, entry);
+	json_decref(entry);
+
+	char err[512];
+	if (st->out_path && report_write_atomic(st->doc, st->out_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "syncbench: %s; results up to the previous configuration are intact\n",
+			err);
+		return SWEEP_WRITE_ERROR;
+	}
+	return -1;
+}
+
+static int sweep_prim(struct sweep_state *st, const struct sweep *sw, const struct lock_ops *prim)
+{
+	int applies[2 * MAX_PARAMS], digit[2 * MAX_PARAMS] = { 0 };
+	struct config c = { .bench = sw->bench, .prim = prim };
+
+	sets_for_prim(sw, prim, applies);
+	do {
+		apply_sets(sw, &c, applies, digit);
+		for (int t = 0; t < sw->nthreads; t++) {
+			c.threads = sw->threads[t];
+			int stop = run_one(st, &c);
+			if (stop >= 0)
+				return stop;
+		}
+	} while (next_combination(sw, applies, digit));
+	return -1;
+}
+
+int sweep_run(const struct sweep *sw, const struct run_settings *s,
+	      const struct run_context *ctx, const char *out_path)
+{
+	struct sweep_state st = { .s = s, .out_path = out_path, .doc = report_document(ctx) };
+	int stop = -1;
+
+	catch_stop_signals();
+	report_table_header(stdout);
+	for (int p = 0; p < sw->nprims && stop < 0; p++)
+		stop = sweep_prim(&st, sw, sw->prims[p]);
+
+	if (stop == SWEEP_INTERRUPTED) {
+		report_set_complete(st.doc, 0, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+		fprintf(stderr, "syncbench: interrupted; %zu finished configurations kept\n",
+			json_array_size(json_object_get(st.doc, "results")));
+	} else if (stop < 0) {
+		report_set_complete(st.doc, 1, NULL);
+	}
+	char err[512];
+	if (stop != SWEEP_WRITE_ERROR && out_path &&
+	    report_write_atomic(st.doc, out_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "syncbench: %s\n", err);
+		stop = SWEEP_WRITE_ERROR;
+	}
+	json_decref(st.doc);
+	return stop >= 0 ? stop : (st.failures ? SWEEP_FAILED : SWEEP_OK);
+}

@@ -1,0 +1,48 @@
+/*
+ * A sweep: every combination of primitive x parameter values x thread
+ * count, each configuration run in a child process of its own so that a
+ * crash or a hang costs that configuration only.
+ */
+#ifndef SYNCBENCH_SWEEP_H
+#define SYNCBENCH_SWEEP_H
+
+#include "context.h"
+#include "runner.h"
+
+#define SWEEP_MAX_VALUES 64
+
+struct param_sweep {
+	const char *name;
+	int nvalues;
+	int64_t values[SWEEP_MAX_VALUES];
+};
+
+struct sweep {
+	const struct bench_ops *bench;
+	int nprims;
+	const struct lock_ops *prims[SWEEP_MAX_VALUES];
+	int nthreads;
+	int threads[SWEEP_MAX_VALUES];
+	int nsets;
+	struct param_sweep sets[2 * MAX_PARAMS];
+};
+
+/* Exit status of a sweep. */
+enum {
+	SWEEP_OK = 0,		/* every configuration ran and passed its check */
+	SWEEP_FAILED = 1,	/* some configuration failed, crashed or timed out */
+	SWEEP_WRITE_ERROR = 3,	/* the output file could not be written */
+	SWEEP_INTERRUPTED = 4,	/* SIGINT or SIGTERM; what finished is on disk */
+};
+
+/*
+ * Runs the sweep, printing a table row per configuration on stdout and,
+ * if out_path is set, rewriting out_path atomically after each one.
+ */
+int sweep_run(const struct sweep *sw, const struct run_settings *s,
+	      const struct run_context *ctx, const char *out_path);
+
+/* The child's time limit for one configuration: generous, never infinite. */
+double sweep_time_limit_s(const struct run_settings *s);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * The lock interface.  A primitive is one file in locks/ whose functions
+ * are all static and whose only exported symbol is one `const struct
+ * lock_ops NAME_ops`, listed in locks/registry.def.  Optional operations
+ * are NULL slots; the harness owns threads, timing and output.
+ */
+#ifndef SYNCBENCH_LOCK_H
+#define SYNCBENCH_LOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../harness/params.h"
+#include "../harness/stat_emit.h"
+
+enum lock_flags {
+	/* Gives no mutual exclusion (the `null` baseline): checks are skipped. */
+	LOCK_NO_EXCLUSION = 1u << 0,
+	/* Deliberately broken: selectable by name, never listed or swept. */
+	LOCK_TEST_ONLY = 1u << 1,
+};
+
+struct lock_ops {
+	const char *name;
+	const char *summary;
+	unsigned flags;
+	/* Bytes of lock state; the harness aligns it to CACHELINE and zeroes it. */
+	size_t size;
+	/* Bytes of per-thread state (a queue node), 0 if none; aligned, zeroed. */
+	size_t self_size;
+	const struct param_decl *params;
+	size_t nparams;
+
+	/* Returns 0, or an errno value; params follow the declaration order. */
+	int (*init)(void *lock, const int64_t *params);
+	void (*destroy)(void *lock);		/* NULL: nothing to release */
+	void (*lock)(void *lock, void *self);
+	bool (*trylock)(void *lock, void *self);	/* NULL: unsupported */
+	void (*unlock)(void *lock, void *self);
+	void (*rlock)(void *lock, void *self);	/* NULL: not reader-writer */
+	void (*runlock)(void *lock, void *self);
+	/*
+	 * NULL, or called once per repetition after the threads have stopped:
+	 * emits the primitive's own counters (selves[i] is thread i's state).
+	 */
+	void (*stats)(const void *lock, void *const *selves, int nthreads,
+		      stat_emit_fn *emit, void *sink);
+};
+
+extern const struct lock_ops *const lock_registry[];
+extern const size_t lock_registry_len;
+
+/* The primitive called name, or NULL. */
+const struct lock_ops *lock_find(const char *name);
+
+#endif
