@@ -68,7 +68,7 @@ $(BUILD)/build_info.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 
 test: $(BIN) $(TESTS)
-	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(BIN)
+	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(abspath $(BIN))
 
 check-tsan:
 	$(MAKE) SANITIZE=thread test

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -48,6 +49,8 @@ _Noreturn void usage_error(const char *fmt, ...)
 static int split_list(const char *option, char *text, char **items, int max)
 {
 	int n = 0;
+	if (text[0] == '\0' || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+		usage_error("%s needs a comma-separated list without empty items", option);
 	for (char *save = NULL, *p = text;; p = NULL) {
 		char *item = strtok_r(p, ",", &save);
 		if (!item)
@@ -56,8 +59,6 @@ static int split_list(const char *option, char *text, char **items, int max)
 			usage_error("%s lists more than %d values", option, max);
 		items[n++] = item;
 	}
-	if (n == 0 || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
-		usage_error("%s needs a comma-separated list without empty items", option);
 	return n;
 }
 
@@ -209,17 +210,15 @@ static void check_writable(const char *path)
 		usage_error("--out needs a file name");
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		usage_error("--out %s is a directory; give a file name", path);
-	size_t len = strlen(path) + 32;
-	char *probe = malloc(len);
-	if (!probe)
-		usage_error("out of memory");
-	snprintf(probe, len, "%s.tmp.%ld", path, (long)getpid());
+	char probe[PATH_MAX + 32];
+	if (strlen(path) >= PATH_MAX)
+		usage_error("--out: the file name is longer than %d bytes", PATH_MAX);
+	snprintf(probe, sizeof(probe), "%s.tmp.%ld", path, (long)getpid());
 	int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0)
 		usage_error("cannot write --out %s: %s", path, strerror(errno));
 	close(fd);
 	unlink(probe);
-	free(probe);
 }
 
 static void check_config_count(const struct sweep *sw)

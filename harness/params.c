@@ -1,5 +1,6 @@
 #include "params.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,7 +16,9 @@ static int parse_int(const struct param_decl *d, const char *text, int64_t *out,
 	char *end;
 	errno = 0;
 	long long v = strtoll(text, &end, 10);
-	if (end == text || *end != '\0' || errno == ERANGE) {
+	/* strtoll would also take leading blanks and a '+': we take digits only. */
+	int digits_only = isdigit((unsigned char)text[text[0] == '-']);
+	if (!digits_only || end == text || *end != '\0' || errno == ERANGE) {
 		snprintf(err, errlen, "%s=%s is not an integer (accepted: %s)",
 			 d->name, text, range);
 		return -1;

@@ -120,9 +120,10 @@ static json_t *rep_json(const struct config *c, const struct rep_figures *r)
 	uint64_t cpu_ns, ops = rep_ops(c, r, &cpu_ns);
 	json_t *threads = json_array();
 	for (int t = 0; t < c->threads; t++)
-		json_array_append_new(threads, json_pack("{s:I, s:I, s:i}",
+		json_array_append_new(threads, json_pack("{s:I, s:I, s:o}",
 			"ops", (json_int_t)r->threads[t].ops,
-			"cpu_ns", (json_int_t)r->threads[t].cpu_ns, "pu", r->threads[t].pu));
+			"cpu_ns", (json_int_t)r->threads[t].cpu_ns,
+			"pu", r->threads[t].pu >= 0 ? json_integer(r->threads[t].pu) : json_null()));
 	return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:o}",
 			 "wall_ns", (json_int_t)r->wall_ns, "ops", (json_int_t)ops,
 			 "ops_per_sec", number_or_null((double)ops * 1e9 / (double)r->wall_ns),
@@ -197,8 +198,9 @@ json_t *report_entry_body(const struct config *c, const struct rep_figures *reps
 	for (int r = 0; r < nreps; r++)
 		json_array_append_new(rep_list, rep_json(c, &reps[r]));
 
-	return json_pack("{s:s, s:n, s:{s:s, s:s?}, s:o, s:o}",
-			 "status", w->check == CHECK_FAILED ? "failed" : "ok", "status_detail",
+	const char *failure = w->check == CHECK_FAILED ? w->check_detail : NULL;
+	return json_pack("{s:s, s:s?, s:{s:s, s:s?}, s:o, s:o}",
+			 "status", failure ? "failed" : "ok", "status_detail", failure,
 			 "check", "result", check_names[w->check],
 			 "detail", w->check_detail[0] ? w->check_detail : NULL,
 			 "reps", rep_list, "summary", summary_over_reps(c, reps, nreps));

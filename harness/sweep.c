@@ -226,7 +226,11 @@ static int run_one(struct sweep_state *st, const struct config *c)
 {
 	int pus[c->threads];
 	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads, pus);
-	json_t *entry = report_entry_head(c, st->s, pus, oversubscribed > 0);
+	if (oversubscribed < 0) {
+		fprintf(stderr, "syncbench: out of memory resolving the placement\n");
+		return SWEEP_FAILED;
+	}
+	json_t *entry = report_entry_head(c, st->s, pus, oversubscribed);
 
 	if (run_isolated(c, st->s, pus, entry) == CHILD_INTERRUPTED) {
 		json_decref(entry);

@@ -20,7 +20,11 @@ struct topo *topo_load(const char *synthetic)
 		free(t);
 		return NULL;
 	}
-	if ((synthetic && hwloc_topology_set_synthetic(t->h, synthetic) != 0) ||
+	/* Honour taskset and cgroups alike: only the PUs we may run on exist. */
+	unsigned long flags = HWLOC_TOPOLOGY_FLAG_IS_THISSYSTEM |
+			      HWLOC_TOPOLOGY_FLAG_RESTRICT_TO_CPUBINDING;
+	if ((synthetic ? hwloc_topology_set_synthetic(t->h, synthetic)
+		       : hwloc_topology_set_flags(t->h, flags)) != 0 ||
 	    hwloc_topology_load(t->h) != 0) {
 		hwloc_topology_destroy(t->h);
 		free(t);
@@ -114,15 +118,13 @@ static int compact_pu(const struct topo *t, int logical)
 	return (int)hwloc_get_obj_by_type(t->h, HWLOC_OBJ_PU, (unsigned)logical)->os_index;
 }
 
-/* hwloc_distrib spreads n sets as far apart as the tree allows. */
+/* hwloc_distrib spreads n sets as far apart as the tree allows; it allocates them. */
 static int scatter_pus(const struct topo *t, int n, int *pus)
 {
 	hwloc_cpuset_t *sets = calloc((size_t)n, sizeof(*sets));
 	if (!sets)
 		return -1;
 	hwloc_obj_t root = hwloc_get_root_obj(t->h);
-	for (int i = 0; i < n; i++)
-		sets[i] = hwloc_bitmap_alloc();
 	hwloc_distrib(t->h, &root, 1, sets, (unsigned)n, INT_MAX, 0);
 	for (int i = 0; i < n; i++) {
 		hwloc_bitmap_singlify(sets[i]);

@@ -1,0 +1,8 @@
+# Shared by the shell tests: a scratch directory and a failure helper.
+set -euo pipefail
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+fail() {
+	echo "$(basename "$0"): $*" >&2
+	exit 1
+}

@@ -1,0 +1,85 @@
+/* Parameter parsing, and the declarations of every registered workload and primitive. */
+#include <string.h>
+
+#include "../benches/bench.h"
+#include "check.h"
+
+static const char *const colours[] = { "red", "green", NULL };
+static const struct param_decl int_decl = { "cs", PARAM_INT, 0, 0, 100, NULL, "" };
+static const struct param_decl choice_decl = { "colour", PARAM_CHOICE, 0, 0, 0, colours, "" };
+
+static void test_parse(void)
+{
+	int64_t v;
+	char err[256];
+
+	CHECK(param_parse(&int_decl, "50", &v, err, sizeof(err)) == 0 && v == 50, "50");
+	CHECK(param_parse(&int_decl, "0", &v, err, sizeof(err)) == 0 && v == 0, "0");
+	CHECK(param_parse(&int_decl, "100", &v, err, sizeof(err)) == 0 && v == 100, "max");
+
+	const char *bad[] = { "101", "-1", "", "5x", "x", "1e3", "99999999999999999999", " 5" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		CHECK(param_parse(&int_decl, bad[i], &v, err, sizeof(err)) == -1, "'%s'", bad[i]);
+		CHECK(strstr(err, "accepted: 0..100") != NULL, "'%s' message: %s", bad[i], err);
+	}
+
+	CHECK(param_parse(&choice_decl, "green", &v, err, sizeof(err)) == 0 && v == 1, "green");
+	CHECK(param_parse(&choice_decl, "blue", &v, err, sizeof(err)) == -1, "blue");
+	CHECK(strstr(err, "red|green") != NULL, "message lists choices: %s", err);
+
+	char buf[64];
+	param_format(&choice_decl, 1, buf, sizeof(buf));
+	CHECK(strcmp(buf, "green") == 0, "format choice: %s", buf);
+	param_format(&int_decl, 42, buf, sizeof(buf));
+	CHECK(strcmp(buf, "42") == 0, "format int: %s", buf);
+}
+
+static void check_decls(const char *owner, const struct param_decl *d, size_t n)
+{
+	CHECK(n <= MAX_PARAMS, "%s declares %zu parameters, more than MAX_PARAMS", owner, n);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(d[i].name && d[i].help && d[i].help[0], "%s: parameter %zu lacks a name or help",
+		      owner, i);
+		CHECK(param_find(d, n, d[i].name) == (int)i, "%s declares %s twice", owner, d[i].name);
+		if (d[i].type == PARAM_INT)
+			CHECK(d[i].min <= d[i].def && d[i].def <= d[i].max,
+			      "%s.%s default out of its range", owner, d[i].name);
+	}
+}
+
+/*
+ * --set looks a key up in the workload first, then in the primitive: a
+ * primitive parameter with a workload parameter's name could never be set.
+ */
+static void test_registry_declarations(void)
+{
+	for (size_t b = 0; b < bench_registry_len; b++) {
+		const struct bench_ops *bench = bench_registry[b];
+		check_decls(bench->name, bench->params, bench->nparams);
+		CHECK(bench->op && bench->check, "%s lacks op or check", bench->name);
+		CHECK(bench_find(bench->name) == bench, "%s not found by name", bench->name);
+		for (size_t p = 0; p < lock_registry_len; p++)
+			for (size_t i = 0; i < lock_registry[p]->nparams; i++)
+				CHECK(param_find(bench->params, bench->nparams,
+						 lock_registry[p]->params[i].name) < 0,
+				      "%s.%s shadows workload %s's parameter", lock_registry[p]->name,
+				      lock_registry[p]->params[i].name, bench->name);
+	}
+	for (size_t p = 0; p < lock_registry_len; p++) {
+		const struct lock_ops *l = lock_registry[p];
+		check_decls(l->name, l->params, l->nparams);
+		CHECK(l->size > 0 && l->init && l->lock && l->unlock, "%s lacks a mandatory slot",
+		      l->name);
+		CHECK(!l->rlock == !l->runlock, "%s has only one of rlock/runlock", l->name);
+		CHECK(lock_find(l->name) == l, "%s not found by name (duplicate?)", l->name);
+	}
+	CHECK(lock_find("no-such-lock") == NULL, "unknown names are not found");
+}
+
+int main(void)
+{
+	test_parse();
+	test_registry_declarations();
+	return check_exit();
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The result document against results/schema.json, and the figures in it
+# against each other: two real sweeps (one passing, one with the broken
+# lock failing its check) must validate, and a few corrupted copies must not,
+# or the schema proves nothing.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+schema="$(dirname "$0")/../results/schema.json"
+reps=2
+
+"$BIN" run --bench lock --prim null,pthread-mutex,ttas,ticket --threads 1,2 --set cs=0,20 \
+	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/ok.json" >/dev/null ||
+	fail "the passing sweep exited with status $?"
+
+rc=0
+"$BIN" run --bench lock --prim broken --threads 2 --set cs=0,20 \
+	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/broken.json" >/dev/null || rc=$?
+[ "$rc" -eq 1 ] || fail "the broken lock's sweep exited with status $rc, not 1"
+
+"$PYTHON" - "$schema" "$reps" "$scratch/ok.json" "$scratch/broken.json" <<'PY'
+import copy, json, math, sys
+from jsonschema import Draft202012Validator
+
+schema_path, reps, ok_path, broken_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+schema = json.load(open(schema_path))
+Draft202012Validator.check_schema(schema)
+validator = Draft202012Validator(schema)
+bad = []
+
+def validate(doc, name):
+    for e in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(p) for p in e.absolute_path) or "(document)"
+        msg = e.message if len(e.message) <= 160 else e.message[:157] + "..."
+        bad.append(f"{name}: {where}: {msg}")
+
+def close(a, b, rel=1e-6):
+    return math.isclose(a, b, rel_tol=rel)
+
+def semantics(doc, name, expected_entries):
+    if doc["complete"] is not True or doc["interrupted_by"] is not None:
+        bad.append(f"{name}: complete={doc['complete']} interrupted_by={doc['interrupted_by']}")
+    if len(doc["results"]) != expected_entries:
+        bad.append(f"{name}: {len(doc['results'])} entries, expected {expected_entries}")
+    for r in doc["results"]:
+        tag = f"{name}: {r['prim']} threads={r['threads']} params={r['params']}"
+        if len(r["placement"]["pus"]) != r["threads"]:
+            bad.append(f"{tag}: {len(r['placement']['pus'])} placement pus")
+        if r["status"] not in ("ok", "failed"):
+            bad.append(f"{tag}: status {r['status']}: {r['status_detail']}")
+            continue
+        if len(r["reps"]) != reps:
+            bad.append(f"{tag}: {len(r['reps'])} reps, expected {reps}")
+        for i, rep in enumerate(r["reps"]):
+            t = rep["threads"]
+            if len(t) != r["threads"]:
+                bad.append(f"{tag} rep {i}: {len(t)} thread records")
+            if rep["ops"] != sum(x["ops"] for x in t) or rep["cpu_ns"] != sum(x["cpu_ns"] for x in t):
+                bad.append(f"{tag} rep {i}: ops or cpu_ns is not the sum over threads")
+            if rep["ops"] > 0 and not (close(rep["ops_per_sec"], rep["ops"] * 1e9 / rep["wall_ns"])
+                                       and close(rep["ns_per_op"], 1e9 / rep["ops_per_sec"])):
+                bad.append(f"{tag} rep {i}: ops_per_sec {rep['ops_per_sec']} ns_per_op "
+                           f"{rep['ns_per_op']} disagree with ops {rep['ops']} wall_ns {rep['wall_ns']}")
+        s = r["summary"]
+        for k in ("ops_per_sec", "ns_per_op"):
+            if not s[k]["min"] <= s[k]["median"] <= s[k]["max"]:
+                bad.append(f"{tag}: summary {k} median outside [min, max]: {s[k]}")
+        if r["status"] == "ok" and not s["ops_per_sec"]["median"] > 0:
+            bad.append(f"{tag}: median ops/s {s['ops_per_sec']['median']}")
+
+ok = json.load(open(ok_path))
+broken = json.load(open(broken_path))
+validate(ok, "ok.json")
+validate(broken, "broken.json")
+if bad:    # the figures below are read as the schema promises them
+    sys.exit("test_schema.sh: " + "\n  ".join(bad[:20]))
+semantics(ok, "ok.json", 4 * 2 * 2)
+semantics(broken, "broken.json", 1 * 1 * 2)
+
+for r in ok["results"]:
+    want = "skipped" if r["prim"] == "null" else "passed"
+    if r["status"] != "ok" or r["check"]["result"] != want:
+        bad.append(f"ok.json: {r['prim']} threads={r['threads']}: {r['status']} {r['check']}, "
+                   f"expected ok with check {want}")
+if not any(r["status"] == "failed" and r["check"]["result"] == "failed" and r["check"]["detail"]
+           for r in broken["results"]):
+    bad.append("broken.json: no entry failed its check")
+
+# Corrupted copies of a valid document: each must be rejected, or the schema is
+# too loose.  Skipped when the real documents already failed: the noise would hide why.
+corruptions = 0
+def corrupt(what, change):
+    global corruptions
+    if bad:
+        return
+    corruptions += 1
+    doc = copy.deepcopy(ok)
+    change(doc)
+    if validator.is_valid(doc):
+        bad.append(f"schema accepts a document with {what}")
+
+e0 = lambda d: d["results"][0]
+corrupt("a wrong schema version", lambda d: d.update(schema="syncbench/2"))
+corrupt("complete and interrupted", lambda d: d.update(interrupted_by="SIGINT"))
+corrupt("an unknown entry key", lambda d: e0(d).update(extra=1))
+corrupt("an unknown status", lambda d: e0(d).update(status="passed"))
+corrupt("an ok entry without summary", lambda d: e0(d).update(summary=None))
+corrupt("a crashed entry with reps", lambda d: e0(d).update(status="crashed", status_detail="x",
+                                                            check=None, summary=None))
+corrupt("a string ops count", lambda d: e0(d)["reps"][0].update(ops="12"))
+corrupt("a missing ci95_hi", lambda d: e0(d)["summary"]["ns_per_op"].pop("ci95_hi"))
+corrupt("an unknown fairness key", lambda d: e0(d)["summary"]["fairness"].update(gini=0.1))
+corrupt("a float thread count", lambda d: e0(d).update(threads=1.5))
+
+# What the harness writes when a child gives no result (report_entry_failed), and
+# an interrupted sweep (report_set_complete): both must be accepted.
+def accept(what, change):
+    if bad:
+        return
+    doc = copy.deepcopy(ok)
+    change(doc)
+    for e in validator.iter_errors(doc):
+        bad.append(f"schema rejects {what}: {e.message}")
+
+accept("a timeout entry", lambda d: e0(d).update(status="timeout", check=None, reps=[],
+                                                 summary=None, status_detail="no result"))
+accept("an interrupted sweep", lambda d: d.update(complete=False, interrupted_by="SIGTERM"))
+accept("new context keys", lambda d: d["context"]["counters"].update(events=["cycles"]))
+
+if bad:
+    sys.exit("test_schema.sh: " + "\n  ".join(bad[:20]) +
+             (f"\n  ... {len(bad) - 20} more" if len(bad) > 20 else ""))
+n = len(ok["results"]) + len(broken["results"])
+print(f"{n} entries valid against results/schema.json and consistent; {corruptions} corruptions rejected")
+PY

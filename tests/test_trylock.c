@@ -1,0 +1,56 @@
+/* Single-threaded semantics of every lock in the registry. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/compiler.h"
+#include "../locks/lock.h"
+#include "check.h"
+
+static void *zalloc_line(size_t size)
+{
+	size_t bytes = (size + CACHELINE - 1) / CACHELINE * CACHELINE;
+	void *p = bytes ? aligned_alloc(CACHELINE, bytes) : NULL;
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
+
+static void test_lock(const struct lock_ops *l)
+{
+	int64_t params[MAX_PARAMS];
+	void *lock = zalloc_line(l->size);
+	void *self = zalloc_line(l->self_size);
+
+	param_defaults(l->params, l->nparams, params);
+	CHECK(l->init(lock, params) == 0, "%s: init", l->name);
+	for (int round = 0; round < 3; round++) {
+		l->lock(lock, self);
+		if (l->trylock && !(l->flags & LOCK_NO_EXCLUSION))
+			CHECK(!l->trylock(lock, self), "%s: trylock succeeded on a held lock", l->name);
+		l->unlock(lock, self);
+		if (l->trylock) {
+			CHECK(l->trylock(lock, self), "%s: trylock failed on a free lock", l->name);
+			l->unlock(lock, self);
+		}
+		if (l->rlock) {
+			l->rlock(lock, self);
+			l->rlock(lock, self);	/* readers share */
+			if (l->trylock)
+				CHECK(!l->trylock(lock, self), "%s: writer got in with readers", l->name);
+			l->runlock(lock, self);
+			l->runlock(lock, self);
+		}
+	}
+	if (l->destroy)
+		l->destroy(lock);
+	free(self);
+	free(lock);
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < lock_registry_len; i++)
+		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY))
+			test_lock(lock_registry[i]);
+	return check_exit();
+}
