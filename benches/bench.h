@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../harness/latency.h"
 #include "../harness/params.h"
 #include "../harness/stat_emit.h"
 #include "../locks/lock.h"
@@ -38,6 +39,7 @@ struct bench_thread {
 	void *self;		/* prim->self_size bytes, or NULL */
 	void *local;		/* bench->thread_size bytes, aligned, zeroed */
 	uint64_t rng;		/* seeded per thread, for rng_next() */
+	struct latency_recorder lat;	/* see harness/latency.h */
 };
 
 enum check_result { CHECK_PASSED, CHECK_FAILED, CHECK_SKIPPED };
@@ -51,8 +53,14 @@ struct bench_ops {
 	size_t shared_size;
 	size_t thread_size;
 
-	/* One operation: the unit that ops/s counts. */
-	void (*op)(const struct bench_run *run, struct bench_thread *t);
+	/*
+	 * NULL-terminated names of the kinds of operation op() reports (e.g.
+	 * "read", "write"), at most MAX_OP_KINDS; NULL: one kind, "op".
+	 */
+	const char *const *op_kinds;
+
+	/* One operation, the unit that ops/s counts; returns its kind's index. */
+	unsigned (*op)(const struct bench_run *run, struct bench_thread *t);
 	/*
 	 * After the threads have stopped: is the shared state consistent with
 	 * total_ops, the number of op() calls made (warmup included)?  Writes

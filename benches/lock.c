@@ -6,7 +6,8 @@
  * is held, ncs how often it is asked for: cs=0,ncs=0 is the handoff
  * stress, larger ncs/cs ratios approach real programs.  At the end the
  * counter must equal the number of operations, or the lock let two
- * threads in at once.
+ * threads in at once.  Every sample_every-th acquisition is timed, from
+ * the request to the return of lock().
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -14,13 +15,15 @@
 #include "../harness/compiler.h"
 #include "bench.h"
 
-enum { LOCK_CS, LOCK_NCS };
+enum { LOCK_CS, LOCK_NCS, LOCK_SAMPLE_EVERY };
 
 static const struct param_decl lock_params[] = {
 	[LOCK_CS] = { "cs", PARAM_INT, 0, 0, 1000000, NULL,
 		      "work units inside the critical section" },
 	[LOCK_NCS] = { "ncs", PARAM_INT, 0, 0, 1000000, NULL,
 		       "work units outside, between releases and acquires" },
+	[LOCK_SAMPLE_EVERY] = { "sample_every", PARAM_INT, 16, 1, 1 << 30, NULL,
+				"time the acquisition of every Nth operation (1: all)" },
 };
 
 /*
@@ -32,11 +35,13 @@ struct lock_shared {
 	_Alignas(CACHELINE) atomic_uint_least64_t counter;
 };
 
-static void lock_op(const struct bench_run *run, struct bench_thread *t)
+static unsigned lock_op(const struct bench_run *run, struct bench_thread *t)
 {
 	struct lock_shared *s = run->shared;
+	uint64_t start = latency_begin(&t->lat, run->params[LOCK_SAMPLE_EVERY]);
 
 	run->prim->lock(run->lock, t->self);
+	latency_end(&t->lat, start, 0);
 	/*
 	 * A relaxed load and store, not an atomic increment: under a lock
 	 * that excludes, nothing is lost; under one that does not, updates
@@ -48,6 +53,7 @@ static void lock_op(const struct bench_run *run, struct bench_thread *t)
 	work_units((uint64_t)run->params[LOCK_CS], c);
 	run->prim->unlock(run->lock, t->self);
 	work_units((uint64_t)run->params[LOCK_NCS], (uint64_t)t->id);
+	return 0;
 }
 
 static enum check_result lock_check(const struct bench_run *run, uint64_t total_ops,

@@ -67,7 +67,10 @@ static void read_section(const struct bench_run *run, struct validate_shared *s)
 	atomic_fetch_sub_explicit(&s->readers_inside, 1, memory_order_relaxed);
 }
 
-static void validate_op(const struct bench_run *run, struct bench_thread *t)
+enum { KIND_WRITE, KIND_READ };
+static const char *const validate_kinds[] = { [KIND_WRITE] = "write", [KIND_READ] = "read", NULL };
+
+static unsigned validate_op(const struct bench_run *run, struct bench_thread *t)
 {
 	const struct lock_ops *p = run->prim;
 	struct validate_shared *s = run->shared;
@@ -77,7 +80,7 @@ static void validate_op(const struct bench_run *run, struct bench_thread *t)
 		p->rlock(run->lock, t->self);
 		read_section(run, s);
 		p->runlock(run->lock, t->self);
-		return;
+		return KIND_READ;
 	}
 	if (dice == 1 && p->trylock) {
 		while (!p->trylock(run->lock, t->self))
@@ -87,6 +90,7 @@ static void validate_op(const struct bench_run *run, struct bench_thread *t)
 	}
 	write_section(run, s);
 	p->unlock(run->lock, t->self);
+	return KIND_WRITE;
 }
 
 static enum check_result validate_check(const struct bench_run *run, uint64_t total_ops,
@@ -123,6 +127,7 @@ const struct bench_ops validate_bench = {
 	.name = "validate",
 	.summary = "correctness: exclusion, reader/writer exclusion and trylock under stress",
 	.needs = NEEDS_LOCK,
+	.op_kinds = validate_kinds,
 	.params = validate_params,
 	.nparams = ARRAY_SIZE(validate_params),
 	.shared_size = sizeof(struct validate_shared),

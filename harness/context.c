@@ -74,6 +74,7 @@ void context_collect(struct run_context *ctx, const struct topo *t, int argc, ch
 	ctx->clock_resolution_ns = (double)res.tv_sec * 1e9 + (double)res.tv_nsec;
 	ctx->timer_overhead_ns = measure_timer_overhead_ns();
 	ctx->work_unit_ns = calibrate_work_unit_ns();
+	tick_clock_init(&ctx->latency_clock);
 	counters_describe(ctx->pfm_version, sizeof(ctx->pfm_version), ctx->pmu, sizeof(ctx->pmu));
 	ctx->argc = argc;
 	ctx->argv = argv;

@@ -5,6 +5,7 @@
 #ifndef SYNCBENCH_CONTEXT_H
 #define SYNCBENCH_CONTEXT_H
 
+#include "latency.h"
 #include "topo.h"
 
 struct run_context {
@@ -17,6 +18,7 @@ struct run_context {
 	double clock_resolution_ns;
 	double timer_overhead_ns;	/* one now_ns() call */
 	double work_unit_ns;		/* one work_units() step */
+	struct tick_clock latency_clock;	/* the clock acquire latencies are read with */
 	char pfm_version[32], pmu[64];
 	int argc;
 	char **argv;

@@ -35,13 +35,16 @@ json_t *report_document(const struct run_context *ctx)
 
 	json_t *context = json_pack(
 		"{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o,"
-		" s:{s:s, s:f, s:f}, s:f, s:{s:s, s:o}}",
+		" s:{s:s, s:f, s:f}, s:{s:s, s:f, s:f}, s:f, s:{s:s, s:o}}",
 		"date", ctx->date, "hostname", ctx->hostname, "cpu_model", ctx->topo.cpu_model,
 		"kernel", ctx->kernel, "topology", context_topology(&ctx->topo),
 		"compiler", ctx->compiler, "cflags", ctx->cflags, "git_commit", ctx->git_commit,
 		"command_line", argv,
 		"clock", "source", ctx->clock_source, "resolution_ns", ctx->clock_resolution_ns,
 		"overhead_ns", ctx->timer_overhead_ns,
+		"latency_clock", "source", ctx->latency_clock.source,
+		"ticks_per_ns", ctx->latency_clock.ticks_per_ns,
+		"overhead_ns", ctx->latency_clock.overhead_ns,
 		"work_unit_ns", ctx->work_unit_ns,
 		"counters", "libpfm4", ctx->pfm_version,
 		"pmu", ctx->pmu[0] ? json_string(ctx->pmu) : json_null());
@@ -96,6 +99,30 @@ json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 			 "duration_s", s->duration_s, "warmup_s", s->warmup_s);
 }
 
+static int kind_count(const struct bench_ops *b)
+{
+	int n = 0;
+	while (b->op_kinds && b->op_kinds[n])
+		n++;
+	return n ? n : 1;
+}
+
+static const char *kind_name(const struct bench_ops *b, int k)
+{
+	return b->op_kinds ? b->op_kinds[k] : "op";
+}
+
+/* {"read": 12, "write": 3} for workloads with more than one kind, else NULL. */
+static json_t *by_kind_json(const struct bench_ops *b, const uint64_t *counts)
+{
+	if (kind_count(b) == 1)
+		return NULL;
+	json_t *obj = json_object();
+	for (int k = 0; k < kind_count(b); k++)
+		json_object_set_new(obj, kind_name(b, k), json_integer((json_int_t)counts[k]));
+	return obj;
+}
+
 static json_t *named_stats_json(const struct named_stats *ns)
 {
 	json_t *obj = json_object();
@@ -117,15 +144,20 @@ static uint64_t rep_ops(const struct config *c, const struct rep_figures *r, uin
 
 static json_t *rep_json(const struct config *c, const struct rep_figures *r)
 {
-	uint64_t cpu_ns, ops = rep_ops(c, r, &cpu_ns);
+	uint64_t cpu_ns, ops = rep_ops(c, r, &cpu_ns), by_kind[MAX_OP_KINDS] = { 0 };
 	json_t *threads = json_array();
-	for (int t = 0; t < c->threads; t++)
-		json_array_append_new(threads, json_pack("{s:I, s:I, s:o}",
+	for (int t = 0; t < c->threads; t++) {
+		for (int k = 0; k < MAX_OP_KINDS; k++)
+			by_kind[k] += r->threads[t].ops_by_kind[k];
+		json_array_append_new(threads, json_pack("{s:I, s:o*, s:I, s:o}",
 			"ops", (json_int_t)r->threads[t].ops,
+			"ops_by_kind", by_kind_json(c->bench, r->threads[t].ops_by_kind),
 			"cpu_ns", (json_int_t)r->threads[t].cpu_ns,
 			"pu", r->threads[t].pu >= 0 ? json_integer(r->threads[t].pu) : json_null()));
-	return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:o}",
+	}
+	return json_pack("{s:I, s:I, s:o*, s:o, s:o, s:I, s:o, s:o, s:o}",
 			 "wall_ns", (json_int_t)r->wall_ns, "ops", (json_int_t)ops,
+			 "ops_by_kind", by_kind_json(c->bench, by_kind),
 			 "ops_per_sec", number_or_null((double)ops * 1e9 / (double)r->wall_ns),
 			 "ns_per_op", number_or_null((double)r->wall_ns / (double)ops),
 			 "cpu_ns", (json_int_t)cpu_ns, "threads", threads,
@@ -138,6 +170,76 @@ static json_t *summary_json(const struct summary *s)
 	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "median", number_or_null(s->median),
 			 "min", number_or_null(s->min), "max", number_or_null(s->max),
 			 "ci95_lo", number_or_null(s->ci95_lo), "ci95_hi", number_or_null(s->ci95_hi));
+}
+
+static json_t *histogram_json(const struct latency_hist *h)
+{
+	json_t *low = json_array(), *count = json_array();
+	for (unsigned i = 0; i < LATENCY_BUCKETS; i++) {
+		if (!h->bucket[i])
+			continue;
+		json_array_append_new(low, json_real(ticks_to_ns((double)latency_bucket_low(i))));
+		json_array_append_new(count, json_integer((json_int_t)h->bucket[i]));
+	}
+	return json_pack("{s:o, s:o}", "bucket_low_ns", low, "count", count);
+}
+
+static json_t *latency_kind_json(const struct latency_hist *h)
+{
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:o}", "samples", (json_int_t)h->count,
+			 "p50_ns", ticks_to_ns(latency_hist_quantile(h, 0.50)),
+			 "p90_ns", ticks_to_ns(latency_hist_quantile(h, 0.90)),
+			 "p99_ns", ticks_to_ns(latency_hist_quantile(h, 0.99)),
+			 "p999_ns", ticks_to_ns(latency_hist_quantile(h, 0.999)),
+			 "max_ns", ticks_to_ns((double)h->max), "histogram", histogram_json(h));
+}
+
+/* Acquire latency over every repetition, per kind; NULL if nothing was sampled. */
+static json_t *latency_json(const struct config *c, const struct rep_figures *reps, int n)
+{
+	struct latency_hist *merged = calloc(MAX_OP_KINDS, sizeof(*merged));
+	uint64_t samples = 0, max_gap = 0;
+
+	if (!merged)
+		return NULL;
+	for (int r = 0; r < n; r++) {
+		for (int k = 0; k < MAX_OP_KINDS; k++)
+			latency_hist_merge(&merged[k], &reps[r].latency[k]);
+		max_gap = reps[r].max_gap_ticks > max_gap ? reps[r].max_gap_ticks : max_gap;
+	}
+	json_t *kinds = json_object();
+	for (int k = 0; k < kind_count(c->bench); k++) {
+		samples += merged[k].count;
+		if (merged[k].count)
+			json_object_set_new(kinds, kind_name(c->bench, k), latency_kind_json(&merged[k]));
+	}
+	free(merged);
+	if (!samples) {
+		json_decref(kinds);
+		return NULL;
+	}
+	return json_pack("{s:f, s:o}", "max_gap_ns", ticks_to_ns((double)max_gap), "kinds", kinds);
+}
+
+/* Ops/s of each kind, summarized over repetitions; NULL for one-kind workloads. */
+static json_t *kind_rates_json(const struct config *c, const struct rep_figures *reps, int n)
+{
+	if (kind_count(c->bench) == 1)
+		return NULL;
+	json_t *obj = json_object();
+	for (int k = 0; k < kind_count(c->bench); k++) {
+		double rate[n];
+		for (int r = 0; r < n; r++) {
+			uint64_t ops = 0;
+			for (int t = 0; t < c->threads; t++)
+				ops += reps[r].threads[t].ops_by_kind[k];
+			rate[r] = (double)ops * 1e9 / (double)reps[r].wall_ns;
+		}
+		struct summary s;
+		summarize(rate, (size_t)n, &s);
+		json_object_set_new(obj, kind_name(c->bench, k), summary_json(&s));
+	}
+	return obj;
 }
 
 static double median_of(const double *x, int n)
@@ -165,11 +267,15 @@ static json_t *summary_over_reps(const struct config *c, const struct rep_figure
 	struct summary ops_s, ns_s;
 	summarize(ops_per_sec, (size_t)n, &ops_s);
 	summarize(ns_per_op, (size_t)n, &ns_s);
-	return json_pack("{s:o, s:o, s:{s:o, s:o}, s:o}",
-			 "ops_per_sec", summary_json(&ops_s), "ns_per_op", summary_json(&ns_s),
+	json_t *latency = latency_json(c, reps, n);
+	return json_pack("{s:o, s:o*, s:o, s:{s:o, s:o}, s:o, s:o}",
+			 "ops_per_sec", summary_json(&ops_s),
+			 "ops_per_sec_by_kind", kind_rates_json(c, reps, n),
+			 "ns_per_op", summary_json(&ns_s),
 			 "fairness", "jain", number_or_null(median_of(jain, n)),
 			 "max_min_ratio", number_or_null(median_of(ratio, n)),
-			 "cpu_ns_per_op", number_or_null(median_of(cpu_per_op, n)));
+			 "cpu_ns_per_op", number_or_null(median_of(cpu_per_op, n)),
+			 "acquire_latency", latency ? latency : json_null());
 }
 
 static const char *const check_names[] = {
@@ -282,17 +388,36 @@ static void format_params(const struct config *c, char *buf, size_t len)
 	}
 }
 
+/* The largest p99 acquire latency over the kinds ("-" if none was sampled). */
+static void worst_p99(json_t *entry, char *buf, size_t len)
+{
+	json_t *kinds = json_object_get(json_object_get(json_object_get(entry, "summary"),
+							 "acquire_latency"), "kinds");
+	double worst = NAN;
+	const char *key;
+	json_t *kind;
+	json_object_foreach(kinds, key, kind) {
+		double p99 = json_number_value(json_object_get(kind, "p99_ns"));
+		worst = isnan(worst) || p99 > worst ? p99 : worst;
+	}
+	if (isnan(worst))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.0f", worst);
+}
+
 void report_table_header(FILE *f)
 {
-	fprintf(f, "%-8s %-14s %4s  %-24s %9s %10s %-21s %6s %8s %10s  %s\n", "bench", "prim",
-		"thr", "params", "ops/s", "ns/op", "[95% CI]", "jain", "max/min", "cpu ns/op",
-		"status");
+	fprintf(f, "%-8s %-14s %4s  %-24s %9s %10s %-21s %6s %8s %10s %10s  %s\n", "bench",
+		"prim", "thr", "params", "ops/s", "ns/op", "[95% CI]", "jain", "max/min",
+		"cpu ns/op", "p99 acq ns", "status");
 }
 
 void report_table_row(FILE *f, const struct config *c, json_t *entry)
 {
-	char params[256], ops[32], ci[48];
+	char params[256], ops[32], ci[48], p99[32];
 	format_params(c, params, sizeof(params));
+	worst_p99(entry, p99, sizeof(p99));
 	format_si(summary_field(entry, "ops_per_sec", "median"), ops, sizeof(ops));
 	double lo = summary_field(entry, "ns_per_op", "ci95_lo");
 	double hi = summary_field(entry, "ns_per_op", "ci95_hi");
@@ -308,12 +433,12 @@ void report_table_row(FILE *f, const struct config *c, json_t *entry)
 			  : result && strcmp(result, "failed") == 0
 				? json_string_value(json_object_get(check, "detail"))
 			  : result && strcmp(result, "skipped") == 0 ? "check skipped" : "";
-	fprintf(f, "%-8s %-14s %4d  %-24s %9s %10.1f %-21s %6.3f %8.2f %10.1f  %s%s%s\n",
+	fprintf(f, "%-8s %-14s %4d  %-24s %9s %10.1f %-21s %6.3f %8.2f %10.1f %10s  %s%s%s\n",
 		c->bench->name, c->prim->name, c->threads, params, ops,
 		summary_field(entry, "ns_per_op", "median"), ci,
 		summary_field(entry, "fairness", "jain"),
 		summary_field(entry, "fairness", "max_min_ratio"),
-		summary_field(entry, NULL, "cpu_ns_per_op"),
+		summary_field(entry, NULL, "cpu_ns_per_op"), p99,
 		json_string_value(json_object_get(entry, "status")), why[0] ? ": " : "", why);
 	fflush(f);
 }

@@ -86,8 +86,8 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct rep_state *rs = w->rep;
-	void (*op)(const struct bench_run *, struct bench_thread *) = rs->bench->op;
-	uint64_t ops = 0, ops_before = 0, cpu_before = 0;
+	unsigned (*op)(const struct bench_run *, struct bench_thread *) = rs->bench->op;
+	uint64_t ops[MAX_OP_KINDS] = { 0 }, ops_before[MAX_OP_KINDS] = { 0 }, cpu_before = 0;
 	int seen = PHASE_WARMUP;
 
 	if (w->pu >= 0 && topo_bind_self(rs->topo, w->pu) != 0)
@@ -99,20 +99,23 @@ static void *worker_main(void *arg)
 		int phase = atomic_load_explicit(&rs->phase, memory_order_relaxed);
 		if (unlikely(phase != seen)) {
 			if (seen == PHASE_WARMUP) {
-				ops_before = ops;
+				memcpy(ops_before, ops, sizeof(ops));
+				latency_recorder_clear(&w->bt.lat);
 				cpu_before = thread_cpu_ns();
 			}
 			seen = phase;
 			if (phase == PHASE_STOP)
 				break;
 		}
-		op(&rs->run, &w->bt);
-		ops++;
+		ops[op(&rs->run, &w->bt)]++;
 	}
 	w->fig.cpu_ns = thread_cpu_ns() - cpu_before;
-	w->fig.ops = ops - ops_before;
 	w->fig.pu = sched_getcpu();
-	w->all_ops = ops;
+	for (int k = 0; k < MAX_OP_KINDS; k++) {
+		w->fig.ops_by_kind[k] = ops[k] - ops_before[k];
+		w->fig.ops += w->fig.ops_by_kind[k];
+		w->all_ops += ops[k];
+	}
 	return NULL;
 }
 
@@ -155,9 +158,15 @@ static void collect(const struct config *c, struct rep_state *rs, struct worker 
 	struct bench_thread **bts = calloc((size_t)c->threads, sizeof(*bts));
 
 	out->all_ops = 0;
+	out->max_gap_ticks = 0;
+	memset(out->latency, 0, sizeof(out->latency));
 	for (int i = 0; i < c->threads; i++) {
 		out->threads[i] = w[i].fig;
 		out->all_ops += w[i].all_ops;
+		for (int k = 0; k < MAX_OP_KINDS; k++)
+			latency_hist_merge(&out->latency[k], &w[i].bt.lat.hist[k]);
+		if (w[i].bt.lat.max_gap > out->max_gap_ticks)
+			out->max_gap_ticks = w[i].bt.lat.max_gap;
 		if (bts)
 			bts[i] = &w[i].bt;
 	}
@@ -207,8 +216,9 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	char *selves_mem = zalloc_lines((size_t)n, prim->self_size);
 	char *locals_mem = zalloc_lines((size_t)n, c->bench->thread_size);
 	void **selves = calloc((size_t)n, sizeof(*selves));
+	struct latency_hist *hists = calloc((size_t)n * MAX_OP_KINDS, sizeof(*hists));
 
-	if (!rs || !w || !lock || !selves || (c->bench->shared_size && !shared) ||
+	if (!rs || !w || !lock || !selves || !hists || (c->bench->shared_size && !shared) ||
 	    (prim->self_size && !selves_mem) || (c->bench->thread_size && !locals_mem)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -231,6 +241,7 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 			.self = selves[i],
 			.local = locals_mem ? locals_mem + (size_t)i * line_stride(c->bench->thread_size) : NULL,
 			.rng = 0x9e3779b97f4a7c15u * (uint64_t)(i + 1),
+			.lat.hist = hists + (size_t)i * MAX_OP_KINDS,
 		};
 		w[i].rep = rs;
 		w[i].pu = pus[i];
@@ -254,6 +265,7 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	if (prim->destroy)
 		prim->destroy(lock);
 out:
+	free(hists);
 	free(selves);
 	free(locals_mem);
 	free(selves_mem);

@@ -38,6 +38,7 @@ struct named_stats {
 
 struct thread_figures {
 	uint64_t ops;		/* operations in the measured window */
+	uint64_t ops_by_kind[MAX_OP_KINDS];
 	uint64_t cpu_ns;	/* CPU time in the measured window */
 	int pu;			/* OS PU the thread was on when it stopped */
 };
@@ -50,6 +51,9 @@ struct rep_figures {
 	char check_detail[256];
 	struct named_stats prim_stats, bench_stats;
 	struct thread_figures *threads;	/* config->threads entries */
+	/* Sampled acquire latencies of all threads, per kind, in ticks. */
+	struct latency_hist latency[MAX_OP_KINDS];
+	uint64_t max_gap_ticks;		/* longest gap between sampled acquisitions */
 };
 
 /*

@@ -17,12 +17,15 @@ rc=0
 "$BIN" run --bench lock --prim broken --threads 2 --set cs=0,20 \
 	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/broken.json" >/dev/null || rc=$?
 [ "$rc" -eq 1 ] || fail "the broken lock's sweep exited with status $rc, not 1"
+"$BIN" run --bench rw --prim pthread-mutex,ttas --threads 2 --set read_pct=90 --set sample_every=1 \
+	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/rw.json" >/dev/null ||
+	fail "the rw sweep exited with status $?"
 
-"$PYTHON" - "$schema" "$reps" "$scratch/ok.json" "$scratch/broken.json" <<'PY'
+"$PYTHON" - "$schema" "$reps" "$scratch/ok.json" "$scratch/broken.json" "$scratch/rw.json" <<'PY'
 import copy, json, math, sys
 from jsonschema import Draft202012Validator
 
-schema_path, reps, ok_path, broken_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+schema_path, reps, ok_path, broken_path, rw_path = sys.argv[1], int(sys.argv[2]), *sys.argv[3:6]
 schema = json.load(open(schema_path))
 Draft202012Validator.check_schema(schema)
 validator = Draft202012Validator(schema)
@@ -67,15 +70,29 @@ def semantics(doc, name, expected_entries):
                 bad.append(f"{tag}: summary {k} median outside [min, max]: {s[k]}")
         if r["status"] == "ok" and not s["ops_per_sec"]["median"] > 0:
             bad.append(f"{tag}: median ops/s {s['ops_per_sec']['median']}")
+        for i, rep in enumerate(r["reps"]):
+            if "ops_by_kind" in rep and sum(rep["ops_by_kind"].values()) != rep["ops"]:
+                bad.append(f"{tag} rep {i}: ops_by_kind does not add up to ops")
+        for kind, lat in ((s["acquire_latency"] or {}).get("kinds") or {}).items():
+            q = [lat[k] for k in ("p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns")]
+            if q != sorted(q) or sum(lat["histogram"]["count"]) != lat["samples"]:
+                bad.append(f"{tag}: {kind} latency quantiles {q} or histogram inconsistent")
 
 ok = json.load(open(ok_path))
 broken = json.load(open(broken_path))
 validate(ok, "ok.json")
 validate(broken, "broken.json")
+rw = json.load(open(rw_path))
+validate(rw, "rw.json")
 if bad:    # the figures below are read as the schema promises them
     sys.exit("test_schema.sh: " + "\n  ".join(bad[:20]))
 semantics(ok, "ok.json", 4 * 2 * 2)
 semantics(broken, "broken.json", 1 * 1 * 2)
+semantics(rw, "rw.json", 2)
+for r in rw["results"]:
+    kinds = r["summary"]["acquire_latency"]["kinds"]
+    if set(r["summary"]["ops_per_sec_by_kind"]) != {"read", "write"} or set(kinds) != {"read", "write"}:
+        bad.append(f"rw.json: {r['prim']}: reads and writes are not reported apart")
 
 for r in ok["results"]:
     want = "skipped" if r["prim"] == "null" else "passed"
@@ -130,6 +147,6 @@ accept("new context keys", lambda d: d["context"]["counters"].update(events=["cy
 if bad:
     sys.exit("test_schema.sh: " + "\n  ".join(bad[:20]) +
              (f"\n  ... {len(bad) - 20} more" if len(bad) > 20 else ""))
-n = len(ok["results"]) + len(broken["results"])
+n = len(ok["results"]) + len(broken["results"]) + len(rw["results"])
 print(f"{n} entries valid against results/schema.json and consistent; {corruptions} corruptions rejected")
 PY
