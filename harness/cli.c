@@ -28,6 +28,8 @@ static const char run_usage[] =
 	"  --duration SECONDS    measured window per repetition (default 1)\n"
 	"  --warmup SECONDS      unmeasured run before it (default 0.2)\n"
 	"  --reps N              repetitions per configuration (default 3)\n"
+	"  --events LIST         counters: default, coherence, none, or libpfm4\n"
+	"                        event names (see `syncbench list events`)\n"
 	"  --out FILE            write the JSON document there, atomically\n"
 	"  --help                this text\n"
 	"\n"
@@ -232,7 +234,7 @@ static void check_config_count(const struct sweep *sw)
 }
 
 enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
-       OPT_WARMUP, OPT_REPS, OPT_OUT, OPT_HELP };
+       OPT_WARMUP, OPT_REPS, OPT_EVENTS, OPT_OUT, OPT_HELP };
 
 static const struct option run_options[] = {
 	{ "bench", required_argument, NULL, OPT_BENCH },
@@ -243,13 +245,14 @@ static const struct option run_options[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "reps", required_argument, NULL, OPT_REPS },
+	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct raw_args {
-	char *bench, *prim, *threads, *placement;
+	char *bench, *prim, *threads, *placement, *events;
 	int nsets;
 	char *sets[2 * MAX_PARAMS];
 };
@@ -267,6 +270,7 @@ static void read_options(int argc, char **argv, struct raw_args *raw, struct run
 		case OPT_PRIM: raw->prim = optarg; break;
 		case OPT_THREADS: raw->threads = optarg; break;
 		case OPT_PLACEMENT: raw->placement = optarg; break;
+		case OPT_EVENTS: raw->events = optarg; break;
 		case OPT_SET:
 			if (raw->nsets == 2 * MAX_PARAMS)
 				usage_error("at most %d --set options are accepted", 2 * MAX_PARAMS);
@@ -328,6 +332,9 @@ void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reque
 			    &req->settings.placement, err, sizeof(err)) != 0)
 		usage_error("--placement: %s", err);
 	check_config_count(sw);
+	if (counters_resolve(raw.events ? raw.events : "default", &req->events, err, sizeof(err)))
+		usage_error("%s", err);
+	req->settings.events = &req->events;
 	if (req->out_path)
 		check_writable(req->out_path);
 }

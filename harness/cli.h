@@ -14,6 +14,7 @@ struct run_request {
 	struct sweep sweep;
 	struct run_settings settings;
 	const char *out_path;		/* NULL: table only, no file */
+	struct event_set events;	/* settings.events points here */
 };
 
 /*

@@ -51,9 +51,11 @@ static void read_first_line(const char *path, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
-void context_collect(struct run_context *ctx, const struct topo *t, int argc, char **argv)
+void context_collect(struct run_context *ctx, const struct topo *t, const struct event_set *events,
+		     int argc, char **argv)
 {
 	memset(ctx, 0, sizeof(*ctx));
+	ctx->events = events;
 	time_t now = time(NULL);
 	strftime(ctx->date, sizeof(ctx->date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	gethostname(ctx->hostname, sizeof(ctx->hostname) - 1);

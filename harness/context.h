@@ -5,6 +5,7 @@
 #ifndef SYNCBENCH_CONTEXT_H
 #define SYNCBENCH_CONTEXT_H
 
+#include "counters.h"
 #include "latency.h"
 #include "topo.h"
 
@@ -20,11 +21,13 @@ struct run_context {
 	double work_unit_ns;		/* one work_units() step */
 	struct tick_clock latency_clock;	/* the clock acquire latencies are read with */
 	char pfm_version[32], pmu[64];
+	const struct event_set *events;	/* what --events resolved to, probed here */
 	int argc;
 	char **argv;
 };
 
-void context_collect(struct run_context *ctx, const struct topo *t, int argc, char **argv);
+void context_collect(struct run_context *ctx, const struct topo *t, const struct event_set *events,
+		     int argc, char **argv);
 
 /* ns per work unit, by timing the work loop itself (min of several tries). */
 double calibrate_work_unit_ns(void);

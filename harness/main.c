@@ -18,19 +18,24 @@ static const char usage[] =
 	"commands:\n"
 	"  list [--all]   workloads, primitives, parameters and placements\n"
 	"                 (--all adds the deliberately broken test-only primitives)\n"
+	"  list events    the counters this machine can count, and the presets\n"
 	"  run            measure a sweep; see `syncbench run --help`\n"
 	"  help           this text\n";
 
 static int cmd_list(int argc, char **argv, const struct topo *t)
 {
 	bool all = false;
+	if (argc == 2 && strcmp(argv[1], "events") == 0) {
+		counters_print_list(stdout);
+		return 0;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0)
 			all = true;
 		else if (strcmp(argv[i], "--help") == 0)
 			return fputs(usage, stdout), 0;
 		else
-			usage_error("list: unknown argument '%s' (accepted: --all, --help)", argv[i]);
+			usage_error("list: unknown argument '%s' (accepted: events, --all, --help)", argv[i]);
 	}
 	cli_print_list(stdout, t, all);
 	return 0;
@@ -46,7 +51,7 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 	for (int i = 0; typed && i <= argc; i++)
 		typed[i] = strdup(i == 0 ? "syncbench" : argv[i - 1]);
 	cli_parse_run(argc, argv, t, &req);
-	context_collect(&ctx, t, typed ? argc + 1 : 0, typed);
+	context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
 	int rc = sweep_run(&req.sweep, &req.settings, &ctx, req.out_path);
 	for (int i = 0; typed && i <= argc; i++)
 		free(typed[i]);

@@ -27,6 +27,19 @@ static json_t *context_topology(const struct topo_summary *t)
 			 "caches", caches, "hwloc_version", t->hwloc_version);
 }
 
+static json_t *context_events(const struct event_set *set)
+{
+	json_t *list = json_array();
+	for (int i = 0; set && i < set->n; i++) {
+		const struct event_spec *e = &set->ev[i];
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:b, s:s, s:s?}", "name",
+			e->name, "encoding", e->encoding, "hardware", e->hardware,
+			"available", e->available, "scope", e->user_only ? "user" : "user+kernel",
+			"reason", e->available ? NULL : e->reason));
+	}
+	return list;
+}
+
 json_t *report_document(const struct run_context *ctx)
 {
 	json_t *argv = json_array();
@@ -35,7 +48,7 @@ json_t *report_document(const struct run_context *ctx)
 
 	json_t *context = json_pack(
 		"{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o,"
-		" s:{s:s, s:f, s:f}, s:{s:s, s:f, s:f}, s:f, s:{s:s, s:o}}",
+		" s:{s:s, s:f, s:f}, s:{s:s, s:f, s:f}, s:f, s:{s:s, s:o, s:s, s:o}}",
 		"date", ctx->date, "hostname", ctx->hostname, "cpu_model", ctx->topo.cpu_model,
 		"kernel", ctx->kernel, "topology", context_topology(&ctx->topo),
 		"compiler", ctx->compiler, "cflags", ctx->cflags, "git_commit", ctx->git_commit,
@@ -47,7 +60,9 @@ json_t *report_document(const struct run_context *ctx)
 		"overhead_ns", ctx->latency_clock.overhead_ns,
 		"work_unit_ns", ctx->work_unit_ns,
 		"counters", "libpfm4", ctx->pfm_version,
-		"pmu", ctx->pmu[0] ? json_string(ctx->pmu) : json_null());
+		"pmu", ctx->pmu[0] ? json_string(ctx->pmu) : json_null(),
+		"preset", ctx->events ? ctx->events->spec : "none",
+		"events", context_events(ctx->events));
 	return json_pack("{s:s, s:o, s:b, s:n, s:[]}", "schema", SCHEMA_VERSION,
 			 "context", context, "complete", 0, "interrupted_by", "results");
 }
@@ -142,17 +157,32 @@ static uint64_t rep_ops(const struct config *c, const struct rep_figures *r, uin
 	return ops;
 }
 
-static json_t *rep_json(const struct config *c, const struct rep_figures *r)
+static json_t *thread_counters_json(const struct run_settings *s, const struct thread_figures *f)
+{
+	json_t *obj = json_object();
+	for (int i = 0; i < s->events->n; i++) {
+		const struct counter_reading *r = &f->counters[i];
+		if (r->valid)
+			json_object_set_new(obj, s->events->ev[i].name, json_pack("{s:I, s:I, s:I}",
+				"value", (json_int_t)r->value, "enabled_ns", (json_int_t)r->enabled_ns,
+				"running_ns", (json_int_t)r->running_ns));
+	}
+	return obj;
+}
+
+static json_t *rep_json(const struct config *c, const struct run_settings *s,
+			const struct rep_figures *r)
 {
 	uint64_t cpu_ns, ops = rep_ops(c, r, &cpu_ns), by_kind[MAX_OP_KINDS] = { 0 };
 	json_t *threads = json_array();
 	for (int t = 0; t < c->threads; t++) {
 		for (int k = 0; k < MAX_OP_KINDS; k++)
 			by_kind[k] += r->threads[t].ops_by_kind[k];
-		json_array_append_new(threads, json_pack("{s:I, s:o*, s:I, s:o}",
+		json_array_append_new(threads, json_pack("{s:I, s:o*, s:I, s:o, s:o}",
 			"ops", (json_int_t)r->threads[t].ops,
 			"ops_by_kind", by_kind_json(c->bench, r->threads[t].ops_by_kind),
 			"cpu_ns", (json_int_t)r->threads[t].cpu_ns,
+			"counters", thread_counters_json(s, &r->threads[t]),
 			"pu", r->threads[t].pu >= 0 ? json_integer(r->threads[t].pu) : json_null()));
 	}
 	return json_pack("{s:I, s:I, s:o*, s:o, s:o, s:I, s:o, s:o, s:o}",
@@ -249,7 +279,46 @@ static double median_of(const double *x, int n)
 	return s.median;
 }
 
-static json_t *summary_over_reps(const struct config *c, const struct rep_figures *reps, int n)
+/* One event over the repetitions: totals scaled for multiplexing, and per operation. */
+static json_t *event_summary(const struct config *c, const struct event_spec *e, int index,
+			     const struct rep_figures *reps, int n)
+{
+	double total[n], per_op[n];
+	int multiplexed = 0, valid = 1;
+
+	if (!e->available)
+		return json_pack("{s:n, s:n, s:b, s:s}", "total", "per_op", "multiplexed", 0,
+				 "reason", e->reason);
+	for (int r = 0; r < n; r++) {
+		uint64_t cpu_ns, ops = rep_ops(c, &reps[r], &cpu_ns);
+		total[r] = 0;
+		for (int t = 0; t < c->threads; t++) {
+			const struct counter_reading *cr = &reps[r].threads[t].counters[index];
+			valid &= cr->valid;
+			multiplexed |= cr->running_ns < cr->enabled_ns;
+			total[r] += counter_scaled(cr);
+		}
+		per_op[r] = total[r] / (double)ops;
+	}
+	if (!valid)
+		return json_pack("{s:n, s:n, s:b, s:s}", "total", "per_op", "multiplexed", 0,
+				 "reason", "a thread could not open or read it");
+	return json_pack("{s:o, s:o, s:b}", "total", number_or_null(median_of(total, n)),
+			 "per_op", number_or_null(median_of(per_op, n)), "multiplexed", multiplexed);
+}
+
+static json_t *counters_summary(const struct config *c, const struct run_settings *s,
+				const struct rep_figures *reps, int n)
+{
+	json_t *obj = json_object();
+	for (int i = 0; i < s->events->n; i++)
+		json_object_set_new(obj, s->events->ev[i].name,
+				    event_summary(c, &s->events->ev[i], i, reps, n));
+	return obj;
+}
+
+static json_t *summary_over_reps(const struct config *c, const struct run_settings *s,
+				 const struct rep_figures *reps, int n)
 {
 	double ops_per_sec[n], ns_per_op[n], cpu_per_op[n], jain[n], ratio[n];
 	uint64_t per_thread[c->threads];
@@ -268,14 +337,15 @@ static json_t *summary_over_reps(const struct config *c, const struct rep_figure
 	summarize(ops_per_sec, (size_t)n, &ops_s);
 	summarize(ns_per_op, (size_t)n, &ns_s);
 	json_t *latency = latency_json(c, reps, n);
-	return json_pack("{s:o, s:o*, s:o, s:{s:o, s:o}, s:o, s:o}",
+	return json_pack("{s:o, s:o*, s:o, s:{s:o, s:o}, s:o, s:o, s:o}",
 			 "ops_per_sec", summary_json(&ops_s),
 			 "ops_per_sec_by_kind", kind_rates_json(c, reps, n),
 			 "ns_per_op", summary_json(&ns_s),
 			 "fairness", "jain", number_or_null(median_of(jain, n)),
 			 "max_min_ratio", number_or_null(median_of(ratio, n)),
 			 "cpu_ns_per_op", number_or_null(median_of(cpu_per_op, n)),
-			 "acquire_latency", latency ? latency : json_null());
+			 "acquire_latency", latency ? latency : json_null(),
+			 "counters", counters_summary(c, s, reps, n));
 }
 
 static const char *const check_names[] = {
@@ -292,8 +362,8 @@ static const struct rep_figures *worst_check(const struct rep_figures *reps, int
 	return worst;
 }
 
-json_t *report_entry_body(const struct config *c, const struct rep_figures *reps, int nreps,
-			  const char *error)
+json_t *report_entry_body(const struct config *c, const struct run_settings *s,
+			  const struct rep_figures *reps, int nreps, const char *error)
 {
 	if (error)
 		return json_pack("{s:s, s:s, s:n, s:[], s:n}", "status", "error",
@@ -302,14 +372,14 @@ json_t *report_entry_body(const struct config *c, const struct rep_figures *reps
 	const struct rep_figures *w = worst_check(reps, nreps);
 	json_t *rep_list = json_array();
 	for (int r = 0; r < nreps; r++)
-		json_array_append_new(rep_list, rep_json(c, &reps[r]));
+		json_array_append_new(rep_list, rep_json(c, s, &reps[r]));
 
 	const char *failure = w->check == CHECK_FAILED ? w->check_detail : NULL;
 	return json_pack("{s:s, s:s?, s:{s:s, s:s?}, s:o, s:o}",
 			 "status", failure ? "failed" : "ok", "status_detail", failure,
 			 "check", "result", check_names[w->check],
 			 "detail", w->check_detail[0] ? w->check_detail : NULL,
-			 "reps", rep_list, "summary", summary_over_reps(c, reps, nreps));
+			 "reps", rep_list, "summary", summary_over_reps(c, s, reps, nreps));
 }
 
 void report_entry_failed(json_t *entry, const char *status, const char *detail)

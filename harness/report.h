@@ -24,8 +24,8 @@ json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 			  const int *pus, int oversubscribed);
 
 /* What a child measured: status, check, reps and summary. */
-json_t *report_entry_body(const struct config *c, const struct rep_figures *reps, int nreps,
-			  const char *error);
+json_t *report_entry_body(const struct config *c, const struct run_settings *s,
+			  const struct rep_figures *reps, int nreps, const char *error);
 
 /* An entry whose child did not report: status is crashed, timeout or error. */
 void report_entry_failed(json_t *entry, const char *status, const char *detail);

@@ -25,6 +25,7 @@ struct rep_state {
 	_Alignas(CACHELINE) struct bench_run run;
 	const struct bench_ops *bench;
 	const struct topo *topo;
+	const struct event_set *events;
 	/* Workers report ready here, then wait for the controller to open it. */
 	pthread_mutex_t gate_mutex;
 	pthread_cond_t gate_cond;
@@ -39,6 +40,7 @@ struct worker {
 	pthread_t thread;
 	int pu;			/* where to pin, -1 for nowhere */
 	int bind_failed;
+	struct thread_counters counters;
 	uint64_t all_ops;
 	struct thread_figures fig;
 };
@@ -92,6 +94,7 @@ static void *worker_main(void *arg)
 
 	if (w->pu >= 0 && topo_bind_self(rs->topo, w->pu) != 0)
 		w->bind_failed = 1;
+	counters_open(rs->events, &w->counters);	/* after pinning: no migration counted */
 	wait_at_gate(rs);
 
 	for (;;) {
@@ -101,6 +104,7 @@ static void *worker_main(void *arg)
 			if (seen == PHASE_WARMUP) {
 				memcpy(ops_before, ops, sizeof(ops));
 				latency_recorder_clear(&w->bt.lat);
+				counters_enable(rs->events, &w->counters);
 				cpu_before = thread_cpu_ns();
 			}
 			seen = phase;
@@ -110,6 +114,7 @@ static void *worker_main(void *arg)
 		ops[op(&rs->run, &w->bt)]++;
 	}
 	w->fig.cpu_ns = thread_cpu_ns() - cpu_before;
+	counters_finish(rs->events, &w->counters, w->fig.counters);
 	w->fig.pu = sched_getcpu();
 	for (int k = 0; k < MAX_OP_KINDS; k++) {
 		w->fig.ops_by_kind[k] = ops[k] - ops_before[k];
@@ -231,6 +236,7 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	rs->run = (struct bench_run){ prim, lock, shared, c->bench_params, n };
 	rs->bench = c->bench;
 	rs->topo = s->topo;
+	rs->events = s->events;
 	atomic_init(&rs->phase, PHASE_WARMUP);
 	pthread_mutex_init(&rs->gate_mutex, NULL);
 	pthread_cond_init(&rs->gate_cond, NULL);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../benches/bench.h"
+#include "counters.h"
 #include "topo.h"
 
 /* One point of a sweep. */
@@ -24,6 +25,7 @@ struct run_settings {
 	struct placement placement;
 	double duration_s, warmup_s;
 	int reps;
+	const struct event_set *events;	/* counters each worker opens */
 };
 
 #define MAX_NAMED_STATS 32
@@ -41,6 +43,7 @@ struct thread_figures {
 	uint64_t ops_by_kind[MAX_OP_KINDS];
 	uint64_t cpu_ns;	/* CPU time in the measured window */
 	int pu;			/* OS PU the thread was on when it stopped */
+	struct counter_reading counters[MAX_EVENTS];	/* settings->events, in order */
 };
 
 /* The raw figures of one repetition. */

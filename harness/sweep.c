@@ -53,7 +53,7 @@ static void child_main(const struct config *c, const struct run_settings *s, con
 			break;
 	}
 	const char *error = done == s->reps ? NULL : err[0] ? err : "out of memory";
-	json_t *body = report_entry_body(c, reps, done, error);
+	json_t *body = report_entry_body(c, s, reps, done, error);
 	char *text = json_dumps(body, JSON_COMPACT);
 	size_t len = text ? strlen(text) : 0, off = 0;
 	while (off < len) {
