@@ -59,13 +59,17 @@ static bool ticket_trylock(void *lock, void *self)
 {
 	(void)self;
 	struct ticket_lock *l = lock;
-	uint32_t owner = atomic_load_explicit(&l->owner, memory_order_relaxed);
+	/*
+	 * acquire: pairs with the release in ticket_unlock().  The previous
+	 * holder published its critical section through owner, not next, so
+	 * it is this load, not the CAS below, that must synchronize with it.
+	 */
+	uint32_t owner = atomic_load_explicit(&l->owner, memory_order_acquire);
 	uint32_t expected = owner;
 
-	/* Take a ticket only if it would be served at once: next == owner.
-	 * acquire on success: pairs with the release in ticket_unlock() */
+	/* Take a ticket only if it would be served at once: next == owner. */
 	return atomic_compare_exchange_strong_explicit(&l->next, &expected, owner + 1,
-						       memory_order_acquire,
+						       memory_order_relaxed,
 						       memory_order_relaxed);
 }
 
