@@ -24,20 +24,6 @@ double calibrate_work_unit_ns(void)
 	return best;
 }
 
-static double measure_timer_overhead_ns(void)
-{
-	const int calls = 1 << 16;
-	double best = 1e30;
-	for (int i = 0; i < 5; i++) {
-		uint64_t t0 = now_ns();
-		for (int j = 0; j < calls; j++)
-			(void)now_ns();
-		double ns = (double)(now_ns() - t0) / calls;
-		best = ns < best ? ns : best;
-	}
-	return best;
-}
-
 static void read_first_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
@@ -74,7 +60,7 @@ void context_collect(struct run_context *ctx, const struct topo *t, const struct
 	struct timespec res;
 	clock_getres(CLOCK_MONOTONIC, &res);
 	ctx->clock_resolution_ns = (double)res.tv_sec * 1e9 + (double)res.tv_nsec;
-	ctx->timer_overhead_ns = measure_timer_overhead_ns();
+	ctx->timer_overhead_ns = clock_read_cost_ns(now_ns);
 	ctx->work_unit_ns = calibrate_work_unit_ns();
 	tick_clock_init(&ctx->latency_clock);
 	counters_describe(ctx->pfm_version, sizeof(ctx->pfm_version), ctx->pmu, sizeof(ctx->pmu));

@@ -36,14 +36,14 @@ static double calibrate_ticks_per_ns(void)
 	return (double)(c1 - c0) / (double)(t1 - t0);
 }
 
-static double measure_overhead_ns(void)
+double clock_read_cost_ns(uint64_t (*read_clock)(void))
 {
 	const int reads = 1 << 16;
 	double best = 1e30;
 	for (int i = 0; i < 5; i++) {
 		uint64_t t0 = now_ns();
 		for (int j = 0; j < reads; j++)
-			(void)ticks_now();
+			(void)read_clock();
 		double ns = (double)(now_ns() - t0) / reads;
 		best = ns < best ? ns : best;
 	}
@@ -58,7 +58,7 @@ void tick_clock_init(struct tick_clock *info)
 	ticks_per_ns = tick_use_tsc ? calibrate_ticks_per_ns() : 1.0;
 	info->source = tick_use_tsc ? "tsc" : "clock_gettime";
 	info->ticks_per_ns = ticks_per_ns;
-	info->overhead_ns = measure_overhead_ns();
+	info->overhead_ns = clock_read_cost_ns(ticks_now);
 }
 
 double ticks_to_ns(double ticks)

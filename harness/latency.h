@@ -49,6 +49,8 @@ struct tick_clock {
 
 /* Chooses and calibrates the clock; call once, before any thread starts. */
 void tick_clock_init(struct tick_clock *info);
+/* One read of a clock: the fastest of 5 runs of 2^16 back-to-back reads. */
+double clock_read_cost_ns(uint64_t (*read_clock)(void));
 double ticks_to_ns(double ticks);
 
 extern int tick_use_tsc;
