@@ -47,9 +47,10 @@ assert cs(by_threads[4]) > cs(by_threads[1]), \
 warm = json.load(open(f"{d}/warm.json"))
 for rep, r in ((rep, r) for r in warm["results"] for rep in r["reps"]):
     clock = rep["threads"][0]["counters"]["task-clock"]["value"]
-    assert clock < 0.5 * rep["wall_ns"] + rep["wall_ns"], \
+    # A counted 1 s warmup would add 5 windows' worth; preemption only subtracts.
+    assert clock < 1.5 * rep["wall_ns"], \
         f"task-clock {clock} ns in a {rep['wall_ns']} ns window after a 1 s warmup: warmup counted"
-    assert clock > 0.5 * rep["wall_ns"], f"task-clock {clock} ns for a {rep['wall_ns']} ns window"
+    assert clock > 0, f"task-clock {clock} ns for a {rep['wall_ns']} ns window"
 
 if os.path.exists(f"{d}/coherence.json"):
     co = json.load(open(f"{d}/coherence.json"))
