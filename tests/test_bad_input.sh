@@ -49,6 +49,8 @@ cases=(
 	"run --bench lock --prim ttas --frobnicate"
 	"run --bench lock --prim ttas extra"
 	"run --bench atomic --prim ttas"
+	"run --bench pingpong --threads 2 --prim ttas"
+	"run --bench pingpong --threads 2,3"
 	"run --bench atomic --set op=load --set order=release"
 	"run --bench atomic --set op=store,load --set order=acquire"
 	"run --bench atomic --set op=fence --set order=relaxed"
