@@ -11,6 +11,8 @@
 #ifndef SYNCBENCH_BENCH_H
 #define SYNCBENCH_BENCH_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,16 +24,32 @@
 /* What kind of primitive a workload runs on. */
 enum bench_needs {
 	NEEDS_LOCK,	/* any lock in the registry (rlock used where present) */
+	NEEDS_NOTHING,	/* no primitive: --prim is refused, the result's prim is null */
 };
+
+/* Where a repetition stands; the harness moves it forward only. */
+enum bench_phase { PHASE_WARMUP, PHASE_MEASURE, PHASE_STOP };
 
 /* Shared by all threads of one repetition; read-only while they run. */
 struct bench_run {
-	const struct lock_ops *prim;
-	void *lock;		/* prim->size bytes, CACHELINE-aligned */
+	const struct lock_ops *prim;	/* NULL when the configuration uses none */
+	void *lock;		/* prim->size bytes, CACHELINE-aligned; NULL without prim */
 	void *shared;		/* bench->shared_size bytes, aligned, zeroed */
 	const int64_t *params;	/* the workload's, in declaration order */
 	int nthreads;
+	const atomic_int *phase;	/* an enum bench_phase; see bench_stopping() */
 };
+
+/*
+ * Whether the run is ending.  An op() that waits for another thread must
+ * poll it while it waits: the other thread may already have left the
+ * loop, and would never answer.
+ */
+static inline bool bench_stopping(const struct bench_run *run)
+{
+	/* relaxed: only the value matters; join() orders everything else */
+	return atomic_load_explicit(run->phase, memory_order_relaxed) == PHASE_STOP;
+}
 
 /* One thread's view; the harness keeps it on the thread's own lines. */
 struct bench_thread {
@@ -62,16 +80,35 @@ struct bench_ops {
 	/* One operation, the unit that ops/s counts; returns its kind's index. */
 	unsigned (*op)(const struct bench_run *run, struct bench_thread *t);
 	/*
-	 * After the threads have stopped: is the shared state consistent with
-	 * total_ops, the number of op() calls made (warmup included)?  Writes
-	 * a one-line reason into why.
+	 * After the threads have stopped: is the shared state, and each
+	 * thread's own, consistent with total_ops, the number of op() calls
+	 * made (warmup included)?  Writes a one-line reason into why.
 	 */
-	enum check_result (*check)(const struct bench_run *run, uint64_t total_ops,
-				   char *why, size_t whylen);
+	enum check_result (*check)(const struct bench_run *run, struct bench_thread *const *threads,
+				   uint64_t total_ops, char *why, size_t whylen);
 	/* NULL, or emits the workload's own figures for one repetition. */
 	void (*stats)(const struct bench_run *run, struct bench_thread *const *threads,
 		      stat_emit_fn *emit, void *sink);
+	/*
+	 * NULL, or whether one configuration (parameter values and thread
+	 * count) can run: 0, or -1 with a one-line reason in why that says
+	 * what is accepted (e.g. the orders a load can have).  The command
+	 * line calls it for every configuration of a sweep, before any runs.
+	 */
+	int (*validate)(const int64_t *params, int threads, char *why, size_t whylen);
+	/*
+	 * NULL, or for a NEEDS_LOCK workload some of whose parameter values
+	 * leave the primitive unused (an optimistic strategy): false makes
+	 * such a configuration carry no primitive, run once per sweep.
+	 */
+	bool (*uses_prim)(const int64_t *params);
 };
+
+/* Whether a configuration of b with these parameter values runs on a primitive. */
+static inline bool bench_uses_prim(const struct bench_ops *b, const int64_t *params)
+{
+	return b->needs != NEEDS_NOTHING && (!b->uses_prim || b->uses_prim(params));
+}
 
 extern const struct bench_ops *const bench_registry[];
 extern const size_t bench_registry_len;

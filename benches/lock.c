@@ -56,9 +56,11 @@ static unsigned lock_op(const struct bench_run *run, struct bench_thread *t)
 	return 0;
 }
 
-static enum check_result lock_check(const struct bench_run *run, uint64_t total_ops,
-				    char *why, size_t whylen)
+static enum check_result lock_check(const struct bench_run *run,
+				struct bench_thread *const *threads, uint64_t total_ops,
+				char *why, size_t whylen)
 {
+	(void)threads;
 	struct lock_shared *s = run->shared;
 	uint64_t c = atomic_load_explicit(&s->counter, memory_order_relaxed);
 

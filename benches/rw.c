@@ -93,9 +93,11 @@ static unsigned rw_op(const struct bench_run *run, struct bench_thread *t)
 	return kind;
 }
 
-static enum check_result rw_check(const struct bench_run *run, uint64_t total_ops,
-				  char *why, size_t whylen)
+static enum check_result rw_check(const struct bench_run *run,
+				struct bench_thread *const *threads, uint64_t total_ops,
+				char *why, size_t whylen)
 {
+	(void)threads;
 	(void)total_ops;
 	struct rw_shared *s = run->shared;
 	uint64_t torn = atomic_load_explicit(&s->torn_reads, memory_order_relaxed);

@@ -102,9 +102,11 @@ static unsigned validate_op(const struct bench_run *run, struct bench_thread *t)
 	return KIND_WRITE;
 }
 
-static enum check_result validate_check(const struct bench_run *run, uint64_t total_ops,
-					char *why, size_t whylen)
+static enum check_result validate_check(const struct bench_run *run,
+				struct bench_thread *const *threads, uint64_t total_ops,
+				char *why, size_t whylen)
 {
+	(void)threads;
 	struct validate_shared *s = run->shared;
 	uint64_t overlaps = atomic_load_explicit(&s->overlaps, memory_order_relaxed);
 	uint64_t writes = atomic_load_explicit(&s->writes, memory_order_relaxed);

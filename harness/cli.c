@@ -15,13 +15,14 @@
 #define MAX_CONFIGS 100000
 
 static const char run_usage[] =
-	"usage: syncbench run --bench NAME --prim LIST [options]\n"
+	"usage: syncbench run --bench NAME [--prim LIST] [options]\n"
 	"\n"
 	"Runs every combination of primitive x parameter values x thread count.\n"
 	"Lists are comma-separated.  Without --out, only the table is printed.\n"
 	"\n"
 	"  --bench NAME          workload (see `syncbench list`)\n"
-	"  --prim LIST           primitives, or `all` for every listed one\n"
+	"  --prim LIST           primitives, or `all` for every listed one; required,\n"
+	"                        except for workloads that use none (refused there)\n"
 	"  --threads LIST        thread counts (default: the number of PUs)\n"
 	"  --set KEY=V[,V...]    a workload or primitive parameter; repeatable\n"
 	"  --placement P         " PLACEMENT_HELP " (default compact)\n"
@@ -225,7 +226,8 @@ static void check_writable(const char *path)
 
 static void check_config_count(const struct sweep *sw)
 {
-	double n = (double)sw->nprims * sw->nthreads;
+	/* A workload without a primitive runs each combination once. */
+	double n = (double)(sw->nprims ? sw->nprims : 1) * sw->nthreads;
 	for (int k = 0; k < sw->nsets; k++)
 		n *= sw->sets[k].nvalues;
 	if (n > MAX_CONFIGS)
@@ -315,11 +317,14 @@ void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reque
 	sw->bench = bench_find(raw.bench);
 	if (!sw->bench)
 		usage_error("unknown workload '%s' (accepted: %s)", raw.bench, names);
-	if (!raw.prim) {
+	if (sw->bench->needs == NEEDS_NOTHING && raw.prim)
+		usage_error("run: workload %s uses no primitive; leave out --prim", sw->bench->name);
+	if (sw->bench->needs != NEEDS_NOTHING && !raw.prim) {
 		prim_names(names, sizeof(names));
 		usage_error("run: --prim is required (accepted: %s)", names);
 	}
-	parse_prims(sw, raw.prim);
+	if (raw.prim)
+		parse_prims(sw, raw.prim);
 	if (raw.threads) {
 		parse_threads(sw, raw.threads);
 	} else {
@@ -332,6 +337,8 @@ void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reque
 			    &req->settings.placement, err, sizeof(err)) != 0)
 		usage_error("--placement: %s", err);
 	check_config_count(sw);
+	if (sweep_validate(sw, err, sizeof(err)) != 0)
+		usage_error("%s", err);
 	if (counters_resolve(raw.events ? raw.events : "default", &req->events, err, sizeof(err)))
 		usage_error("%s", err);
 	req->settings.events = &req->events;
@@ -355,7 +362,8 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 	fprintf(f, "workloads (--bench), with their parameters (--set KEY=V,...):\n");
 	for (size_t i = 0; i < bench_registry_len; i++) {
 		const struct bench_ops *b = bench_registry[i];
-		fprintf(f, "  %-16s %s\n", b->name, b->summary);
+		fprintf(f, "  %-16s %s%s\n", b->name, b->summary,
+			b->needs == NEEDS_NOTHING ? " [no primitive: no --prim]" : "");
 		print_params(f, b->params, b->nparams);
 	}
 	fprintf(f, "\nprimitives (--prim), with their parameters:\n");

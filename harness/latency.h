@@ -98,15 +98,22 @@ static inline uint64_t latency_begin(struct latency_recorder *r, int64_t every)
 	return ticks_now();
 }
 
+/* Records a latency of `ticks` that ended at `now`: for one measured otherwise than begin/end. */
+static inline void latency_record(struct latency_recorder *r, uint64_t now, uint64_t ticks,
+				  unsigned kind)
+{
+	latency_hist_add(&r->hist[kind], ticks);
+	if (r->last_acquired && now - r->last_acquired > r->max_gap)
+		r->max_gap = now - r->last_acquired;
+	r->last_acquired = now;
+}
+
 static inline void latency_end(struct latency_recorder *r, uint64_t start, unsigned kind)
 {
 	if (!start)
 		return;
 	uint64_t now = ticks_now();
-	latency_hist_add(&r->hist[kind], now - start);
-	if (r->last_acquired && now - r->last_acquired > r->max_gap)
-		r->max_gap = now - r->last_acquired;
-	r->last_acquired = now;
+	latency_record(r, now, now - start, kind);
 }
 
 void latency_recorder_clear(struct latency_recorder *r);

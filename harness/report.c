@@ -101,14 +101,16 @@ json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 
 	json_t *params = json_object();
 	add_params(params, c->bench->params, c->bench->nparams, c->bench_params);
-	add_params(params, c->prim->params, c->prim->nparams, c->prim_params);
+	if (c->prim)
+		add_params(params, c->prim->params, c->prim->nparams, c->prim_params);
 
 	json_t *pu_list = json_array();
 	for (int i = 0; i < c->threads; i++)
 		json_array_append_new(pu_list, pus[i] >= 0 ? json_integer(pus[i]) : json_null());
 
-	return json_pack("{s:s, s:s, s:i, s:o, s:{s:s, s:o, s:b}, s:f, s:f}",
-			 "bench", c->bench->name, "prim", c->prim->name, "threads", c->threads,
+	return json_pack("{s:s, s:s?, s:i, s:o, s:{s:s, s:o, s:b}, s:f, s:f}",
+			 "bench", c->bench->name, "prim", c->prim ? c->prim->name : NULL,
+			 "threads", c->threads,
 			 "params", params,
 			 "placement", "policy", policy, "pus", pu_list, "oversubscribed", oversubscribed,
 			 "duration_s", s->duration_s, "warmup_s", s->warmup_s);
@@ -443,8 +445,8 @@ static void format_params(const struct config *c, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	const struct param_decl *decls[2] = { c->bench->params, c->prim->params };
-	const size_t counts[2] = { c->bench->nparams, c->prim->nparams };
+	const struct param_decl *decls[2] = { c->bench->params, c->prim ? c->prim->params : NULL };
+	const size_t counts[2] = { c->bench->nparams, c->prim ? c->prim->nparams : 0 };
 	const int64_t *values[2] = { c->bench_params, c->prim_params };
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < counts[k] && used < len; i++) {
@@ -504,7 +506,7 @@ void report_table_row(FILE *f, const struct config *c, json_t *entry)
 				? json_string_value(json_object_get(check, "detail"))
 			  : result && strcmp(result, "skipped") == 0 ? "check skipped" : "";
 	fprintf(f, "%-8s %-14s %4d  %-24s %9s %10.1f %-21s %6.3f %8.2f %10.1f %10s  %s%s%s\n",
-		c->bench->name, c->prim->name, c->threads, params, ops,
+		c->bench->name, c->prim ? c->prim->name : "-", c->threads, params, ops,
 		summary_field(entry, "ns_per_op", "median"), ci,
 		summary_field(entry, "fairness", "jain"),
 		summary_field(entry, "fairness", "max_min_ratio"),

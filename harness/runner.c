@@ -13,8 +13,6 @@
 #include "clock.h"
 #include "compiler.h"
 
-enum phase { PHASE_WARMUP, PHASE_MEASURE, PHASE_STOP };
-
 struct rep_state {
 	/*
 	 * Read by every worker on every operation and written twice per
@@ -156,11 +154,28 @@ static uint64_t drive_phases(struct rep_state *rs, int nthreads,
 	return now_ns() - t0;
 }
 
+/* The workload's check, unless the primitive makes it meaningless. */
+static void run_check(const struct config *c, struct rep_state *rs,
+		      struct bench_thread *const *bts, struct rep_figures *out)
+{
+	const struct lock_ops *prim = c->prim;
+	if (prim && (prim->flags & LOCK_NO_EXCLUSION)) {
+		out->check = CHECK_SKIPPED;
+		snprintf(out->check_detail, sizeof(out->check_detail),
+			 "%s gives no mutual exclusion, so the %s check is skipped",
+			 prim->name, c->bench->name);
+		return;
+	}
+	out->check_detail[0] = '\0';
+	out->check = c->bench->check(&rs->run, bts, out->all_ops, out->check_detail,
+				     sizeof(out->check_detail));
+}
+
 static void collect(const struct config *c, struct rep_state *rs, struct worker *w,
 		    void **selves, struct rep_figures *out)
 {
 	const struct lock_ops *prim = c->prim;
-	struct bench_thread **bts = calloc((size_t)c->threads, sizeof(*bts));
+	struct bench_thread *bts[c->threads];
 
 	out->all_ops = 0;
 	out->max_gap_ticks = 0;
@@ -172,25 +187,14 @@ static void collect(const struct config *c, struct rep_state *rs, struct worker 
 			latency_hist_merge(&out->latency[k], &w[i].bt.lat.hist[k]);
 		if (w[i].bt.lat.max_gap > out->max_gap_ticks)
 			out->max_gap_ticks = w[i].bt.lat.max_gap;
-		if (bts)
-			bts[i] = &w[i].bt;
+		bts[i] = &w[i].bt;
 	}
-	if (prim->flags & LOCK_NO_EXCLUSION) {
-		out->check = CHECK_SKIPPED;
-		snprintf(out->check_detail, sizeof(out->check_detail),
-			 "%s gives no mutual exclusion, so the %s check is skipped",
-			 prim->name, c->bench->name);
-	} else {
-		out->check_detail[0] = '\0';
-		out->check = c->bench->check(&rs->run, out->all_ops, out->check_detail,
-					     sizeof(out->check_detail));
-	}
+	run_check(c, rs, bts, out);
 	out->prim_stats.n = out->bench_stats.n = 0;
-	if (prim->stats)
+	if (prim && prim->stats)
 		prim->stats(rs->run.lock, selves, c->threads, emit_into, &out->prim_stats);
-	if (c->bench->stats && bts)
+	if (c->bench->stats)
 		c->bench->stats(&rs->run, bts, emit_into, &out->bench_stats);
-	free(bts);
 }
 
 /* Returns how many workers started; on a shortfall, they are let go at once. */
@@ -213,27 +217,29 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 		   struct rep_figures *out, char *err, size_t errlen)
 {
 	const struct lock_ops *prim = c->prim;
+	size_t lock_size = prim ? prim->size : 0, self_size = prim ? prim->self_size : 0;
 	int n = c->threads, rc = -1;
 	struct rep_state *rs = zalloc_lines(1, sizeof(*rs));
 	struct worker *w = zalloc_lines((size_t)n, sizeof(*w));
-	void *lock = zalloc_lines(1, prim->size);
+	void *lock = zalloc_lines(1, lock_size);
 	void *shared = zalloc_lines(1, c->bench->shared_size);
-	char *selves_mem = zalloc_lines((size_t)n, prim->self_size);
+	char *selves_mem = zalloc_lines((size_t)n, self_size);
 	char *locals_mem = zalloc_lines((size_t)n, c->bench->thread_size);
 	void **selves = calloc((size_t)n, sizeof(*selves));
 	struct latency_hist *hists = calloc((size_t)n * MAX_OP_KINDS, sizeof(*hists));
 
-	if (!rs || !w || !lock || !selves || !hists || (c->bench->shared_size && !shared) ||
-	    (prim->self_size && !selves_mem) || (c->bench->thread_size && !locals_mem)) {
+	if (!rs || !w || !selves || !hists || (lock_size && !lock) ||
+	    (c->bench->shared_size && !shared) || (self_size && !selves_mem) ||
+	    (c->bench->thread_size && !locals_mem)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	int e = prim->init(lock, c->prim_params);
+	int e = prim ? prim->init(lock, c->prim_params) : 0;
 	if (e != 0) {
 		snprintf(err, errlen, "%s: init failed: %s", prim->name, strerror(e));
 		goto out;
 	}
-	rs->run = (struct bench_run){ prim, lock, shared, c->bench_params, n };
+	rs->run = (struct bench_run){ prim, lock, shared, c->bench_params, n, &rs->phase };
 	rs->bench = c->bench;
 	rs->topo = s->topo;
 	rs->events = s->events;
@@ -241,7 +247,7 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	pthread_mutex_init(&rs->gate_mutex, NULL);
 	pthread_cond_init(&rs->gate_cond, NULL);
 	for (int i = 0; i < n; i++) {
-		selves[i] = selves_mem ? selves_mem + (size_t)i * line_stride(prim->self_size) : NULL;
+		selves[i] = selves_mem ? selves_mem + (size_t)i * line_stride(self_size) : NULL;
 		w[i].bt = (struct bench_thread){
 			.id = i,
 			.self = selves[i],
@@ -268,7 +274,7 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	}
 	if (rc == 0)
 		collect(c, rs, w, selves, out);
-	if (prim->destroy)
+	if (prim && prim->destroy)
 		prim->destroy(lock);
 out:
 	free(hists);

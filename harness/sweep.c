@@ -179,7 +179,8 @@ static void apply_sets(const struct sweep *sw, struct config *c, const int *appl
 		       const int *digit)
 {
 	param_defaults(c->bench->params, c->bench->nparams, c->bench_params);
-	param_defaults(c->prim->params, c->prim->nparams, c->prim_params);
+	if (c->prim)
+		param_defaults(c->prim->params, c->prim->nparams, c->prim_params);
 	for (int k = 0; k < sw->nsets; k++) {
 		if (!applies[k])
 			continue;
@@ -206,12 +207,15 @@ static int next_combination(const struct sweep *sw, const int *applies, int *dig
 	return 0;
 }
 
-/* A --set applies to a primitive when the workload or the primitive declares it. */
+/*
+ * A --set applies to a primitive when the workload or the primitive
+ * declares it; without a primitive, when the workload does.
+ */
 static void sets_for_prim(const struct sweep *sw, const struct lock_ops *prim, int *applies)
 {
 	for (int k = 0; k < sw->nsets; k++)
 		applies[k] = param_find(sw->bench->params, sw->bench->nparams, sw->sets[k].name) >= 0 ||
-			     param_find(prim->params, prim->nparams, sw->sets[k].name) >= 0;
+			     (prim && param_find(prim->params, prim->nparams, sw->sets[k].name) >= 0);
 }
 
 struct sweep_state {
@@ -250,6 +254,10 @@ static int run_one(struct sweep_state *st, const struct config *c)
 	return -1;
 }
 
+/*
+ * Runs the configurations on prim, or, with prim NULL, those that use no
+ * primitive: each configuration runs in exactly one of these passes.
+ */
 static int sweep_prim(struct sweep_state *st, const struct sweep *sw, const struct lock_ops *prim)
 {
 	int applies[2 * MAX_PARAMS], digit[2 * MAX_PARAMS] = { 0 };
@@ -258,6 +266,8 @@ static int sweep_prim(struct sweep_state *st, const struct sweep *sw, const stru
 	sets_for_prim(sw, prim, applies);
 	do {
 		apply_sets(sw, &c, applies, digit);
+		if (bench_uses_prim(c.bench, c.bench_params) != (prim != NULL))
+			continue;	/* to the odometer: it runs in the other pass */
 		for (int t = 0; t < sw->nthreads; t++) {
 			c.threads = sw->threads[t];
 			int stop = run_one(st, &c);
@@ -268,6 +278,23 @@ static int sweep_prim(struct sweep_state *st, const struct sweep *sw, const stru
 	return -1;
 }
 
+int sweep_validate(const struct sweep *sw, char *why, size_t whylen)
+{
+	int applies[2 * MAX_PARAMS], digit[2 * MAX_PARAMS] = { 0 };
+	struct config c = { .bench = sw->bench };
+
+	if (!sw->bench->validate)
+		return 0;
+	sets_for_prim(sw, NULL, applies);
+	do {
+		apply_sets(sw, &c, applies, digit);
+		for (int t = 0; t < sw->nthreads; t++)
+			if (sw->bench->validate(c.bench_params, sw->threads[t], why, whylen) != 0)
+				return -1;
+	} while (next_combination(sw, applies, digit));
+	return 0;
+}
+
 int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	      const struct run_context *ctx, const char *out_path)
 {
@@ -276,6 +303,7 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
 
 	catch_stop_signals();
 	report_table_header(stdout);
+	stop = sweep_prim(&st, sw, NULL);
 	for (int p = 0; p < sw->nprims && stop < 0; p++)
 		stop = sweep_prim(&st, sw, sw->prims[p]);
 

@@ -42,6 +42,12 @@ enum {
 int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	      const struct run_context *ctx, const char *out_path);
 
+/*
+ * 0, or -1 with the reason in why when some configuration of the sweep
+ * cannot run (the workload's validate hook says so).
+ */
+int sweep_validate(const struct sweep *sw, char *why, size_t whylen);
+
 /* The child's time limit for one configuration: generous, never infinite. */
 double sweep_time_limit_s(const struct run_settings *s);
 

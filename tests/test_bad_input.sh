@@ -48,6 +48,13 @@ cases=(
 	"run --bench lock --prim ttas --events perf::CYCLES:nosuchumask"
 	"run --bench lock --prim ttas --frobnicate"
 	"run --bench lock --prim ttas extra"
+	"run --bench atomic --prim ttas"
+	"run --bench pingpong --threads 2 --prim ttas"
+	"run --bench pingpong --threads 2,3"
+	"run --bench atomic --set op=load --set order=release"
+	"run --bench atomic --set op=store,load --set order=acquire"
+	"run --bench atomic --set op=fence --set order=relaxed"
+	"run --bench atomic --set layout=packed --threads 2,1000"
 	"run --bench lock --prim ttas --set cs=$(seq -s, 1 65)"
 	"run --bench lock --prim ttas --threads $(seq -s, 1 65)"
 )

@@ -21,11 +21,24 @@ rc=0
 	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/rw.json" >/dev/null ||
 	fail "the rw sweep exited with status $?"
 
-"$PYTHON" - "$schema" "$reps" "$scratch/ok.json" "$scratch/broken.json" "$scratch/rw.json" <<'PY'
+# The workloads of issue 4: without a primitive (prim null), and optimistic
+# with one entry using none (strategy=cas) beside one under a lock.
+"$BIN" run --bench atomic --threads 2 --set op=cas --set layout=shared,packed \
+	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/atomic.json" >/dev/null ||
+	fail "the atomic sweep exited with status $?"
+"$BIN" run --bench optimistic --prim ttas --threads 2 --set strategy=cas,lock --set shape=record \
+	--set write_pct=50 --duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/optimistic.json" \
+	>/dev/null || fail "the optimistic sweep exited with status $?"
+"$BIN" run --bench pingpong --threads 2 --duration 0.05 --warmup 0 --reps "$reps" \
+	--out "$scratch/pingpong.json" >/dev/null || fail "the pingpong run exited with status $?"
+
+"$PYTHON" - "$schema" "$reps" "$scratch/ok.json" "$scratch/broken.json" "$scratch/rw.json" \
+	"$scratch/atomic.json" "$scratch/optimistic.json" "$scratch/pingpong.json" <<'PY'
 import copy, json, math, sys
 from jsonschema import Draft202012Validator
 
 schema_path, reps, ok_path, broken_path, rw_path = sys.argv[1], int(sys.argv[2]), *sys.argv[3:6]
+new_paths = sys.argv[6:9]
 schema = json.load(open(schema_path))
 Draft202012Validator.check_schema(schema)
 validator = Draft202012Validator(schema)
@@ -86,8 +99,17 @@ validate(ok, "ok.json")
 validate(broken, "broken.json")
 rw = json.load(open(rw_path))
 validate(rw, "rw.json")
+new = {p.rsplit("/", 1)[1]: json.load(open(p)) for p in new_paths}
+for name, doc in new.items():
+    validate(doc, name)
 if bad:    # the figures below are read as the schema promises them
     sys.exit("test_schema.sh: " + "\n  ".join(bad[:20]))
+for name, doc in new.items():
+    semantics(doc, name, 1 if name == "pingpong.json" else 2)
+    for r in doc["results"]:
+        uses = r["bench"] == "optimistic" and r["params"]["strategy"] == "lock"
+        if (r["prim"] is not None) != uses or r["check"]["result"] != "passed":
+            bad.append(f"{name}: prim {r['prim']} with {r['params']}, check {r['check']}")
 semantics(ok, "ok.json", 4 * 2 * 2)
 semantics(broken, "broken.json", 1 * 1 * 2)
 semantics(rw, "rw.json", 2)
@@ -145,10 +167,12 @@ accept("a timeout entry", lambda d: e0(d).update(status="timeout", check=None, r
                                                  summary=None, status_detail="no result"))
 accept("an interrupted sweep", lambda d: d.update(complete=False, interrupted_by="SIGTERM"))
 accept("new context keys", lambda d: d["context"].update(numa_policy="interleave"))
+accept("an entry without a primitive", lambda d: e0(d).update(prim=None))
+corrupt("an empty primitive name", lambda d: e0(d).update(prim=""))
 
 if bad:
     sys.exit("test_schema.sh: " + "\n  ".join(bad[:20]) +
              (f"\n  ... {len(bad) - 20} more" if len(bad) > 20 else ""))
-n = len(ok["results"]) + len(broken["results"]) + len(rw["results"])
+n = len(ok["results"]) + len(broken["results"]) + len(rw["results"]) + 5
 print(f"{n} entries valid against results/schema.json and consistent; {corruptions} corruptions rejected")
 PY

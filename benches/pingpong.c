@@ -1,0 +1,118 @@
+/*
+ * pingpong: the cache-coherence floor, one line moving between two PUs.
+ *
+ * Exactly two threads, pinned where the placement puts them (compact:
+ * PUs 0 and 1; `--placement list:A,B` for another pair), take turns on
+ * one shared word: thread i waits until turn % 2 == i, then writes
+ * turn + 1.  Every operation is one handoff, so the line crosses once
+ * per operation and ns/op is the one-way transfer time, measured from
+ * the throughput.  Thread 0 also reads the clock once per round trip
+ * (its own turn back to its own turn: two transfers) and records half
+ * of it as kind `one_way`; summary.acquire_latency.kinds.one_way holds
+ * its median and p99.  That figure includes half a clock read.
+ *
+ * Spinning uses plain loads, no pause: a pause would add its own
+ * latency to the figure.  A waiter gives up when the run stops, since
+ * the other thread may have left without passing the turn back.
+ *
+ * Check: every operation that did not give up advanced turn by one.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "../harness/compiler.h"
+#include "bench.h"
+
+enum { PINGPONG_SAMPLE_EVERY };
+
+static const struct param_decl pingpong_params[] = {
+	[PINGPONG_SAMPLE_EVERY] = { "sample_every", PARAM_INT, 1, 1, 1 << 30, NULL,
+				    "time every Nth round trip of thread 0 (1: all)" },
+};
+
+static const char *const pingpong_kinds[] = { "one_way", NULL };
+
+struct pingpong_shared {
+	_Alignas(CACHELINE) atomic_uint_least64_t turn;
+};
+
+struct pingpong_thread {
+	uint64_t last_turn_ticks;	/* clock when thread 0 last got the turn */
+	uint32_t countdown;		/* round trips until the next sample */
+	uint64_t gave_up;		/* operations left unfinished at the stop */
+};
+
+static int pingpong_validate(const int64_t *params, int threads, char *why, size_t whylen)
+{
+	(void)params;
+	if (threads == 2)
+		return 0;
+	snprintf(why, whylen, "pingpong runs exactly 2 threads, not %d (accepted: --threads 2)",
+		 threads);
+	return -1;
+}
+
+/* Thread 0 only: half the round trip since it last had the turn. */
+static void sample_round_trip(const struct bench_run *run, struct bench_thread *t,
+			      struct pingpong_thread *me)
+{
+	if (me->countdown > 1) {
+		me->countdown--;
+		me->last_turn_ticks = 0;
+		return;
+	}
+	me->countdown = (uint32_t)run->params[PINGPONG_SAMPLE_EVERY];
+	uint64_t now = ticks_now();
+	if (me->last_turn_ticks)
+		latency_record(&t->lat, now, (now - me->last_turn_ticks) / 2, 0);
+	me->last_turn_ticks = now;
+}
+
+static unsigned pingpong_op(const struct bench_run *run, struct bench_thread *t)
+{
+	struct pingpong_shared *s = run->shared;
+	struct pingpong_thread *me = t->local;
+	uint64_t turn;
+
+	/* acquire: pairs with the other thread's release store below */
+	while (((turn = atomic_load_explicit(&s->turn, memory_order_acquire)) & 1) !=
+	       (uint64_t)t->id) {
+		if (unlikely(bench_stopping(run))) {
+			me->gave_up++;
+			return 0;
+		}
+	}
+	if (t->id == 0)
+		sample_round_trip(run, t, me);
+	/* release: pairs with the other thread's acquire load above */
+	atomic_store_explicit(&s->turn, turn + 1, memory_order_release);
+	return 0;
+}
+
+static enum check_result pingpong_check(const struct bench_run *run,
+					struct bench_thread *const *threads, uint64_t total_ops,
+					char *why, size_t whylen)
+{
+	struct pingpong_shared *s = run->shared;
+	uint64_t turn = atomic_load_explicit(&s->turn, memory_order_relaxed), done = total_ops;
+	for (int i = 0; i < run->nthreads; i++)
+		done -= ((struct pingpong_thread *)threads[i]->local)->gave_up;
+	if (turn == done)
+		return CHECK_PASSED;
+	snprintf(why, whylen, "turn is %" PRIu64 " after %" PRIu64 " handoffs", turn, done);
+	return CHECK_FAILED;
+}
+
+const struct bench_ops pingpong_bench = {
+	.name = "pingpong",
+	.summary = "2 threads pass one cache line back and forth: ns/op is one transfer",
+	.needs = NEEDS_NOTHING,
+	.op_kinds = pingpong_kinds,
+	.params = pingpong_params,
+	.nparams = ARRAY_SIZE(pingpong_params),
+	.shared_size = sizeof(struct pingpong_shared),
+	.thread_size = sizeof(struct pingpong_thread),
+	.op = pingpong_op,
+	.check = pingpong_check,
+	.validate = pingpong_validate,
+};
