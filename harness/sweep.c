@@ -28,9 +28,18 @@ static void catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/*
+ * The child's own time is warmup + duration per repetition, whatever the
+ * primitive does, since the loop is stopped by the clock: 5 times that
+ * absorbs a loaded or oversubscribed machine and a sanitizer's slowdown.
+ * The fixed part covers only what does not scale with the run (fork,
+ * creating and pinning threads, opening counters, writing the result),
+ * which takes milliseconds; 3 s leaves a wide margin while keeping a
+ * deliberately hung short run cheap to detect.
+ */
 double sweep_time_limit_s(const struct run_settings *s)
 {
-	return 5 * s->reps * (s->warmup_s + s->duration_s) + 10;
+	return 5 * s->reps * (s->warmup_s + s->duration_s) + 3;
 }
 
 /* In the child: run every repetition and write the entry's body to fd. */
@@ -165,7 +174,7 @@ static enum wait_end run_isolated(const struct config *c, const struct run_setti
 		;
 	if (end == CHILD_TIMEOUT) {
 		char detail[96];
-		snprintf(detail, sizeof(detail), "no result within the %.0f s time limit", limit);
+		snprintf(detail, sizeof(detail), "no result within the %.3g s time limit", limit);
 		report_entry_failed(entry, "timeout", detail);
 	} else if (end == CHILD_EOF) {
 		describe_exit(status, entry, &out);
