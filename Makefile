@@ -5,6 +5,8 @@
 #   make SANITIZE=thread test     the same under ThreadSanitizer (build-thread/)
 #   make SANITIZE=address test    under AddressSanitizer + UBSan (build-address/)
 #   make check-tsan / check-asan  shorthands for the two lines above
+#   make torture             every primitive under random holds, yields and sleeps,
+#                            2 to 4 x PUs threads; TORTURE_SECONDS per configuration
 #   make clean
 #
 # Knobs: DEBUG=1 (-O0), CACHELINE=N (padding, default 128), CC=clang.
@@ -46,7 +48,7 @@ LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
-.PHONY: all test check-tsan check-asan clean FORCE
+.PHONY: all test check-tsan check-asan torture clean FORCE
 all: $(BIN)
 
 $(BIN): $(OBJS)
@@ -69,6 +71,10 @@ $(BUILD)/build_info.h: FORCE
 
 test: $(BIN) $(TESTS)
 	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(abspath $(BIN))
+
+TORTURE_SECONDS ?= 5
+torture: $(BIN)
+	BIN=$(abspath $(BIN)) PYTHON=$(PYTHON) TORTURE_SECONDS=$(TORTURE_SECONDS) tests/torture.sh
 
 check-tsan:
 	$(MAKE) SANITIZE=thread test
