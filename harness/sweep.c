@@ -19,13 +19,18 @@ static void on_stop_signal(int sig)
 	stop_signal = sig;
 }
 
-static void catch_stop_signals(void)
+static void set_up_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: poll() must return EINTR so the sweep stops at once. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * A file-size limit (RLIMIT_FSIZE) must read as a failed write, like a
+	 * full disk, not kill us mid-file: ignored, write() returns EFBIG.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 /*
@@ -283,7 +288,7 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	struct sweep_state st = { .s = s, .out_path = out_path, .doc = report_document(ctx) };
 	int stop = -1;
 
-	catch_stop_signals();
+	set_up_signals();
 	report_table_header(stdout);
 	for (int p = 0; p < sw->nprims && stop < 0; p++)
 		stop = sweep_prim(&st, sw, sw->prims[p]);
