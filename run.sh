@@ -14,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansson-dev)
-test_packages=(python3 python3-jsonschema)
+# clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
+test_packages=(python3 python3-jsonschema clang libclang-rt-14-dev)
 
 usage() {
 	sed -n '2,12s/^# \{0,1\}//p' "$0"
