@@ -5,6 +5,10 @@
 #   make SANITIZE=thread test     the same under ThreadSanitizer (build-thread/)
 #   make SANITIZE=address test    under AddressSanitizer + UBSan (build-address/)
 #   make check-tsan / check-asan  shorthands for the two lines above
+#   make torture             every primitive under random holds, yields and sleeps,
+#                            2 to 4 x PUs threads; TORTURE_SECONDS per configuration
+#   make fuzz                libFuzzer (clang) over the command-line and parameter parsers
+#                            for FUZZ_SECONDS (default 60), seeds in tests/fuzz/corpus/
 #   make clean
 #
 # Knobs: DEBUG=1 (-O0), CACHELINE=N (padding, default 128), CC=clang.
@@ -19,6 +23,9 @@ PYTHON ?= $(shell command -v /usr/bin/python3 || command -v python3)
 OPT := $(if $(DEBUG),-O0,-O2)
 SAN_thread := -fsanitize=thread
 SAN_address := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Objects for the fuzz target: instrumented for libFuzzer, which links only there.
+SAN_fuzzer := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread \
 	$(if $(CACHELINE),-DCACHELINE=$(CACHELINE)) $(SAN_$(SANITIZE))
 LDLIBS := -pthread -lm -lpfm
@@ -46,7 +53,7 @@ LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
-.PHONY: all test check-tsan check-asan clean FORCE
+.PHONY: all test check-tsan check-asan torture fuzz clean FORCE
 all: $(BIN)
 
 $(BIN): $(OBJS)
@@ -69,6 +76,22 @@ $(BUILD)/build_info.h: FORCE
 
 test: $(BIN) $(TESTS)
 	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(abspath $(BIN))
+
+TORTURE_SECONDS ?= 5
+torture: $(BIN)
+	BIN=$(abspath $(BIN)) PYTHON=$(PYTHON) TORTURE_SECONDS=$(TORTURE_SECONDS) tests/torture.sh
+
+$(BUILD)/fuzz_cli: tests/fuzz/fuzz_cli.c $(LIB_OBJS)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -I$(BUILD) -o $@ $^ $(LDLIBS)
+
+# New inputs go to build-fuzzer/corpus; the seeds in the repository stay as they are.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) CC=clang SANITIZE=fuzzer build-fuzzer/fuzz_cli
+	@mkdir -p build-fuzzer/corpus
+	build-fuzzer/fuzz_cli -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=build-fuzzer/ \
+		build-fuzzer/corpus tests/fuzz/corpus
 
 check-tsan:
 	$(MAKE) SANITIZE=thread test

@@ -5,6 +5,8 @@
 #
 #   ./run.sh              runs the default sweep into results/<host>-<time>/
 #   ./run.sh test         runs every test (make test)
+#   ./run.sh torture      every primitive under a longer randomized stress
+#                         (make torture; TORTURE_SECONDS=S per configuration)
 #   ./run.sh quick        a smoke sweep of a few seconds
 #   ./run.sh -- ARGS...   syncbench run ARGS... (anything custom)
 #   ./run.sh --help       this text
@@ -12,10 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansson-dev)
-test_packages=(python3 python3-jsonschema)
+# clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
+test_packages=(python3 python3-jsonschema clang libclang-rt-14-dev)
 
 usage() {
-	sed -n '2,10s/^# \{0,1\}//p' "$0"
+	sed -n '2,12s/^# \{0,1\}//p' "$0"
 }
 
 missing_packages() {
@@ -72,6 +75,10 @@ test)
 	install_missing "${build_packages[@]}" "${test_packages[@]}"
 	make -s -j"$(nproc)" test
 	;;
+torture)
+	install_missing "${build_packages[@]}" "${test_packages[@]}"
+	make -s -j"$(nproc)" torture
+	;;
 quick)
 	install_missing "${build_packages[@]}"
 	build
@@ -89,7 +96,7 @@ quick)
 	sweep --duration 0.5 --warmup 0.1 --reps 3
 	;;
 *)
-	echo "run.sh: unknown command '$1' (accepted: test, quick, -- ARGS, --help)" >&2
+	echo "run.sh: unknown command '$1' (accepted: test, torture, quick, -- ARGS, --help)" >&2
 	exit 2
 	;;
 esac

@@ -10,26 +10,64 @@
  * load+store and a pause between, so that a lock leaking two writers in
  * loses updates.  Any overlap or lost update fails the run.
  *
+ * For torture (tests/torture.sh), the hold and gap times can be drawn at
+ * random, and threads can yield or sleep for a few microseconds inside and
+ * outside the critical section: preemption of a holder and parked waiters
+ * are where handoff, wakeup and fairness bugs hide.  At the defaults (all
+ * 0) none of this runs and no random number is drawn for it.
+ *
  * Those checks use atomics, which a lock's memory orders do not affect.
  * So a write also bumps a plain, non-atomic word: under ThreadSanitizer a
  * lock whose acquire and release do not order its critical sections is a
  * data race on that word, and the run dies with the report.
  */
 #include <inttypes.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "../harness/compiler.h"
 #include "bench.h"
 
-enum { VALIDATE_BUMPS, VALIDATE_CS };
+enum { VALIDATE_BUMPS, VALIDATE_CS, VALIDATE_HOLD, VALIDATE_GAP, VALIDATE_YIELD_PCT,
+       VALIDATE_SLEEP_PCT };
+
+/* Long enough to be descheduled, short enough for thousands per second. */
+#define VALIDATE_SLEEP_MAX_NS 50000
 
 static const struct param_decl validate_params[] = {
 	[VALIDATE_BUMPS] = { "bumps", PARAM_INT, 10, 1, 1000, NULL,
 			     "non-atomic increments per write critical section" },
 	[VALIDATE_CS] = { "cs", PARAM_INT, 0, 0, 1000000, NULL,
 			  "extra work units inside each critical section" },
+	[VALIDATE_HOLD] = { "hold", PARAM_INT, 0, 0, 1000000, NULL,
+			    "up to this many random work units more inside" },
+	[VALIDATE_GAP] = { "gap", PARAM_INT, 0, 0, 1000000, NULL,
+			   "up to this many random work units after each release" },
+	[VALIDATE_YIELD_PCT] = { "yield_pct", PARAM_INT, 0, 0, 100, NULL,
+				 "percent chance of sched_yield() inside and again outside" },
+	[VALIDATE_SLEEP_PCT] = { "sleep_pct", PARAM_INT, 0, 0, 100, NULL,
+				 "percent chance of a sleep of up to 50 us inside and again outside" },
 };
+
+static bool chance(struct bench_thread *t, int64_t pct)
+{
+	return pct > 0 && (int64_t)(rng_next(&t->rng) % 100) < pct;
+}
+
+/* Up to max_units of work, then maybe a yield and maybe a short sleep. */
+static void dawdle(const struct bench_run *run, struct bench_thread *t, int64_t max_units)
+{
+	if (max_units > 0)
+		work_units(rng_next(&t->rng) % (uint64_t)(max_units + 1), t->rng);
+	if (chance(t, run->params[VALIDATE_YIELD_PCT]))
+		sched_yield();
+	if (chance(t, run->params[VALIDATE_SLEEP_PCT])) {
+		struct timespec ts = { 0, (long)(rng_next(&t->rng) % VALIDATE_SLEEP_MAX_NS) + 1 };
+		nanosleep(&ts, NULL);
+	}
+}
 
 /* All on one line on purpose: this workload checks, it does not measure. */
 struct validate_shared {
@@ -48,9 +86,11 @@ static void enter_as_writer(struct validate_shared *s)
 		atomic_fetch_add_explicit(&s->overlaps, 1, memory_order_relaxed);
 }
 
-static void write_section(const struct bench_run *run, struct validate_shared *s)
+static void write_section(const struct bench_run *run, struct bench_thread *t,
+			  struct validate_shared *s)
 {
 	enter_as_writer(s);
+	dawdle(run, t, run->params[VALIDATE_HOLD]);
 	for (int64_t i = 0; i < run->params[VALIDATE_BUMPS]; i++) {
 		uint64_t c = atomic_load_explicit(&s->counter, memory_order_relaxed);
 		cpu_relax();
@@ -63,10 +103,12 @@ static void write_section(const struct bench_run *run, struct validate_shared *s
 	atomic_fetch_sub_explicit(&s->writers_inside, 1, memory_order_relaxed);
 }
 
-static void read_section(const struct bench_run *run, struct validate_shared *s)
+static void read_section(const struct bench_run *run, struct bench_thread *t,
+			 struct validate_shared *s)
 {
 	atomic_fetch_add_explicit(&s->readers_inside, 1, memory_order_relaxed);
 	uint64_t before = atomic_load_explicit(&s->counter, memory_order_relaxed);
+	dawdle(run, t, run->params[VALIDATE_HOLD]);
 	uint64_t plain = run->prim->flags & LOCK_NO_EXCLUSION ? 0 : s->plain;
 	work_units((uint64_t)run->params[VALIDATE_CS], before + plain);
 	if (atomic_load_explicit(&s->writers_inside, memory_order_relaxed) != 0 ||
@@ -87,8 +129,9 @@ static unsigned validate_op(const struct bench_run *run, struct bench_thread *t)
 
 	if (dice == 0 && p->rlock) {
 		p->rlock(run->lock, t->self);
-		read_section(run, s);
+		read_section(run, t, s);
 		p->runlock(run->lock, t->self);
+		dawdle(run, t, run->params[VALIDATE_GAP]);
 		return KIND_READ;
 	}
 	if (dice == 1 && p->trylock) {
@@ -97,8 +140,9 @@ static unsigned validate_op(const struct bench_run *run, struct bench_thread *t)
 	} else {
 		p->lock(run->lock, t->self);
 	}
-	write_section(run, s);
+	write_section(run, t, s);
 	p->unlock(run->lock, t->self);
+	dawdle(run, t, run->params[VALIDATE_GAP]);
 	return KIND_WRITE;
 }
 

@@ -14,7 +14,7 @@
 #define MAX_THREADS 1024
 #define MAX_CONFIGS 100000
 
-static const char run_usage[] =
+const char cli_run_usage[] =
 	"usage: syncbench run --bench NAME [--prim LIST] [options]\n"
 	"\n"
 	"Runs every combination of primitive x parameter values x thread count.\n"
@@ -48,18 +48,34 @@ _Noreturn void usage_error(const char *fmt, ...)
 	exit(2);
 }
 
-/* Splits a comma-separated list in place; rejects empty items. */
-static int split_list(const char *option, char *text, char **items, int max)
+/* Where the parser's one line goes; the caller decides to exit. */
+struct cli_err {
+	char *buf;
+	size_t len;
+};
+
+static int __attribute__((format(printf, 2, 3))) fail(const struct cli_err *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->buf, e->len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Splits a comma-separated list in place; rejects empty items.  Returns the count or -1. */
+static int split_list(const char *option, char *text, char **items, int max,
+		      const struct cli_err *e)
 {
 	int n = 0;
 	if (text[0] == '\0' || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
-		usage_error("%s needs a comma-separated list without empty items", option);
+		return fail(e, "%s needs a comma-separated list without empty items", option);
 	for (char *save = NULL, *p = text;; p = NULL) {
 		char *item = strtok_r(p, ",", &save);
 		if (!item)
 			break;
 		if (n == max)
-			usage_error("%s lists more than %d values", option, max);
+			return fail(e, "%s lists more than %d values", option, max);
 		items[n++] = item;
 	}
 	return n;
@@ -84,66 +100,83 @@ static void bench_names(char *buf, size_t len)
 					 bench_registry[i]->name);
 }
 
-static void add_prim(struct sweep *sw, const struct lock_ops *p)
+static int add_prim(struct sweep *sw, const struct lock_ops *p, const struct cli_err *e)
 {
 	for (int i = 0; i < sw->nprims; i++)
 		if (sw->prims[i] == p)
-			usage_error("--prim lists %s twice", p->name);
+			return fail(e, "--prim lists %s twice", p->name);
 	sw->prims[sw->nprims++] = p;
+	return 0;
 }
 
-static void parse_prims(struct sweep *sw, char *text)
+static int parse_prims(struct sweep *sw, char *text, const struct cli_err *e)
 {
 	char *items[SWEEP_MAX_VALUES], names[1024];
-	int n = split_list("--prim", text, items, SWEEP_MAX_VALUES);
+	int n = split_list("--prim", text, items, SWEEP_MAX_VALUES, e);
+	if (n < 0)
+		return -1;
 	for (int i = 0; i < n; i++) {
 		if (strcmp(items[i], "all") == 0) {
 			for (size_t k = 0; k < lock_registry_len; k++)
-				if (!(lock_registry[k]->flags & LOCK_TEST_ONLY))
-					add_prim(sw, lock_registry[k]);
+				if (!(lock_registry[k]->flags & LOCK_TEST_ONLY) &&
+				    add_prim(sw, lock_registry[k], e) != 0)
+					return -1;
 			continue;
 		}
 		const struct lock_ops *p = lock_find(items[i]);
 		if (!p) {
 			prim_names(names, sizeof(names));
-			usage_error("unknown primitive '%s' (accepted: %s)", items[i], names);
+			return fail(e, "unknown primitive '%s' (accepted: %s)", items[i], names);
 		}
-		add_prim(sw, p);
+		if (add_prim(sw, p, e) != 0)
+			return -1;
 	}
+	return 0;
 }
 
-static long parse_count(const char *option, const char *text, long min, long max)
+static int parse_count(const char *option, const char *text, long min, long max, long *out,
+		       const struct cli_err *e)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(text, &end, 10);
 	if (end == text || *end || errno || v < min || v > max)
-		usage_error("%s: '%s' is not a whole number in [%ld, %ld]", option, text, min, max);
-	return v;
+		return fail(e, "%s: '%s' is not a whole number in [%ld, %ld]", option, text, min,
+			    max);
+	*out = v;
+	return 0;
 }
 
-static void parse_threads(struct sweep *sw, char *text)
+static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
 {
 	char *items[SWEEP_MAX_VALUES];
-	int n = split_list("--threads", text, items, SWEEP_MAX_VALUES);
+	int n = split_list("--threads", text, items, SWEEP_MAX_VALUES, e);
+	if (n < 0)
+		return -1;
 	for (int i = 0; i < n; i++) {
-		long v = parse_count("--threads", items[i], 1, MAX_THREADS);
+		long v;
+		if (parse_count("--threads", items[i], 1, MAX_THREADS, &v, e) != 0)
+			return -1;
 		for (int k = 0; k < i; k++)
 			if (sw->threads[k] == v)
-				usage_error("--threads lists %ld twice", v);
+				return fail(e, "--threads lists %ld twice", v);
 		sw->threads[i] = (int)v;
 	}
 	sw->nthreads = n;
+	return 0;
 }
 
-static double parse_seconds(const char *option, const char *text, double min, double max)
+static int parse_seconds(const char *option, const char *text, double min, double max,
+			 double *out, const struct cli_err *e)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(text, &end);
 	if (end == text || *end || errno || !isfinite(v) || v < min || v > max)
-		usage_error("%s: '%s' is not a number of seconds in [%g, %g]", option, text, min, max);
-	return v;
+		return fail(e, "%s: '%s' is not a number of seconds in [%g, %g]", option, text,
+			    min, max);
+	*out = v;
+	return 0;
 }
 
 /* The declaration of key among the workload's and the chosen primitives'. */
@@ -175,64 +208,70 @@ static void declared_keys(const struct sweep *sw, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
-static void parse_set(struct sweep *sw, char *text)
+static int parse_set(struct sweep *sw, char *text, const struct cli_err *e)
 {
 	char *eq = strchr(text, '=');
 	char keys[1024], err[512];
 	if (!eq || eq == text)
-		usage_error("--set '%s' is not KEY=V[,V...]", text);
+		return fail(e, "--set '%s' is not KEY=V[,V...]", text);
 	*eq = '\0';
 	const struct param_decl *d = find_decl(sw, text);
 	if (!d) {
 		declared_keys(sw, keys, sizeof(keys));
-		usage_error("--set %s: no such parameter of workload %s or the chosen primitives (accepted: %s)",
+		return fail(e, "--set %s: no such parameter of workload %s or the chosen primitives (accepted: %s)",
 			    text, sw->bench->name, keys);
 	}
 	for (int k = 0; k < sw->nsets; k++)
 		if (strcmp(sw->sets[k].name, d->name) == 0)
-			usage_error("--set %s is given twice; list its values in one --set", d->name);
+			return fail(e, "--set %s is given twice; list its values in one --set",
+				    d->name);
 
 	struct param_sweep *ps = &sw->sets[sw->nsets++];
 	char *items[SWEEP_MAX_VALUES];
 	ps->name = d->name;
-	ps->nvalues = split_list("--set", eq + 1, items, SWEEP_MAX_VALUES);
+	ps->nvalues = split_list("--set", eq + 1, items, SWEEP_MAX_VALUES, e);
+	if (ps->nvalues < 0)
+		return -1;
 	for (int i = 0; i < ps->nvalues; i++) {
 		if (param_parse(d, items[i], &ps->values[i], err, sizeof(err)) != 0)
-			usage_error("--set %s", err);
+			return fail(e, "--set %s", err);
 		for (int k = 0; k < i; k++)
 			if (ps->values[k] == ps->values[i])
-				usage_error("--set %s lists %s twice", d->name, items[i]);
+				return fail(e, "--set %s lists %s twice", d->name, items[i]);
 	}
+	return 0;
 }
 
-/* Fails now, not after an hour of measuring, if the result cannot be written. */
-static void check_writable(const char *path)
+int cli_check_output(const char *path, char *err, size_t errlen)
 {
+	const struct cli_err e = { err, errlen };
 	struct stat st;
 	if (path[0] == '\0')
-		usage_error("--out needs a file name");
+		return fail(&e, "--out needs a file name");
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		usage_error("--out %s is a directory; give a file name", path);
+		return fail(&e, "--out %s is a directory; give a file name", path);
 	char probe[PATH_MAX + 32];
 	if (strlen(path) >= PATH_MAX)
-		usage_error("--out: the file name is longer than %d bytes", PATH_MAX);
+		return fail(&e, "--out: the file name is longer than %d bytes", PATH_MAX);
 	snprintf(probe, sizeof(probe), "%s.tmp.%ld", path, (long)getpid());
 	int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0)
-		usage_error("cannot write --out %s: %s", path, strerror(errno));
+		return fail(&e, "cannot write --out %s: %s", path, strerror(errno));
 	close(fd);
 	unlink(probe);
+	return 0;
 }
 
-static void check_config_count(const struct sweep *sw)
+static int check_config_count(const struct sweep *sw, const struct cli_err *e)
 {
 	/* A workload without a primitive runs each combination once. */
 	double n = (double)(sw->nprims ? sw->nprims : 1) * sw->nthreads;
 	for (int k = 0; k < sw->nsets; k++)
 		n *= sw->sets[k].nvalues;
 	if (n > MAX_CONFIGS)
-		usage_error("the sweep has %.0f configurations; at most %d are accepted", n,
+		return fail(e, "the sweep has %.0f configurations; at most %d are accepted", n,
 			    MAX_CONFIGS);
+	return 0;
 }
 
 enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
@@ -259,91 +298,117 @@ struct raw_args {
 	char *sets[2 * MAX_PARAMS];
 };
 
-static void read_options(int argc, char **argv, struct raw_args *raw, struct run_request *req)
+/* One option as getopt_long returned it (typed: as written); returns 0, CLI_HELP or -1. */
+static int take_option(int c, const char *arg, const char *typed, struct raw_args *raw,
+		       struct run_request *req, const struct cli_err *e)
+{
+	struct run_settings *s = &req->settings;
+	long reps;
+
+	switch (c) {
+	case OPT_BENCH: raw->bench = (char *)arg; return 0;
+	case OPT_PRIM: raw->prim = (char *)arg; return 0;
+	case OPT_THREADS: raw->threads = (char *)arg; return 0;
+	case OPT_PLACEMENT: raw->placement = (char *)arg; return 0;
+	case OPT_EVENTS: raw->events = (char *)arg; return 0;
+	case OPT_OUT: req->out_path = arg; return 0;
+	case OPT_HELP: return CLI_HELP;
+	case OPT_SET:
+		if (raw->nsets == 2 * MAX_PARAMS)
+			return fail(e, "at most %d --set options are accepted", 2 * MAX_PARAMS);
+		raw->sets[raw->nsets++] = (char *)arg;
+		return 0;
+	case OPT_DURATION:
+		return parse_seconds("--duration", arg, 0.001, 3600, &s->duration_s, e);
+	case OPT_WARMUP:
+		return parse_seconds("--warmup", arg, 0, 3600, &s->warmup_s, e);
+	case OPT_REPS:
+		if (parse_count("--reps", arg, 1, 1000, &reps, e) != 0)
+			return -1;
+		s->reps = (int)reps;
+		return 0;
+	default:
+		return fail(e, "run: unknown or incomplete option '%s' (see syncbench run --help)",
+			    typed);
+	}
+}
+
+static int read_options(int argc, char **argv, struct raw_args *raw, struct run_request *req,
+			const struct cli_err *e)
 {
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: also resets getopt's state inside a half-read argument. */
+	optind = 0;
 	for (;;) {
 		int c = getopt_long(argc, argv, "", run_options, NULL);
 		if (c == -1)
 			break;
-		switch (c) {
-		case OPT_BENCH: raw->bench = optarg; break;
-		case OPT_PRIM: raw->prim = optarg; break;
-		case OPT_THREADS: raw->threads = optarg; break;
-		case OPT_PLACEMENT: raw->placement = optarg; break;
-		case OPT_EVENTS: raw->events = optarg; break;
-		case OPT_SET:
-			if (raw->nsets == 2 * MAX_PARAMS)
-				usage_error("at most %d --set options are accepted", 2 * MAX_PARAMS);
-			raw->sets[raw->nsets++] = optarg;
-			break;
-		case OPT_DURATION:
-			req->settings.duration_s = parse_seconds("--duration", optarg, 0.001, 3600);
-			break;
-		case OPT_WARMUP:
-			req->settings.warmup_s = parse_seconds("--warmup", optarg, 0, 3600);
-			break;
-		case OPT_REPS:
-			req->settings.reps = (int)parse_count("--reps", optarg, 1, 1000);
-			break;
-		case OPT_OUT: req->out_path = optarg; break;
-		case OPT_HELP:
-			fputs(run_usage, stdout);
-			exit(0);
-		default:
-			usage_error("run: unknown or incomplete option '%s' (see syncbench run --help)",
-				    argv[optind - 1]);
-		}
+		int r = take_option(c, optarg, argv[optind - 1], raw, req, e);
+		if (r != 0)
+			return r;
 	}
 	if (optind < argc)
-		usage_error("run: unexpected argument '%s' (see syncbench run --help)", argv[optind]);
+		return fail(e, "run: unexpected argument '%s' (see syncbench run --help)",
+			    argv[optind]);
+	return 0;
 }
 
-void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_request *req)
+/* The options read, checked and resolved against the registries and the machine. */
+static int resolve(struct raw_args *raw, const struct topo *t, struct run_request *req,
+		   const struct cli_err *e)
 {
-	struct raw_args raw = { 0 };
+	struct sweep *sw = &req->sweep;
 	char names[1024], err[512];
 
-	memset(req, 0, sizeof(*req));
-	req->settings = (struct run_settings){ .topo = t, .duration_s = 1, .warmup_s = 0.2,
-					       .reps = 3 };
-	read_options(argc, argv, &raw, req);
-
-	struct sweep *sw = &req->sweep;
 	bench_names(names, sizeof(names));
-	if (!raw.bench)
-		usage_error("run: --bench is required (accepted: %s)", names);
-	sw->bench = bench_find(raw.bench);
+	if (!raw->bench)
+		return fail(e, "run: --bench is required (accepted: %s)", names);
+	sw->bench = bench_find(raw->bench);
 	if (!sw->bench)
-		usage_error("unknown workload '%s' (accepted: %s)", raw.bench, names);
-	if (sw->bench->needs == NEEDS_NOTHING && raw.prim)
-		usage_error("run: workload %s uses no primitive; leave out --prim", sw->bench->name);
-	if (sw->bench->needs != NEEDS_NOTHING && !raw.prim) {
+		return fail(e, "unknown workload '%s' (accepted: %s)", raw->bench, names);
+	if (sw->bench->needs == NEEDS_NOTHING && raw->prim)
+		return fail(e, "run: workload %s uses no primitive; leave out --prim",
+			    sw->bench->name);
+	if (sw->bench->needs != NEEDS_NOTHING && !raw->prim) {
 		prim_names(names, sizeof(names));
-		usage_error("run: --prim is required (accepted: %s)", names);
+		return fail(e, "run: --prim is required (accepted: %s)", names);
 	}
-	if (raw.prim)
-		parse_prims(sw, raw.prim);
-	if (raw.threads) {
-		parse_threads(sw, raw.threads);
+	if (raw->prim && parse_prims(sw, raw->prim, e) != 0)
+		return -1;
+	if (raw->threads) {
+		if (parse_threads(sw, raw->threads, e) != 0)
+			return -1;
 	} else {
 		sw->threads[0] = topo_pu_count(t);
 		sw->nthreads = 1;
 	}
-	for (int i = 0; i < raw.nsets; i++)
-		parse_set(sw, raw.sets[i]);
-	if (placement_parse(t, raw.placement ? raw.placement : "compact",
+	for (int i = 0; i < raw->nsets; i++)
+		if (parse_set(sw, raw->sets[i], e) != 0)
+			return -1;
+	if (placement_parse(t, raw->placement ? raw->placement : "compact",
 			    &req->settings.placement, err, sizeof(err)) != 0)
-		usage_error("--placement: %s", err);
-	check_config_count(sw);
+		return fail(e, "--placement: %s", err);
+	if (check_config_count(sw, e) != 0)
+		return -1;
 	if (sweep_validate(sw, err, sizeof(err)) != 0)
-		usage_error("%s", err);
-	if (counters_resolve(raw.events ? raw.events : "default", &req->events, err, sizeof(err)))
-		usage_error("%s", err);
+		return fail(e, "%s", err);
+	if (counters_resolve(raw->events ? raw->events : "default", &req->events, err, sizeof(err)))
+		return fail(e, "%s", err);
 	req->settings.events = &req->events;
-	if (req->out_path)
-		check_writable(req->out_path);
+	return 0;
+}
+
+int cli_parse_run(int argc, char **argv, const struct topo *t, struct run_request *req,
+		  char *err, size_t errlen)
+{
+	const struct cli_err e = { err, errlen };
+	struct raw_args raw = { 0 };
+
+	memset(req, 0, sizeof(*req));
+	req->settings = (struct run_settings){ .topo = t, .duration_s = 1, .warmup_s = 0.2,
+					       .reps = 3 };
+	int r = read_options(argc, argv, &raw, req, &e);
+	return r != 0 ? r : resolve(&raw, t, req, &e);
 }
 
 static void print_params(FILE *f, const struct param_decl *d, size_t n)

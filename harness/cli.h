@@ -17,12 +17,22 @@ struct run_request {
 	struct event_set events;	/* settings.events points here */
 };
 
+/* The text of `syncbench run --help`. */
+extern const char cli_run_usage[];
+
+enum { CLI_HELP = 1 };
+
 /*
- * Parses `syncbench run` arguments (argv[0] is "run").  Bad input prints
- * one line on stderr saying what is wrong and what is accepted, and exits
- * with status 2 before anything runs or is written.
+ * Parses `syncbench run` arguments (argv[0] is "run"), touching nothing
+ * outside them.  Returns 0; CLI_HELP for --help; or -1 with one line in
+ * err saying what is wrong and what is accepted.  The caller prints it
+ * and exits with status 2 before anything runs or is written.
  */
-void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_request *req);
+int cli_parse_run(int argc, char **argv, const struct topo *t, struct run_request *req,
+		  char *err, size_t errlen);
+
+/* Can the result be written at path?  Returns 0, or -1 with one line in err. */
+int cli_check_output(const char *path, char *err, size_t errlen);
 
 void cli_print_list(FILE *f, const struct topo *t, bool include_test_only);
 

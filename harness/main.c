@@ -50,7 +50,14 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 
 	for (int i = 0; typed && i <= argc; i++)
 		typed[i] = strdup(i == 0 ? "syncbench" : argv[i - 1]);
-	cli_parse_run(argc, argv, t, &req);
+	char err[1024];
+	int parsed = cli_parse_run(argc, argv, t, &req, err, sizeof(err));
+	if (parsed == CLI_HELP) {
+		fputs(cli_run_usage, stdout);
+		exit(0);
+	}
+	if (parsed != 0 || (req.out_path && cli_check_output(req.out_path, err, sizeof(err)) != 0))
+		usage_error("%s", err);
 	context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
 	int rc = sweep_run(&req.sweep, &req.settings, &ctx, req.out_path);
 	for (int i = 0; typed && i <= argc; i++)

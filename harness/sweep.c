@@ -19,18 +19,32 @@ static void on_stop_signal(int sig)
 	stop_signal = sig;
 }
 
-static void catch_stop_signals(void)
+static void set_up_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: poll() must return EINTR so the sweep stops at once. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * A file-size limit (RLIMIT_FSIZE) must read as a failed write, like a
+	 * full disk, not kill us mid-file: ignored, write() returns EFBIG.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
+/*
+ * The child's own time is warmup + duration per repetition, whatever the
+ * primitive does, since the loop is stopped by the clock: 5 times that
+ * absorbs a loaded or oversubscribed machine and a sanitizer's slowdown.
+ * The fixed part covers only what does not scale with the run (fork,
+ * creating and pinning threads, opening counters, writing the result),
+ * which takes milliseconds; 3 s leaves a wide margin while keeping a
+ * deliberately hung short run cheap to detect.
+ */
 double sweep_time_limit_s(const struct run_settings *s)
 {
-	return 5 * s->reps * (s->warmup_s + s->duration_s) + 10;
+	return 5 * s->reps * (s->warmup_s + s->duration_s) + 3;
 }
 
 /* In the child: run every repetition and write the entry's body to fd. */
@@ -165,7 +179,7 @@ static enum wait_end run_isolated(const struct config *c, const struct run_setti
 		;
 	if (end == CHILD_TIMEOUT) {
 		char detail[96];
-		snprintf(detail, sizeof(detail), "no result within the %.0f s time limit", limit);
+		snprintf(detail, sizeof(detail), "no result within the %.3g s time limit", limit);
 		report_entry_failed(entry, "timeout", detail);
 	} else if (end == CHILD_EOF) {
 		describe_exit(status, entry, &out);
@@ -301,7 +315,7 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	struct sweep_state st = { .s = s, .out_path = out_path, .doc = report_document(ctx) };
 	int stop = -1;
 
-	catch_stop_signals();
+	set_up_signals();
 	report_table_header(stdout);
 	stop = sweep_prim(&st, sw, NULL);
 	for (int p = 0; p < sw->nprims && stop < 0; p++)

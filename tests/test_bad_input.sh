@@ -80,6 +80,36 @@ done
 check "--out into a missing directory" "${ok[@]}" --out "$scratch/missing/dir/out.json"
 check "--out naming a directory" "${ok[@]}" --out "$(dirname "$0")"
 check "--out empty" "${ok[@]}" --out ""
+# Arguments that word splitting cannot carry: empty, blank, unicode, huge.
+long=$(head -c 100000 /dev/zero | tr '\0' x)
+odd_cases=0
+odd() {
+	local label=$1; shift
+	check "$label" run --threads 1 --duration 0.01 --warmup 0 --reps 1 "$@"
+	odd_cases=$((odd_cases + 1))
+}
+odd "--prim ''" --bench lock --prim "" --out "$out"
+odd "--prim ' '" --bench lock --prim " " --out "$out"
+odd "--threads ''" --bench lock --prim ttas --threads "" --out "$out"
+odd "--set 'cs='" --bench lock --prim ttas --set "cs=" --out "$out"
+odd "--set 'cs= 1'" --bench lock --prim ttas --set "cs= 1" --out "$out"
+odd "unicode workload" --bench "verrou🔒" --prim ttas --out "$out"
+odd "unicode primitive" --bench lock --prim "tïcket" --out "$out"
+odd "unicode digits" --bench lock --prim ttas --threads "١٢" --out "$out"
+odd "fullwidth digits" --bench lock --prim ttas --set "cs=１０" --out "$out"
+odd "100 kB primitive" --bench lock --prim "$long" --out "$out"
+odd "100 kB parameter" --bench lock --prim ttas --set "$long=1" --out "$out"
+odd "100 kB value" --bench lock --prim ttas --set "cs=$long" --out "$out"
+odd "100 kB placement" --bench lock --prim ttas --placement "list:$long" --out "$out"
+odd "2000 listed PUs" --bench lock --prim ttas --out "$out" \
+	--placement "list:$(yes 0 | head -2000 | paste -s -d,)"
+odd "--reps overflow" --bench lock --prim ttas --reps 99999999999999999999 --out "$out"
+odd "--set int64 overflow" --bench lock --prim ttas --set cs=9223372036854775808 --out "$out"
+odd "--set int64 min" --bench lock --prim ttas --set cs=-9223372036854775808 --out "$out"
+odd "--duration 1e999" --bench lock --prim ttas --duration 1e999 --out "$out"
+odd "--duration tiny hex" --bench lock --prim ttas --duration 0x1p-2000 --out "$out"
+odd "--out with special characters into a missing directory" --bench lock --prim ttas \
+	--out "$scratch/no such dir/ü \$(x)*?;&.json"
 if [ "$(id -u)" -ne 0 ]; then
 	mkdir "$scratch/ro" && chmod 555 "$scratch/ro"
 	check "--out unwritable" "${ok[@]}" --out "$scratch/ro/out.json"
@@ -90,6 +120,6 @@ fi
 "$BIN" "${ok[@]}" --out "$out" >/dev/null || fail "the valid command failed"
 [ -s "$out" ] || fail "the valid command wrote no file"
 
-total=$((${#cases[@]} + 3))
+total=$((${#cases[@]} + 3 + odd_cases))
 [ "$failures" -eq 0 ] || fail "$failures of $total bad command lines were not rejected cleanly"
 echo "$total bad command lines rejected with exit 2 and one line each"
