@@ -73,6 +73,7 @@ const struct bench_ops lock_bench = {
 	.name = "lock",
 	.summary = "acquire; counter++; cs units; release; ncs units",
 	.needs = NEEDS_LOCK,
+	.sweep_sets = "cs=20 ncs=0,400",	/* high and low contention */
 	.params = lock_params,
 	.nparams = ARRAY_SIZE(lock_params),
 	.shared_size = sizeof(struct lock_shared),

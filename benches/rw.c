@@ -111,6 +111,7 @@ const struct bench_ops rw_bench = {
 	.name = "rw",
 	.summary = "read_pct% reads under rlock, the rest writes under lock",
 	.needs = NEEDS_LOCK,
+	.sweep_sets = "cs=20 ncs=0,400",	/* high and low contention */
 	.op_kinds = rw_kinds,
 	.params = rw_params,
 	.nparams = ARRAY_SIZE(rw_params),

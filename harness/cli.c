@@ -371,3 +371,24 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 	fprintf(f, "\nplacements (--placement): %s\n", PLACEMENT_HELP);
 	fprintf(f, "this machine: %d PUs available to this process\n", topo_pu_count(t));
 }
+
+/* The primitives a sweep of b measures: real locks it can run on, no test-only ones. */
+static void print_sweep_prims(FILE *f, const struct bench_ops *b)
+{
+	int n = 0;
+	for (size_t i = 0; i < lock_registry_len; i++) {
+		const struct lock_ops *p = lock_registry[i];
+		if (bench_accepts(b, p) && !(p->flags & (LOCK_TEST_ONLY | LOCK_NO_EXCLUSION)))
+			fprintf(f, "%s%s", n++ ? "," : "", p->name);
+	}
+}
+
+void cli_print_sweep_plan(FILE *f)
+{
+	for (size_t i = 0; i < bench_registry_len; i++) {
+		const struct bench_ops *b = bench_registry[i];
+		fprintf(f, "%s\t%s\t", b->name, b->flags & BENCH_CHECK_ONLY ? "check" : "sweep");
+		print_sweep_prims(f, b);
+		fprintf(f, "\t%s\n", b->sweep_sets ? b->sweep_sets : "");
+	}
+}

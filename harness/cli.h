@@ -26,6 +26,14 @@ void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reque
 
 void cli_print_list(FILE *f, const struct topo *t, bool include_test_only);
 
+/*
+ * `syncbench list --sweep`, for scripts: one line per workload, tab-separated:
+ * name, "sweep" or "check" (a correctness check that sweeps leave out), the
+ * comma-separated primitives a sweep measures, and the workload's sweep
+ * --set arguments (space-separated; empty for the defaults).
+ */
+void cli_print_sweep_plan(FILE *f);
+
 /* Prints "syncbench: <message>" on stderr and exits 2. */
 _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -19,6 +19,8 @@ static const char usage[] =
 	"  list [--all]   workloads, primitives, parameters and placements\n"
 	"                 (--all adds the deliberately broken test-only primitives)\n"
 	"  list events    the counters this machine can count, and the presets\n"
+	"  list --sweep   for scripts: per workload, whether sweeps include it, the\n"
+	"                 primitives they measure and its --set levels (tab-separated)\n"
 	"  run            measure a sweep; see `syncbench run --help`\n"
 	"  help           this text\n";
 
@@ -29,13 +31,17 @@ static int cmd_list(int argc, char **argv, const struct topo *t)
 		counters_print_list(stdout);
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "--sweep") == 0) {
+		cli_print_sweep_plan(stdout);
+		return 0;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0)
 			all = true;
 		else if (strcmp(argv[i], "--help") == 0)
 			return fputs(usage, stdout), 0;
 		else
-			usage_error("list: unknown argument '%s' (accepted: events, --all, --help)", argv[i]);
+			usage_error("list: unknown argument '%s' (accepted: events, --sweep, --all, --help)", argv[i]);
 	}
 	cli_print_list(stdout, t, all);
 	return 0;
