@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "resultdoc.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -31,6 +33,13 @@ static const char run_usage[] =
 	"  --events LIST         counters: default, coherence, none, or libpfm4\n"
 	"                        event names (see `syncbench list events`)\n"
 	"  --out FILE            write the JSON document there, atomically\n"
+	"  --resume              with --out: keep the configurations FILE already holds\n"
+	"                        with status ok (same duration, warmup and reps), run\n"
+	"                        the rest, and write the whole document to FILE\n"
+	"  --dry-run             print `run` or `kept` and each configuration's name;\n"
+	"                        measure nothing\n"
+	"  --progress DONE/TOTAL after each configuration, print on stderr how many of\n"
+	"                        TOTAL are done (counting from DONE) and the time left\n"
 	"  --help                this text\n"
 	"\n"
 	"Exit status: 0 all passed; 1 a configuration failed, crashed or timed out;\n"
@@ -233,8 +242,34 @@ static void check_config_count(const struct sweep *sw)
 			    MAX_CONFIGS);
 }
 
+static void parse_progress(const char *text, struct sweep_output *out)
+{
+	char *slash = strchr(text, '/');
+	char done[32];
+	if (!slash || (size_t)(slash - text) >= sizeof(done))
+		usage_error("--progress: '%s' is not DONE/TOTAL", text);
+	memcpy(done, text, (size_t)(slash - text));
+	done[slash - text] = '\0';
+	out->progress_total = (int)parse_count("--progress TOTAL", slash + 1, 1, INT_MAX);
+	out->progress_done = (int)parse_count("--progress DONE", done, 0, out->progress_total);
+}
+
+/* --resume: the document already at --out, if any; a file that is not one is bad input. */
+static void load_previous(struct sweep_output *out)
+{
+	char err[512];
+	if (!out->path)
+		usage_error("--resume needs --out FILE");
+	if (access(out->path, F_OK) != 0)
+		return;
+	out->previous = resultdoc_load(out->path, err, sizeof(err));
+	if (!out->previous)
+		usage_error("--resume: %s", err);
+}
+
 enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
-       OPT_WARMUP, OPT_REPS, OPT_EVENTS, OPT_OUT, OPT_HELP };
+       OPT_WARMUP, OPT_REPS, OPT_EVENTS, OPT_OUT, OPT_RESUME, OPT_DRY_RUN, OPT_PROGRESS,
+       OPT_HELP };
 
 static const struct option run_options[] = {
 	{ "bench", required_argument, NULL, OPT_BENCH },
@@ -247,12 +282,16 @@ static const struct option run_options[] = {
 	{ "reps", required_argument, NULL, OPT_REPS },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct raw_args {
 	char *bench, *prim, *threads, *placement, *events;
+	int resume;
 	int nsets;
 	char *sets[2 * MAX_PARAMS];
 };
@@ -285,7 +324,10 @@ static void read_options(int argc, char **argv, struct raw_args *raw, struct run
 		case OPT_REPS:
 			req->settings.reps = (int)parse_count("--reps", optarg, 1, 1000);
 			break;
-		case OPT_OUT: req->out_path = optarg; break;
+		case OPT_OUT: req->output.path = optarg; break;
+		case OPT_RESUME: raw->resume = 1; break;
+		case OPT_DRY_RUN: req->output.dry_run = 1; break;
+		case OPT_PROGRESS: parse_progress(optarg, &req->output); break;
 		case OPT_HELP:
 			fputs(run_usage, stdout);
 			exit(0);
@@ -335,8 +377,10 @@ void cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reque
 	if (counters_resolve(raw.events ? raw.events : "default", &req->events, err, sizeof(err)))
 		usage_error("%s", err);
 	req->settings.events = &req->events;
-	if (req->out_path)
-		check_writable(req->out_path);
+	if (req->output.path)
+		check_writable(req->output.path);
+	if (raw.resume)
+		load_previous(&req->output);
 }
 
 static void print_params(FILE *f, const struct param_decl *d, size_t n)

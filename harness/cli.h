@@ -13,7 +13,7 @@
 struct run_request {
 	struct sweep sweep;
 	struct run_settings settings;
-	const char *out_path;		/* NULL: table only, no file */
+	struct sweep_output output;	/* --out, --resume, --dry-run, --progress */
 	struct event_set events;	/* settings.events points here */
 };
 

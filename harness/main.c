@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "context.h"
 #include "sweep.h"
@@ -57,8 +59,12 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 	for (int i = 0; typed && i <= argc; i++)
 		typed[i] = strdup(i == 0 ? "syncbench" : argv[i - 1]);
 	cli_parse_run(argc, argv, t, &req);
-	context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
-	int rc = sweep_run(&req.sweep, &req.settings, &ctx, req.out_path);
+	/* A dry run measures nothing, so it skips the calibrations too. */
+	if (!req.output.dry_run)
+		context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
+	int rc = sweep_run(&req.sweep, &req.settings, req.output.dry_run ? NULL : &ctx,
+			   &req.output);
+	json_decref(req.output.previous);
 	for (int i = 0; typed && i <= argc; i++)
 		free(typed[i]);
 	free(typed);
