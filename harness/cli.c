@@ -38,7 +38,7 @@ static const char run_usage[] =
 	"                        the rest, and write the whole document to FILE\n"
 	"  --dry-run             print `run` or `kept` and each configuration's name;\n"
 	"                        measure nothing\n"
-	"  --progress DONE/TOTAL after each configuration, print on stderr how many of\n"
+	"  --progress DONE/TOTAL after each configuration measured, print on stderr how many of\n"
 	"                        TOTAL are done (counting from DONE) and the time left\n"
 	"  --help                this text\n"
 	"\n"

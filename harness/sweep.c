@@ -221,7 +221,7 @@ struct sweep_state {
 	json_t *doc;
 	json_t *kept;		/* names of previous entries used: key -> true */
 	int failures;
-	int done;		/* configurations finished or kept, progress_done included */
+	int done;		/* configurations measured, progress_done included */
 	int measured;		/* configurations run by this process */
 	uint64_t measured_ns;	/* and the wall time they took */
 };
@@ -324,9 +324,10 @@ static int run_one(struct sweep_state *st, const struct config *c)
 	st->failures += strcmp(json_string_value(json_object_get(entry, "status")), "ok") != 0;
 	report_append(st->doc, entry);
 	json_decref(entry);
-	st->done++;
-	if (st->out->progress_total)
+	if (!previous && st->out->progress_total) {
+		st->done++;
 		print_progress(st);
+	}
 	if (st->out->path && write_document(st) != 0) {
 		fprintf(stderr, "syncbench: results up to the previous configuration are intact\n");
 		return SWEEP_WRITE_ERROR;
