@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "context.h"
+#include "export.h"
 #include "sweep.h"
 
 static const char usage[] =
@@ -24,6 +25,8 @@ static const char usage[] =
 	"  list --sweep   for scripts: per workload, whether sweeps include it, the\n"
 	"                 primitives they measure and its --set levels (tab-separated)\n"
 	"  run            measure a sweep; see `syncbench run --help`\n"
+	"  export         results as CSV, JSON Lines or Google Benchmark JSON;\n"
+	"                 see `syncbench export --help`\n"
 	"  help           this text\n";
 
 static int cmd_list(int argc, char **argv, const struct topo *t)
@@ -74,11 +77,14 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, help)");
+		usage_error("a command is required (accepted: list, run, export, help)");
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;
 	}
+	/* These only read files: no topology needed. */
+	if (strcmp(argv[1], "export") == 0)
+		return export_main(argc - 1, argv + 1);
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
@@ -90,7 +96,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0)
 		rc = cmd_run(argc - 1, argv + 1, t);
 	else
-		usage_error("unknown command '%s' (accepted: list, run, help)", argv[1]);
+		usage_error("unknown command '%s' (accepted: list, run, export, help)", argv[1]);
 	topo_free(t);
 	return rc;
 }
