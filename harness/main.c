@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "compare.h"
 #include "context.h"
 #include "export.h"
 #include "sweep.h"
@@ -27,6 +28,8 @@ static const char usage[] =
 	"  run            measure a sweep; see `syncbench run --help`\n"
 	"  export         results as CSV, JSON Lines or Google Benchmark JSON;\n"
 	"                 see `syncbench export --help`\n"
+	"  compare A B    per configuration, B/A of the median ops/s with a U test;\n"
+	"                 see `syncbench compare --help`\n"
 	"  help           this text\n";
 
 static int cmd_list(int argc, char **argv, const struct topo *t)
@@ -77,7 +80,7 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, export, help)");
+		usage_error("a command is required (accepted: list, run, export, compare, help)");
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;
@@ -85,6 +88,8 @@ int main(int argc, char **argv)
 	/* These only read files: no topology needed. */
 	if (strcmp(argv[1], "export") == 0)
 		return export_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compare") == 0)
+		return compare_main(argc - 1, argv + 1);
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
@@ -96,7 +101,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0)
 		rc = cmd_run(argc - 1, argv + 1, t);
 	else
-		usage_error("unknown command '%s' (accepted: list, run, export, help)", argv[1]);
+		usage_error("unknown command '%s' (accepted: list, run, export, compare, help)", argv[1]);
 	topo_free(t);
 	return rc;
 }
