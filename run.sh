@@ -7,8 +7,8 @@
 #                          workload that is a figure, each with its primitives,
 #                          threads 1, 2, 4, ... up to the PUs and twice the PUs
 #                          (oversubscribed), at the workload's contention levels;
-#                          3 repetitions of 0.25 s; then the report (plot.py)
-#   ./run.sh quick         the same sweep as a smoke run of seconds (2 x 0.02 s)
+#                          5 repetitions of 0.12 s; then the report (plot.py)
+#   ./run.sh quick         the same sweep as a smoke run of seconds (5 x 0.01 s)
 #   ./run.sh full          the same sweep with 10 repetitions of 1 s
 #   ./run.sh --resume DIR  finish an interrupted sweep in results/DIR: runs only
 #                          the configurations missing there, then the report
@@ -187,10 +187,12 @@ test)
 	install_missing "${build_packages[@]}" "${test_packages[@]}"
 	make -s -j"$(nproc)" test
 	;;
+# Every sweep has 5 repetitions or more: with fewer, the U test of
+# `syncbench compare` cannot reach p < 0.05.
 quick)
 	install_missing "${build_packages[@]}" "${report_packages[@]}"
 	build
-	sweep quick --duration 0.02 --warmup 0 --reps 2
+	sweep quick --duration 0.01 --warmup 0 --reps 5
 	;;
 full)
 	install_missing "${build_packages[@]}" "${report_packages[@]}"
@@ -211,7 +213,7 @@ full)
 "")
 	install_missing "${build_packages[@]}" "${report_packages[@]}"
 	build
-	sweep default --duration 0.25 --warmup 0.05 --reps 3
+	sweep default --duration 0.12 --warmup 0.05 --reps 5
 	;;
 *)
 	echo "run.sh: unknown command '$1' (accepted: quick, full, --resume DIR, test, -- ARGS, --help)" >&2
