@@ -25,7 +25,8 @@ cd "$(dirname "$0")"
 
 build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansson-dev)
 report_packages=(python3 python3-matplotlib)
-test_packages=(python3 python3-jsonschema python3-matplotlib)
+# libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
+test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy)
 
 usage() {
 	sed -n '2,22s/^# \{0,1\}//p' "$0"

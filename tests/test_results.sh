@@ -51,6 +51,19 @@ json.dump(d, open(sys.argv[2], "w"))' "$a" "$scratch/fewer.json"
 rc=0; "$BIN" compare "$a" /nonexistent 2>"$scratch/err" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l <"$scratch/err")" -eq 1 ] || fail "compare with a missing file: status $rc"
 
+# --- Google Benchmark's own compare.py (Debian: libbenchmark-tools) reads our gbench export.
+gb_compare=/usr/share/benchmark/compare.py
+if [ -f "$gb_compare" ] && "$PYTHON" -c 'import scipy' 2>/dev/null; then
+	"$BIN" export --format gbench "$b" >"$scratch/b.gbench.json"
+	"$PYTHON" "$gb_compare" benchmarks "$scratch/a.gbench.json" "$scratch/b.gbench.json" |
+		sed 's/\x1b\[[0-9;]*m//g' >"$scratch/gb.txt"
+	grep -Eq '^lock/ticket/threads:2/\S*_pvalue +0\.0079 ' "$scratch/gb.txt" ||
+		fail "Google Benchmark's compare.py does not find the planted change"
+	[ "$(grep -c '_pvalue' "$scratch/gb.txt")" -eq 6 ] || fail "compare.py: not 6 U tests"
+else
+	echo "test_results.sh: SKIPPED Google Benchmark's compare.py: libbenchmark-tools or python3-scipy missing"
+fi
+
 # --- plot.py: every figure and the page, non-empty.
 if "$PYTHON" -c 'import matplotlib' 2>/dev/null; then
 	"$PYTHON" "$(dirname "$0")/../results/plot.py" "$fixtures/a" --out "$scratch/plot" >/dev/null
