@@ -89,8 +89,9 @@ plan_sweep() {
 	} >"$manifest"
 }
 
-child=
+child= stopping=
 forward_stop() {
+	stopping=1
 	[ -n "$child" ] && kill -TERM "$child" 2>/dev/null
 	return 0
 }
@@ -102,7 +103,7 @@ run_forwarding() {
 	"$@" &
 	child=$!
 	wait "$child" || rc=$?
-	if kill -0 "$child" 2>/dev/null; then	# a trapped signal ended the wait early
+	if [ "$rc" -gt 128 ]; then	# a trapped signal ended the wait: collect the real status
 		rc=0
 		wait "$child" || rc=$?
 	fi
@@ -138,7 +139,7 @@ run_manifest() {
 		run_forwarding ./syncbench run "${args[@]}" --out "$dir/$name.json" --resume \
 			> >(tee -a "$dir/table.txt") || rc=$?
 		done_before=$((done_before + missing[$name]))
-		if [ "$rc" -eq 4 ]; then
+		if [ -n "$stopping" ] || [ "$rc" -eq 4 ]; then
 			echo "run.sh: interrupted; finished configurations are kept. Resume with:" >&2
 			echo "  ./run.sh --resume $dir" >&2
 			exit 4
