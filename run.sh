@@ -9,7 +9,8 @@
 #                          (oversubscribed), at the workload's contention levels;
 #                          5 repetitions of 0.12 s; then the report (plot.py)
 #   ./run.sh quick         the same sweep as a smoke run of seconds (5 x 0.01 s)
-#   ./run.sh full          the same sweep with 10 repetitions of 1 s
+#   ./run.sh full          10 repetitions of 1 s, at the workloads' full set of
+#                          levels (more contention levels; hours, not minutes)
 #   ./run.sh --resume DIR  finish an interrupted sweep in results/DIR: runs only
 #                          the configurations missing there, then the report
 #   ./run.sh test          builds and runs every test (make test)
@@ -29,7 +30,7 @@ report_packages=(python3 python3-matplotlib)
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy)
 
 usage() {
-	sed -n '2,22s/^# \{0,1\}//p' "$0"
+	sed -n '2,23s/^# \{0,1\}//p' "$0"
 }
 
 missing_packages() {
@@ -72,13 +73,14 @@ default_threads() {
 # eval), from the registries, so a new workload or primitive needs no edit here.
 plan_sweep() {
 	local manifest=$1 mode=$2; shift 2
-	local name role prims sets set_args=() a
+	local name role prims sets sets_full set_args=() a
 	{
 		echo "# syncbench sweep: what was asked and what is done.  Resume: ./run.sh --resume DIR"
 		echo "mode $mode"
 		echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		while IFS=$'\t' read -r name role prims sets; do
+		while IFS=$'\t' read -r name role prims sets sets_full; do
 			[ "$role" = sweep ] && [ -n "$prims" ] || continue
+			[ "$mode" = full ] && sets=$sets_full
 			read -r -a set_args <<<"$sets"
 			printf 'run %s --bench %q --prim %q --threads %q' "$name" "$name" "$prims" \
 				"$(default_threads)"

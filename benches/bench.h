@@ -61,6 +61,8 @@ struct bench_ops {
 	 * "cs=20 ncs=0,200".  NULL: the parameters' defaults.
 	 */
 	const char *sweep_sets;
+	/* The same for `run.sh full`: more levels.  NULL: sweep_sets. */
+	const char *sweep_sets_full;
 	const struct param_decl *params;
 	size_t nparams;
 	size_t shared_size;

@@ -433,6 +433,7 @@ void cli_print_sweep_plan(FILE *f)
 		const struct bench_ops *b = bench_registry[i];
 		fprintf(f, "%s\t%s\t", b->name, b->flags & BENCH_CHECK_ONLY ? "check" : "sweep");
 		print_sweep_prims(f, b);
-		fprintf(f, "\t%s\n", b->sweep_sets ? b->sweep_sets : "");
+		fprintf(f, "\t%s\t%s\n", b->sweep_sets ? b->sweep_sets : "",
+			b->sweep_sets_full ? b->sweep_sets_full : b->sweep_sets ? b->sweep_sets : "");
 	}
 }

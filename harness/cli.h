@@ -29,8 +29,9 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only);
 /*
  * `syncbench list --sweep`, for scripts: one line per workload, tab-separated:
  * name, "sweep" or "check" (a correctness check that sweeps leave out), the
- * comma-separated primitives a sweep measures, and the workload's sweep
- * --set arguments (space-separated; empty for the defaults).
+ * comma-separated primitives a sweep measures, and the workload's --set
+ * arguments (space-separated; empty for the defaults) for the default
+ * sweep, then for the full one.
  */
 void cli_print_sweep_plan(FILE *f);
 

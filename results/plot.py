@@ -13,8 +13,8 @@ document's directory):
         oversubscribed region (threads > PUs) shaded
   figures/normalized-<bench>.{png,svg}   the same divided by the baseline
         primitive's (pthread-mutex, else the first one)
-  figures/latency-<bench>.{png,svg}      acquire latency p50, p99 and max
-        (the worst over operation kinds), where the workload measured it
+  figures/latency-{p50,p99,max}-<bench>.{png,svg}   acquire latency (the
+        worst over operation kinds), where the workload measured it
   figures/fairness-<bench>.{png,svg}     Jain's index vs threads
   index.html                             the figures, a table per workload and
         the run's context (machine, topology, commit, command); no network use
@@ -33,6 +33,7 @@ try:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 except ImportError:
     sys.exit("plot.py: matplotlib is missing; install it with: apt-get install python3-matplotlib")
 
@@ -91,18 +92,34 @@ def shade_oversubscribed(ax, pus, max_threads):
                    label="oversubscribed")
 
 
-def setup_axes(ax, title, ylabel):
+def setup_axes(ax, title, ylabel, threads):
     ax.set_xscale("log", base=2)
+    ax.set_xticks(threads)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_title(title, fontsize=9)
     ax.set_xlabel("threads")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="both", alpha=0.3)
 
 
+PANELS_PER_ROW = 4
+
+
 def panels(levels):
+    """One panel per contention level, PANELS_PER_ROW to a row; spare panels hidden."""
     n = len(levels)
-    fig, axes = plt.subplots(1, n, figsize=(5.5 * n, 4), squeeze=False)
-    return fig, axes[0]
+    cols = min(n, PANELS_PER_ROW)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.5 * cols, 4 * rows), squeeze=False)
+    flat = [ax for row in axes for ax in row]
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
+def thread_counts(by_level):
+    return sorted({e["threads"] for lines in by_level.values() for es in lines.values() for e in es})
 
 
 def save(fig, outdir, name):
@@ -123,7 +140,7 @@ def med(e, key):
 
 def plot_throughput(bench, by_level, pus, outdir):
     fig, axes = panels(by_level)
-    maxt = max(e["threads"] for lines in by_level.values() for es in lines.values() for e in es)
+    maxt = max(thread_counts(by_level))
     for ax, (level, lines) in zip(axes, sorted(by_level.items())):
         shade_oversubscribed(ax, pus, maxt)
         for label, es in sorted(lines.items()):
@@ -132,7 +149,7 @@ def plot_throughput(bench, by_level, pus, outdir):
             lo = [max(0.0, yi - (e["summary"]["ops_per_sec"]["ci95_lo"] or yi)) for yi, e in zip(y, es)]
             hi = [max(0.0, (e["summary"]["ops_per_sec"]["ci95_hi"] or yi) - yi) for yi, e in zip(y, es)]
             ax.errorbar(x, y, yerr=[lo, hi], marker="o", ms=3, capsize=2, label=label)
-        setup_axes(ax, f"{bench} {level}", "ops/s (median, 95% CI of mean)")
+        setup_axes(ax, f"{bench} {level}", "ops/s (median, 95% CI of mean)", thread_counts(by_level))
         ax.set_yscale("log")
     axes[0].legend(fontsize=7)
     return save(fig, outdir, f"throughput-{bench}")
@@ -140,7 +157,7 @@ def plot_throughput(bench, by_level, pus, outdir):
 
 def plot_normalized(bench, by_level, pus, outdir):
     fig, axes = panels(by_level)
-    maxt = max(e["threads"] for lines in by_level.values() for es in lines.values() for e in es)
+    maxt = max(thread_counts(by_level))
     base_name = None
     for ax, (level, lines) in zip(axes, sorted(by_level.items())):
         base_name = BASELINE if BASELINE in lines else sorted(lines)[0]
@@ -152,7 +169,7 @@ def plot_normalized(bench, by_level, pus, outdir):
             if pts:
                 ax.plot(*zip(*pts), marker="o", ms=3, label=label)
         ax.axhline(1, color="k", lw=0.5)
-        setup_axes(ax, f"{bench} {level}", f"ops/s relative to {base_name}")
+        setup_axes(ax, f"{bench} {level}", f"ops/s relative to {base_name}", thread_counts(by_level))
     axes[0].legend(fontsize=7)
     return save(fig, outdir, f"normalized-{bench}")
 
@@ -164,36 +181,37 @@ def worst_latency(e, q):
 
 
 def plot_latency(bench, by_level, pus, outdir):
+    """One figure per quantile: p50, p99 and max of the acquire latency."""
     if not any(e["summary"].get("acquire_latency") for lines in by_level.values()
                for es in lines.values() for e in es):
         return []
-    qs = (("p50_ns", "p50"), ("p99_ns", "p99"), ("max_ns", "max"))
-    n = len(by_level)
-    fig, axes = plt.subplots(len(qs), n, figsize=(5.5 * n, 10), squeeze=False)
-    maxt = max(e["threads"] for lines in by_level.values() for es in lines.values() for e in es)
-    for col, (level, lines) in enumerate(sorted(by_level.items())):
-        for row, (q, qname) in enumerate(qs):
-            ax = axes[row][col]
+    maxt = max(thread_counts(by_level))
+    paths = []
+    for q, qname in (("p50_ns", "p50"), ("p99_ns", "p99"), ("max_ns", "max")):
+        fig, axes = panels(by_level)
+        for ax, (level, lines) in zip(axes, sorted(by_level.items())):
             shade_oversubscribed(ax, pus, maxt)
             for label, es in sorted(lines.items()):
                 ax.plot([e["threads"] for e in es], [worst_latency(e, q) for e in es],
                         marker="o", ms=3, label=label)
-            setup_axes(ax, f"{bench} {level}: acquire {qname}", f"{qname} ns (worst kind)")
+            setup_axes(ax, f"{bench} {level}: acquire latency {qname}",
+                       f"{qname} ns (worst operation kind)", thread_counts(by_level))
             ax.set_yscale("log")
-    axes[0][0].legend(fontsize=7)
-    return save(fig, outdir, f"latency-{bench}")
+        axes[0].legend(fontsize=7)
+        paths += save(fig, outdir, f"latency-{qname}-{bench}")
+    return paths
 
 
 def plot_fairness(bench, by_level, pus, outdir):
     fig, axes = panels(by_level)
-    maxt = max(e["threads"] for lines in by_level.values() for es in lines.values() for e in es)
+    maxt = max(thread_counts(by_level))
     for ax, (level, lines) in zip(axes, sorted(by_level.items())):
         shade_oversubscribed(ax, pus, maxt)
         for label, es in sorted(lines.items()):
             y = [e["summary"]["fairness"]["jain"] for e in es]
             ax.plot([e["threads"] for e in es], [math.nan if v is None else v for v in y],
                     marker="o", ms=3, label=label)
-        setup_axes(ax, f"{bench} {level}", "Jain's fairness index (1: fair)")
+        setup_axes(ax, f"{bench} {level}", "Jain's fairness index (1: fair)", thread_counts(by_level))
         ax.set_ylim(0, 1.05)
     axes[0].legend(fontsize=7)
     return save(fig, outdir, f"fairness-{bench}")

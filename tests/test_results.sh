@@ -67,7 +67,7 @@ fi
 # --- plot.py: every figure and the page, non-empty.
 if "$PYTHON" -c 'import matplotlib' 2>/dev/null; then
 	"$PYTHON" "$(dirname "$0")/../results/plot.py" "$fixtures/a" --out "$scratch/plot" >/dev/null
-	for f in index.html figures/{throughput,normalized,latency,fairness}-lock.{png,svg}; do
+	for f in index.html figures/{throughput,normalized,latency-p50,latency-p99,latency-max,fairness}-lock.{png,svg}; do
 		[ -s "$scratch/plot/$f" ] || fail "plot.py did not write $f"
 	done
 	grep -q 'throughput-lock.png' "$scratch/plot/index.html" || fail "index.html lacks the figures"
