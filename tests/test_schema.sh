@@ -145,6 +145,9 @@ accept("a timeout entry", lambda d: e0(d).update(status="timeout", check=None, r
                                                  summary=None, status_detail="no result"))
 accept("an interrupted sweep", lambda d: d.update(complete=False, interrupted_by="SIGTERM"))
 accept("new context keys", lambda d: d["context"].update(numa_policy="interleave"))
+accept("a resumed sweep", lambda d: d["context"].update(resumes=[{"date": "2026-01-01T00:00:00Z",
+                                                                  "command_line": ["syncbench", "run"]}]))
+corrupt("a resume without its command", lambda d: d["context"].update(resumes=[{"date": "x"}]))
 
 if bad:
     sys.exit("test_schema.sh: " + "\n  ".join(bad[:20]) +
