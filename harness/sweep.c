@@ -219,29 +219,34 @@ struct sweep_state {
 	const struct run_settings *s;
 	const struct sweep_output *out;
 	json_t *doc;
-	json_t *kept;		/* names of previous entries used: key -> true */
+	json_t *reusable;	/* see reusable_entries() */
+	json_t *kept;		/* names of the reusable entries used: name -> true */
 	int failures;
 	int done;		/* configurations measured, progress_done included */
 	int measured;		/* configurations run by this process */
 	uint64_t measured_ns;	/* and the wall time they took */
 };
 
-/* A previous entry that can stand for this configuration, or NULL. */
-static json_t *previous_entry(struct sweep_state *st, const char *name)
+/*
+ * The previous entries that can stand for a configuration of this sweep,
+ * by name: status ok, measured with the same duration, warmup and number
+ * of repetitions.  The first one wins.
+ */
+static json_t *reusable_entries(json_t *previous, const struct run_settings *s)
 {
+	json_t *by_name = json_object(), *e;
 	size_t i;
-	json_t *e;
-	char other[1024];
-	json_array_foreach(json_object_get(st->out->previous, "results"), i, e) {
+	char name[1024];
+	json_array_foreach(json_object_get(previous, "results"), i, e) {
 		const char *status = json_string_value(json_object_get(e, "status"));
-		if (resultdoc_config_name(e, other, sizeof(other)) == 0 &&
-		    strcmp(name, other) == 0 && status && strcmp(status, "ok") == 0 &&
-		    json_number_value(json_object_get(e, "duration_s")) == st->s->duration_s &&
-		    json_number_value(json_object_get(e, "warmup_s")) == st->s->warmup_s &&
-		    json_array_size(json_object_get(e, "reps")) == (size_t)st->s->reps)
-			return e;
+		if (resultdoc_config_name(e, name, sizeof(name)) == 0 && !json_object_get(by_name, name) &&
+		    status && strcmp(status, "ok") == 0 &&
+		    json_number_value(json_object_get(e, "duration_s")) == s->duration_s &&
+		    json_number_value(json_object_get(e, "warmup_s")) == s->warmup_s &&
+		    json_array_size(json_object_get(e, "reps")) == (size_t)s->reps)
+			json_object_set(by_name, name, e);
 	}
-	return NULL;
+	return by_name;
 }
 
 /*
@@ -251,14 +256,13 @@ static json_t *previous_entry(struct sweep_state *st, const char *name)
  */
 static int write_document(struct sweep_state *st)
 {
-	char err[512], name[1024];
-	size_t i;
+	char err[512];
+	const char *name;
 	json_t *e;
 	json_t *doc = json_copy(st->doc);
 	json_t *results = json_copy(json_object_get(st->doc, "results"));
-	json_array_foreach(json_object_get(st->out->previous, "results"), i, e) {
-		if (resultdoc_config_name(e, name, sizeof(name)) == 0 &&
-		    !json_object_get(st->kept, name) && previous_entry(st, name) == e)
+	json_object_foreach(st->reusable, name, e) {
+		if (!json_object_get(st->kept, name))
 			json_array_append(results, e);
 	}
 	json_object_set_new(doc, "results", results);
@@ -306,7 +310,7 @@ static int run_one(struct sweep_state *st, const struct config *c)
 	json_t *entry = report_entry_head(c, st->s, pus, oversubscribed);
 	json_t *previous = NULL;
 	if (resultdoc_config_name(entry, name, sizeof(name)) == 0)
-		previous = previous_entry(st, name);
+		previous = json_object_get(st->reusable, name);
 	if (st->out->dry_run) {
 		printf("%s\t%s\n", previous ? "kept" : "run", name);
 		json_decref(entry);
@@ -374,6 +378,7 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	      const struct run_context *ctx, const struct sweep_output *out)
 {
 	struct sweep_state st = { .s = s, .out = out, .kept = json_object(),
+				  .reusable = reusable_entries(out->previous, s),
 				  .done = out->progress_done };
 	int stop = -1;
 
@@ -385,6 +390,7 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	for (int p = 0; p < sw->nprims && stop < 0; p++)
 		stop = sweep_prim(&st, sw, sw->prims[p]);
 	if (out->dry_run) {
+		json_decref(st.reusable);
 		json_decref(st.kept);
 		return SWEEP_OK;
 	}
@@ -398,6 +404,7 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	}
 	if (stop != SWEEP_WRITE_ERROR && out->path && write_document(&st) != 0)
 		stop = SWEEP_WRITE_ERROR;
+	json_decref(st.reusable);
 	json_decref(st.kept);
 	json_decref(st.doc);
 	return stop >= 0 ? stop : (st.failures ? SWEEP_FAILED : SWEEP_OK);
