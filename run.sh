@@ -131,6 +131,7 @@ run_manifest() {
 		missing[$name]=$n
 		total=$((total + n))
 	done <"$dir/manifest.txt"
+	echo "to run: $total configurations ($(date -u +%Y-%m-%dT%H:%M:%SZ))" >>"$dir/manifest.txt"
 	echo "run.sh: $total configurations to run into $dir/"
 	while read -r line; do
 		[[ $line == run\ * ]] || continue

@@ -57,33 +57,37 @@ def load(path):
 
 
 def workload_keys(entries):
-    """The parameters every entry of a workload has: the workload's own (the
-    primitives' parameters differ from one primitive to the next)."""
-    keys = None
-    for e in entries:
-        keys = set(e["params"]) if keys is None else keys & set(e["params"])
-    return sorted(keys or ())
+    """The workload's parameters that vary in these entries: what tells one
+    contention level from another.  The workload's parameters are those every
+    entry has (a primitive's own differ from one primitive to the next)."""
+    common = set.intersection(*(set(e["params"]) for e in entries))
+    return sorted(k for k in common if len({e["params"][k] for e in entries}) > 1)
 
 
 def series(entries):
     """{level: {line label: [entries sorted by threads]}} for one workload."""
     wkeys = workload_keys(entries)
+    common = set.intersection(*(set(e["params"]) for e in entries))
     varying = {}
     for e in entries:
         for k, v in e["params"].items():
-            if k not in wkeys:
+            if k not in common:
                 varying.setdefault((e["prim"], k), set()).add(v)
     out = {}
     for e in entries:
-        level = " ".join(f"{k}={e['params'][k]}" for k in wkeys if k != "sample_every")
+        level = " ".join(f"{k}={e['params'][k]}" for k in wkeys)
         own = [f"{k}={v}" for k, v in e["params"].items()
-               if k not in wkeys and len(varying[(e["prim"], k)]) > 1]
+               if k not in common and len(varying[(e["prim"], k)]) > 1]
         label = " ".join([e["prim"]] + own)
         out.setdefault(level, {}).setdefault(label, []).append(e)
     for lines in out.values():
         for v in lines.values():
             v.sort(key=lambda e: e["threads"])
     return out
+
+
+def title(bench, level):
+    return f"{bench} {level}" if level else bench
 
 
 def shade_oversubscribed(ax, pus, max_threads):
@@ -149,7 +153,7 @@ def plot_throughput(bench, by_level, pus, outdir):
             lo = [max(0.0, yi - (e["summary"]["ops_per_sec"]["ci95_lo"] or yi)) for yi, e in zip(y, es)]
             hi = [max(0.0, (e["summary"]["ops_per_sec"]["ci95_hi"] or yi) - yi) for yi, e in zip(y, es)]
             ax.errorbar(x, y, yerr=[lo, hi], marker="o", ms=3, capsize=2, label=label)
-        setup_axes(ax, f"{bench} {level}", "ops/s (median, 95% CI of mean)", thread_counts(by_level))
+        setup_axes(ax, title(bench, level), "ops/s (median, 95% CI of mean)", thread_counts(by_level))
         ax.set_yscale("log")
     axes[0].legend(fontsize=7)
     return save(fig, outdir, f"throughput-{bench}")
@@ -169,7 +173,7 @@ def plot_normalized(bench, by_level, pus, outdir):
             if pts:
                 ax.plot(*zip(*pts), marker="o", ms=3, label=label)
         ax.axhline(1, color="k", lw=0.5)
-        setup_axes(ax, f"{bench} {level}", f"ops/s relative to {base_name}", thread_counts(by_level))
+        setup_axes(ax, title(bench, level), f"ops/s relative to {base_name}", thread_counts(by_level))
     axes[0].legend(fontsize=7)
     return save(fig, outdir, f"normalized-{bench}")
 
@@ -194,7 +198,7 @@ def plot_latency(bench, by_level, pus, outdir):
             for label, es in sorted(lines.items()):
                 ax.plot([e["threads"] for e in es], [worst_latency(e, q) for e in es],
                         marker="o", ms=3, label=label)
-            setup_axes(ax, f"{bench} {level}: acquire latency {qname}",
+            setup_axes(ax, f"{title(bench, level)}: acquire latency {qname}",
                        f"{qname} ns (worst operation kind)", thread_counts(by_level))
             ax.set_yscale("log")
         axes[0].legend(fontsize=7)
@@ -211,7 +215,7 @@ def plot_fairness(bench, by_level, pus, outdir):
             y = [e["summary"]["fairness"]["jain"] for e in es]
             ax.plot([e["threads"] for e in es], [math.nan if v is None else v for v in y],
                     marker="o", ms=3, label=label)
-        setup_axes(ax, f"{bench} {level}", "Jain's fairness index (1: fair)", thread_counts(by_level))
+        setup_axes(ax, title(bench, level), "Jain's fairness index (1: fair)", thread_counts(by_level))
         ax.set_ylim(0, 1.05)
     axes[0].legend(fontsize=7)
     return save(fig, outdir, f"fairness-{bench}")
