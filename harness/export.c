@@ -341,8 +341,10 @@ int export_main(int argc, char **argv)
 			return bad_input("unknown or incomplete option '%s' (accepted: --format, --out, --help)",
 					 argv[optind - 1]);
 	}
-	if (!format || (strcmp(format, "csv") && strcmp(format, "jsonl") && strcmp(format, "gbench")))
-		return bad_input("--format %s: accepted: csv, jsonl, gbench", format ? format : "is required;");
+	if (!format)
+		return bad_input("%s", "--format is required (accepted: csv, jsonl, gbench)");
+	if (strcmp(format, "csv") && strcmp(format, "jsonl") && strcmp(format, "gbench"))
+		return bad_input("unknown --format '%s' (accepted: csv, jsonl, gbench)", format);
 	if (optind == argc)
 		return bad_input("%s", "no result file or directory given");
 
