@@ -3,22 +3,38 @@
 # missing (as root with apt-get; otherwise it prints the command), builds,
 # and then:
 #
-#   ./run.sh              runs the default sweep into results/<host>-<time>/
-#   ./run.sh test         runs every test (make test)
-#   ./run.sh torture      every primitive under a longer randomized stress
-#                         (make torture; TORTURE_SECONDS=S per configuration)
-#   ./run.sh quick        a smoke sweep of a few seconds
-#   ./run.sh -- ARGS...   syncbench run ARGS... (anything custom)
-#   ./run.sh --help       this text
+#   ./run.sh               the default sweep (about 2 minutes on 2 cores): every
+#                          workload that is a figure, each with its primitives,
+#                          threads 1, 2, 4, ... up to the PUs and twice the PUs
+#                          (oversubscribed), at the workload's contention levels;
+#                          5 repetitions of 0.12 s; then the report (plot.py)
+#   ./run.sh quick         the same sweep as a smoke run of seconds (5 x 0.01 s)
+#   ./run.sh full          10 repetitions of 1 s, at the workloads' full set of
+#                          levels (more contention levels; hours, not minutes)
+#   ./run.sh --resume DIR  finish an interrupted sweep in results/DIR: runs only
+#                          the configurations missing there, then the report
+#   ./run.sh test          builds and runs every test (make test)
+#   ./run.sh torture       every primitive under a longer randomized stress
+#                          (make torture; TORTURE_SECONDS=S per configuration)
+#   ./run.sh -- ARGS...    syncbench run ARGS... (anything custom)
+#   ./run.sh --help        this text
+#
+# A sweep writes results/<host>-<UTC time>/: one JSON document per workload
+# (results/README.md), manifest.txt (the commands asked for and which are
+# done), table.txt, and the report (index.html, figures/).  Ctrl-C keeps every
+# finished configuration; --resume picks up from there.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansson-dev)
+report_packages=(python3 python3-matplotlib)
+# libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
-test_packages=(python3 python3-jsonschema clang libclang-rt-14-dev)
+test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
+	clang libclang-rt-14-dev)
 
 usage() {
-	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	sed -n '2,25s/^# \{0,1\}//p' "$0"
 }
 
 missing_packages() {
@@ -49,7 +65,7 @@ build() {
 	make -s -j"$(nproc)"
 }
 
-# Powers of two up to the PU count, the PU count, and twice it (oversubscribed).
+# Powers of two below the PU count, the PU count, and twice it (oversubscribed).
 default_threads() {
 	local pus t list=""
 	pus=$(nproc)
@@ -57,14 +73,124 @@ default_threads() {
 	echo "${list}${pus},$((2 * pus))"
 }
 
+# Writes the manifest: one line per workload, `run NAME ARGS` (ARGS quoted for
+# eval), from the registries, so a new workload or primitive needs no edit here.
+plan_sweep() {
+	local manifest=$1 mode=$2; shift 2
+	local name role prims sets sets_full threads set_args=() a prim_args=()
+	{
+		echo "# syncbench sweep: what was asked and what is done.  Resume: ./run.sh --resume DIR"
+		echo "mode $mode"
+		echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		while IFS=$'\t' read -r name role prims sets sets_full threads; do
+			[ "$role" = sweep ] && [ -n "$prims" ] || continue
+			[ "$mode" = full ] && sets=$sets_full
+			[ "$sets" = - ] && sets=
+			[ "$threads" = - ] && threads=
+			read -r -a set_args <<<"$sets"
+			prim_args=()
+			[ "$prims" = - ] || prim_args=(--prim "$prims")
+			printf 'run %s --bench %q' "$name" "$name"
+			for a in ${prim_args[@]+"${prim_args[@]}"}; do printf ' %q' "$a"; done
+			printf ' --threads %q' "${threads:-$(default_threads)}"
+			for a in ${set_args[@]+"${set_args[@]}"}; do printf ' --set %q' "$a"; done
+			for a in "$@"; do printf ' %q' "$a"; done
+			echo
+		done < <(./syncbench list --sweep)
+	} >"$manifest"
+}
+
+child= stopping=
+forward_stop() {
+	stopping=1
+	[ -n "$child" ] && kill -TERM "$child" 2>/dev/null
+	return 0
+}
+
+# Runs a command in the background so that Ctrl-C or a kill of run.sh reaches
+# syncbench as SIGTERM, which keeps what finished and exits 4.
+run_forwarding() {
+	local rc=0
+	"$@" &
+	child=$!
+	wait "$child" || rc=$?
+	if [ "$rc" -gt 128 ]; then	# a trapped signal ended the wait: collect the real status
+		rc=0
+		wait "$child" || rc=$?
+	fi
+	child=
+	return "$rc"
+}
+
+# The configurations left in one workload's file: `run` lines of a dry run.
+missing_count() {
+	./syncbench run "$@" --resume --dry-run | grep -c '^run' || true
+}
+
+# Runs every `run` line of DIR/manifest.txt with --resume, so a fresh sweep
+# and a resumed one are the same code.
+run_manifest() {
+	local dir=$1 line name rest args=() total=0 done_before=0 n rc
+	local -A missing
+	while read -r line; do
+		[[ $line == run\ * ]] || continue
+		read -r _ name rest <<<"$line"
+		eval "args=($rest)"
+		n=$(missing_count "${args[@]}" --out "$dir/$name.json")
+		missing[$name]=$n
+		total=$((total + n))
+	done <"$dir/manifest.txt"
+	echo "to run: $total configurations ($(date -u +%Y-%m-%dT%H:%M:%SZ))" >>"$dir/manifest.txt"
+	echo "run.sh: $total configurations to run into $dir/"
+	while read -r line; do
+		[[ $line == run\ * ]] || continue
+		read -r _ name rest <<<"$line"
+		eval "args=($rest)"
+		[ "$total" -gt 0 ] && args+=(--progress "$done_before/$total")
+		rc=0
+		run_forwarding ./syncbench run "${args[@]}" --out "$dir/$name.json" --resume \
+			> >(tee -a "$dir/table.txt") || rc=$?
+		done_before=$((done_before + missing[$name]))
+		if [ -n "$stopping" ] || [ "$rc" -eq 4 ]; then
+			echo "run.sh: interrupted; finished configurations are kept. Resume with:" >&2
+			echo "  ./run.sh --resume $dir" >&2
+			exit 4
+		fi
+		echo "done $name exit $rc" >>"$dir/manifest.txt"
+	done < <(grep '^run ' "$dir/manifest.txt")
+	echo "complete $(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$dir/manifest.txt"
+}
+
+# Debian's python3 first: python3-matplotlib is installed for it, not for a pyenv on PATH.
+python=$(command -v /usr/bin/python3 || command -v python3 || echo python3)
+
+report() {
+	local dir=$1
+	if "$python" -c 'import matplotlib' 2>/dev/null; then
+		"$python" results/plot.py "$dir"
+	else
+		echo "run.sh: no report: python3-matplotlib is missing (apt-get install python3-matplotlib)" >&2
+	fi
+}
+
 sweep() {
-	local dir
+	local mode=$1 dir; shift
 	dir="results/$(hostname)-$(date -u +%Y%m%dT%H%M%SZ)"
 	mkdir -p "$dir"
-	echo "run.sh: results go to $dir/"
-	./syncbench run --bench lock --prim all --threads "$(default_threads)" \
-		--set cs=0,50 --set ncs=0,50 "$@" --out "$dir/lock.json"
-	echo "run.sh: wrote $dir/lock.json (fields: results/README.md)"
+	plan_sweep "$dir/manifest.txt" "$mode" "$@"
+	trap forward_stop INT TERM
+	run_manifest "$dir"
+	report "$dir"
+	echo "run.sh: results in $dir/ (fields: results/README.md)"
+}
+
+resume() {
+	local dir=${1:?run.sh: --resume needs a results directory}
+	[ -f "$dir/manifest.txt" ] || { echo "run.sh: $dir/manifest.txt not found" >&2; exit 2; }
+	trap forward_stop INT TERM
+	run_manifest "$dir"
+	report "$dir"
+	echo "run.sh: results in $dir/"
 }
 
 case "${1:-}" in
@@ -79,10 +205,22 @@ torture)
 	install_missing "${build_packages[@]}" "${test_packages[@]}"
 	make -s -j"$(nproc)" torture
 	;;
+# Every sweep has 5 repetitions or more: with fewer, the U test of
+# `syncbench compare` cannot reach p < 0.05.
 quick)
-	install_missing "${build_packages[@]}"
+	install_missing "${build_packages[@]}" "${report_packages[@]}"
 	build
-	sweep --duration 0.05 --warmup 0.01 --reps 2
+	sweep quick --duration 0.01 --warmup 0 --reps 5
+	;;
+full)
+	install_missing "${build_packages[@]}" "${report_packages[@]}"
+	build
+	sweep full --duration 1 --warmup 0.2 --reps 10
+	;;
+--resume)
+	install_missing "${build_packages[@]}" "${report_packages[@]}"
+	build
+	resume "${2:-}"
 	;;
 --)
 	shift
@@ -91,12 +229,12 @@ quick)
 	./syncbench run "$@"
 	;;
 "")
-	install_missing "${build_packages[@]}"
+	install_missing "${build_packages[@]}" "${report_packages[@]}"
 	build
-	sweep --duration 0.5 --warmup 0.1 --reps 3
+	sweep default --duration 0.12 --warmup 0.05 --reps 5
 	;;
 *)
-	echo "run.sh: unknown command '$1' (accepted: test, torture, quick, -- ARGS, --help)" >&2
+	echo "run.sh: unknown command '$1' (accepted: quick, full, --resume DIR, test, torture, -- ARGS, --help)" >&2
 	exit 2
 	;;
 esac

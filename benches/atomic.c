@@ -222,6 +222,9 @@ const struct bench_ops atomic_bench = {
 	.name = "atomic",
 	.summary = "every thread repeats one atomic op (order, layout) on a word",
 	.needs = NEEDS_NOTHING,
+	/* The locality lesson: one word shared, one each padded, one each packed. */
+	.sweep_sets = "op=faa,cas layout=shared,padded,packed",
+	.sweep_sets_full = "op=load,store,xchg,faa,cas layout=shared,padded,packed",
 	.params = atomic_params,
 	.nparams = ARRAY_SIZE(atomic_params),
 	.shared_size = sizeof(struct atomic_shared),

@@ -62,10 +62,26 @@ struct bench_thread {
 
 enum check_result { CHECK_PASSED, CHECK_FAILED, CHECK_SKIPPED };
 
+enum bench_flags {
+	/* A correctness check, not a figure: sweeps (run.sh) leave it out. */
+	BENCH_CHECK_ONLY = 1u << 0,
+};
+
 struct bench_ops {
 	const char *name;
 	const char *summary;
 	enum bench_needs needs;
+	unsigned flags;		/* enum bench_flags */
+	/*
+	 * The --set arguments, separated by spaces, that run.sh's sweeps use
+	 * for this workload: typically two contention levels, such as
+	 * "cs=20 ncs=0,200".  NULL: the parameters' defaults.
+	 */
+	const char *sweep_sets;
+	/* The same for `run.sh full`: more levels.  NULL: sweep_sets. */
+	const char *sweep_sets_full;
+	/* The --threads list for sweeps, e.g. "2"; NULL: 1, 2, 4, ... 2 x PUs. */
+	const char *sweep_threads;
 	const struct param_decl *params;
 	size_t nparams;
 	size_t shared_size;
@@ -114,5 +130,8 @@ extern const struct bench_ops *const bench_registry[];
 extern const size_t bench_registry_len;
 
 const struct bench_ops *bench_find(const char *name);
+
+/* Whether the workload can run on the primitive (its `needs`). */
+bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p);
 
 #endif

@@ -336,6 +336,9 @@ const struct bench_ops optimistic_bench = {
 	.name = "optimistic",
 	.summary = "a word or a record updated by CAS/seqlock retries or under the lock",
 	.needs = NEEDS_LOCK,
+	/* CAS against every lock at one optimistic window; full adds the crossover. */
+	.sweep_sets = "strategy=cas,lock window=100",
+	.sweep_sets_full = "strategy=cas,lock shape=word,record window=0,10,100,1000",
 	.op_kinds = optimistic_kinds,
 	.params = optimistic_params,
 	.nparams = ARRAY_SIZE(optimistic_params),

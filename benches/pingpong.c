@@ -107,6 +107,7 @@ const struct bench_ops pingpong_bench = {
 	.name = "pingpong",
 	.summary = "2 threads pass one cache line back and forth: ns/op is one transfer",
 	.needs = NEEDS_NOTHING,
+	.sweep_threads = "2",	/* exactly one pair */
 	.op_kinds = pingpong_kinds,
 	.params = pingpong_params,
 	.nparams = ARRAY_SIZE(pingpong_params),

@@ -21,3 +21,9 @@ const struct bench_ops *bench_find(const char *name)
 			return bench_registry[i];
 	return NULL;
 }
+
+bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p)
+{
+	(void)p;	/* every primitive in the registry is a lock */
+	return b->needs == NEEDS_LOCK;
+}

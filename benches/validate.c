@@ -182,6 +182,7 @@ const struct bench_ops validate_bench = {
 	.name = "validate",
 	.summary = "correctness: exclusion, reader/writer exclusion and trylock under stress",
 	.needs = NEEDS_LOCK,
+	.flags = BENCH_CHECK_ONLY,
 	.op_kinds = validate_kinds,
 	.params = validate_params,
 	.nparams = ARRAY_SIZE(validate_params),

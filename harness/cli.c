@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "resultdoc.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -32,6 +34,13 @@ const char cli_run_usage[] =
 	"  --events LIST         counters: default, coherence, none, or libpfm4\n"
 	"                        event names (see `syncbench list events`)\n"
 	"  --out FILE            write the JSON document there, atomically\n"
+	"  --resume              with --out: keep the configurations FILE already holds\n"
+	"                        with status ok (same duration, warmup and reps), run\n"
+	"                        the rest, and write the whole document to FILE\n"
+	"  --dry-run             print `run` or `kept` and each configuration's name;\n"
+	"                        measure nothing\n"
+	"  --progress DONE/TOTAL after each configuration measured, print on stderr how many of\n"
+	"                        TOTAL are done (counting from DONE) and the time left\n"
 	"  --help                this text\n"
 	"\n"
 	"Exit status: 0 all passed; 1 a configuration failed, crashed or timed out;\n"
@@ -274,8 +283,37 @@ static int check_config_count(const struct sweep *sw, const struct cli_err *e)
 	return 0;
 }
 
+static int parse_progress(const char *text, struct sweep_output *out, const struct cli_err *e)
+{
+	const char *slash = strchr(text, '/');
+	char done[32];
+	long total, finished;
+	if (!slash || (size_t)(slash - text) >= sizeof(done))
+		return fail(e, "--progress: '%s' is not DONE/TOTAL", text);
+	memcpy(done, text, (size_t)(slash - text));
+	done[slash - text] = '\0';
+	if (parse_count("--progress TOTAL", slash + 1, 1, INT_MAX, &total, e) != 0 ||
+	    parse_count("--progress DONE", done, 0, total, &finished, e) != 0)
+		return -1;
+	out->progress_total = (int)total;
+	out->progress_done = (int)finished;
+	return 0;
+}
+
+int cli_load_previous(struct sweep_output *out, char *err, size_t errlen)
+{
+	char why[512];
+	if (access(out->path, F_OK) != 0)
+		return 0;
+	out->previous = resultdoc_load(out->path, why, sizeof(why));
+	if (!out->previous)
+		snprintf(err, errlen, "--resume: %s", why);
+	return out->previous ? 0 : -1;
+}
+
 enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
-       OPT_WARMUP, OPT_REPS, OPT_EVENTS, OPT_OUT, OPT_HELP };
+       OPT_WARMUP, OPT_REPS, OPT_EVENTS, OPT_OUT, OPT_RESUME, OPT_DRY_RUN, OPT_PROGRESS,
+       OPT_HELP };
 
 static const struct option run_options[] = {
 	{ "bench", required_argument, NULL, OPT_BENCH },
@@ -288,6 +326,9 @@ static const struct option run_options[] = {
 	{ "reps", required_argument, NULL, OPT_REPS },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -311,7 +352,10 @@ static int take_option(int c, const char *arg, const char *typed, struct raw_arg
 	case OPT_THREADS: raw->threads = (char *)arg; return 0;
 	case OPT_PLACEMENT: raw->placement = (char *)arg; return 0;
 	case OPT_EVENTS: raw->events = (char *)arg; return 0;
-	case OPT_OUT: req->out_path = arg; return 0;
+	case OPT_OUT: req->output.path = arg; return 0;
+	case OPT_RESUME: req->resume = 1; return 0;
+	case OPT_DRY_RUN: req->output.dry_run = 1; return 0;
+	case OPT_PROGRESS: return parse_progress(arg, &req->output, e);
 	case OPT_HELP: return CLI_HELP;
 	case OPT_SET:
 		if (raw->nsets == 2 * MAX_PARAMS)
@@ -395,6 +439,8 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 	if (counters_resolve(raw->events ? raw->events : "default", &req->events, err, sizeof(err)))
 		return fail(e, "%s", err);
 	req->settings.events = &req->events;
+	if (req->resume && !req->output.path)
+		return fail(e, "--resume needs --out FILE");
 	return 0;
 }
 
@@ -443,4 +489,32 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 	}
 	fprintf(f, "\nplacements (--placement): %s\n", PLACEMENT_HELP);
 	fprintf(f, "this machine: %d PUs available to this process\n", topo_pu_count(t));
+}
+
+/* The primitives a sweep of b measures: real locks it can run on, no test-only ones. */
+static void print_sweep_prims(FILE *f, const struct bench_ops *b)
+{
+	int n = 0;
+	if (b->needs == NEEDS_NOTHING) {
+		fputc('-', f);
+		return;
+	}
+	for (size_t i = 0; i < lock_registry_len; i++) {
+		const struct lock_ops *p = lock_registry[i];
+		if (bench_accepts(b, p) && !(p->flags & (LOCK_TEST_ONLY | LOCK_NO_EXCLUSION)))
+			fprintf(f, "%s%s", n++ ? "," : "", p->name);
+	}
+}
+
+void cli_print_sweep_plan(FILE *f)
+{
+	for (size_t i = 0; i < bench_registry_len; i++) {
+		const struct bench_ops *b = bench_registry[i];
+		fprintf(f, "%s\t%s\t", b->name, b->flags & BENCH_CHECK_ONLY ? "check" : "sweep");
+		print_sweep_prims(f, b);
+		const char *full = b->sweep_sets_full ? b->sweep_sets_full : b->sweep_sets;
+		/* "-" for an empty field: shells collapse runs of tabs when splitting. */
+		fprintf(f, "\t%s\t%s\t%s\n", b->sweep_sets ? b->sweep_sets : "-", full ? full : "-",
+			b->sweep_threads ? b->sweep_threads : "-");
+	}
 }

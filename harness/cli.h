@@ -13,7 +13,8 @@
 struct run_request {
 	struct sweep sweep;
 	struct run_settings settings;
-	const char *out_path;		/* NULL: table only, no file */
+	struct sweep_output output;	/* --out, --dry-run, --progress */
+	int resume;			/* --resume: keep what output.path holds */
 	struct event_set events;	/* settings.events points here */
 };
 
@@ -34,7 +35,24 @@ int cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reques
 /* Can the result be written at path?  Returns 0, or -1 with one line in err. */
 int cli_check_output(const char *path, char *err, size_t errlen);
 
+/*
+ * --resume: reads the document already at out->path, if there is one, into
+ * out->previous.  Returns 0, or -1 with one line in err for a file that is
+ * not a syncbench document.
+ */
+int cli_load_previous(struct sweep_output *out, char *err, size_t errlen);
+
 void cli_print_list(FILE *f, const struct topo *t, bool include_test_only);
+
+/*
+ * `syncbench list --sweep`, for scripts: one line per workload, tab-separated:
+ * name, "sweep" or "check" (a correctness check that sweeps leave out), the
+ * comma-separated primitives a sweep measures ("-": the workload takes
+ * none), the workload's --set arguments (space-separated; "-" for the
+ * defaults) for the default sweep, then for the full one, and its --threads
+ * list ("-": the sweep's own).
+ */
+void cli_print_sweep_plan(FILE *f);
 
 /* Prints "syncbench: <message>" on stderr and exits 2. */
 _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,8 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
+#include "compare.h"
 #include "context.h"
+#include "export.h"
 #include "sweep.h"
 
 static const char usage[] =
@@ -19,7 +23,14 @@ static const char usage[] =
 	"  list [--all]   workloads, primitives, parameters and placements\n"
 	"                 (--all adds the deliberately broken test-only primitives)\n"
 	"  list events    the counters this machine can count, and the presets\n"
+	"  list --sweep   for scripts: per workload, whether sweeps include it, the\n"
+	"                 primitives they measure and its --set levels, default and\n"
+	"                 full (tab-separated)\n"
 	"  run            measure a sweep; see `syncbench run --help`\n"
+	"  export         results as CSV, JSON Lines or Google Benchmark JSON;\n"
+	"                 see `syncbench export --help`\n"
+	"  compare A B    per configuration, B/A of the median ops/s with a U test;\n"
+	"                 see `syncbench compare --help`\n"
 	"  help           this text\n";
 
 static int cmd_list(int argc, char **argv, const struct topo *t)
@@ -29,13 +40,17 @@ static int cmd_list(int argc, char **argv, const struct topo *t)
 		counters_print_list(stdout);
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "--sweep") == 0) {
+		cli_print_sweep_plan(stdout);
+		return 0;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0)
 			all = true;
 		else if (strcmp(argv[i], "--help") == 0)
 			return fputs(usage, stdout), 0;
 		else
-			usage_error("list: unknown argument '%s' (accepted: events, --all, --help)", argv[i]);
+			usage_error("list: unknown argument '%s' (accepted: events, --sweep, --all, --help)", argv[i]);
 	}
 	cli_print_list(stdout, t, all);
 	return 0;
@@ -56,10 +71,16 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 		fputs(cli_run_usage, stdout);
 		exit(0);
 	}
-	if (parsed != 0 || (req.out_path && cli_check_output(req.out_path, err, sizeof(err)) != 0))
+	const char *out = req.output.path;
+	if (parsed != 0 || (out && cli_check_output(out, err, sizeof(err)) != 0) ||
+	    (req.resume && cli_load_previous(&req.output, err, sizeof(err)) != 0))
 		usage_error("%s", err);
-	context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
-	int rc = sweep_run(&req.sweep, &req.settings, &ctx, req.out_path);
+	/* A dry run measures nothing, so it skips the calibrations too. */
+	if (!req.output.dry_run)
+		context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
+	int rc = sweep_run(&req.sweep, &req.settings, req.output.dry_run ? NULL : &ctx,
+			   &req.output);
+	json_decref(req.output.previous);
 	for (int i = 0; typed && i <= argc; i++)
 		free(typed[i]);
 	free(typed);
@@ -69,11 +90,16 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, help)");
+		usage_error("a command is required (accepted: list, run, export, compare, help)");
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;
 	}
+	/* These only read files: no topology needed. */
+	if (strcmp(argv[1], "export") == 0)
+		return export_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compare") == 0)
+		return compare_main(argc - 1, argv + 1);
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
@@ -85,7 +111,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0)
 		rc = cmd_run(argc - 1, argv + 1, t);
 	else
-		usage_error("unknown command '%s' (accepted: list, run, help)", argv[1]);
+		usage_error("unknown command '%s' (accepted: list, run, export, compare, help)", argv[1]);
 	topo_free(t);
 	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "report.h"
+#include "resultdoc.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -234,23 +235,108 @@ static void sets_for_prim(const struct sweep *sw, const struct lock_ops *prim, i
 
 struct sweep_state {
 	const struct run_settings *s;
-	const char *out_path;
+	const struct sweep_output *out;
 	json_t *doc;
+	json_t *reusable;	/* see reusable_entries() */
+	json_t *kept;		/* names of the reusable entries used: name -> true */
 	int failures;
+	int done;		/* configurations measured, progress_done included */
+	int measured;		/* configurations run by this process */
+	uint64_t measured_ns;	/* and the wall time they took */
 };
 
-/* Runs one configuration and records it; returns a SWEEP_* stop code or -1. */
+/*
+ * The previous entries that can stand for a configuration of this sweep,
+ * by name: status ok, measured with the same duration, warmup and number
+ * of repetitions.  The first one wins.
+ */
+static json_t *reusable_entries(json_t *previous, const struct run_settings *s)
+{
+	json_t *by_name = json_object(), *e;
+	size_t i;
+	char name[1024];
+	json_array_foreach(json_object_get(previous, "results"), i, e) {
+		const char *status = json_string_value(json_object_get(e, "status"));
+		if (resultdoc_config_name(e, name, sizeof(name)) == 0 && !json_object_get(by_name, name) &&
+		    status && strcmp(status, "ok") == 0 &&
+		    json_number_value(json_object_get(e, "duration_s")) == s->duration_s &&
+		    json_number_value(json_object_get(e, "warmup_s")) == s->warmup_s &&
+		    json_array_size(json_object_get(e, "reps")) == (size_t)s->reps)
+			json_object_set(by_name, name, e);
+	}
+	return by_name;
+}
+
+/*
+ * The document on disk holds what this process has finished, in sweep
+ * order, and then every previous entry it has not reached yet: a resume
+ * that is itself interrupted loses nothing.
+ */
+/* Rewrites the output; on failure, err says why.  Returns 0 or -1. */
+static int write_document(struct sweep_state *st, char *err, size_t errlen)
+{
+	const char *name;
+	json_t *e;
+	json_t *doc = json_copy(st->doc);
+	json_t *results = json_copy(json_object_get(st->doc, "results"));
+	json_object_foreach(st->reusable, name, e) {
+		if (!json_object_get(st->kept, name))
+			json_array_append(results, e);
+	}
+	json_object_set_new(doc, "results", results);
+	int rc = report_write_atomic(doc, st->out->path, err, errlen);
+	json_decref(doc);
+	return rc;
+}
+
+/* "12/108 configurations done, about 1m30s left": the pace so far, or the plan. */
+static void print_progress(struct sweep_state *st)
+{
+	const struct run_settings *s = st->s;
+	double per_config = st->measured ? (double)st->measured_ns / st->measured / 1e9
+					 : s->reps * (s->warmup_s + s->duration_s);
+	double left = per_config * (st->out->progress_total - st->done);
+	if (left < 0)
+		left = 0;
+	fprintf(stderr, "syncbench: %d/%d configurations done, about %dm%02ds left\n", st->done,
+		st->out->progress_total, (int)(left / 60), (int)left % 60);
+}
+
+/* Measures one configuration into entry; returns a SWEEP_* stop code or -1. */
+static int measure(struct sweep_state *st, const struct config *c, const int *pus, json_t *entry)
+{
+	uint64_t start = now_ns();
+	if (run_isolated(c, st->s, pus, entry) == CHILD_INTERRUPTED)
+		return SWEEP_INTERRUPTED;
+	st->measured++;
+	st->measured_ns += now_ns() - start;
+	return -1;
+}
+
+/* Runs (or keeps) one configuration and records it; returns a SWEEP_* stop code or -1. */
 static int run_one(struct sweep_state *st, const struct config *c)
 {
 	int pus[c->threads];
+	char name[1024];
 	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads, pus);
 	if (oversubscribed < 0) {
 		fprintf(stderr, "syncbench: out of memory resolving the placement\n");
 		return SWEEP_FAILED;
 	}
 	json_t *entry = report_entry_head(c, st->s, pus, oversubscribed);
-
-	if (run_isolated(c, st->s, pus, entry) == CHILD_INTERRUPTED) {
+	json_t *previous = NULL;
+	if (resultdoc_config_name(entry, name, sizeof(name)) == 0)
+		previous = json_object_get(st->reusable, name);
+	if (st->out->dry_run) {
+		printf("%s\t%s\n", previous ? "kept" : "run", name);
+		json_decref(entry);
+		return -1;
+	}
+	if (previous) {
+		json_decref(entry);
+		entry = json_incref(previous);
+		json_object_set_new(st->kept, name, json_true());
+	} else if (measure(st, c, pus, entry) == SWEEP_INTERRUPTED) {
 		json_decref(entry);
 		return SWEEP_INTERRUPTED;
 	}
@@ -258,9 +344,12 @@ static int run_one(struct sweep_state *st, const struct config *c)
 	st->failures += strcmp(json_string_value(json_object_get(entry, "status")), "ok") != 0;
 	report_append(st->doc, entry);
 	json_decref(entry);
-
+	if (!previous && st->out->progress_total) {
+		st->done++;
+		print_progress(st);
+	}
 	char err[512];
-	if (st->out_path && report_write_atomic(st->doc, st->out_path, err, sizeof(err)) != 0) {
+	if (st->out->path && write_document(st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "syncbench: %s; results up to the previous configuration are intact\n",
 			err);
 		return SWEEP_WRITE_ERROR;
@@ -309,17 +398,44 @@ int sweep_validate(const struct sweep *sw, char *why, size_t whylen)
 	return 0;
 }
 
-int sweep_run(const struct sweep *sw, const struct run_settings *s,
-	      const struct run_context *ctx, const char *out_path)
+/* A resumed document keeps the context it was started with, and says when it was resumed. */
+static json_t *resumed_document(const struct run_context *ctx, json_t *previous)
 {
-	struct sweep_state st = { .s = s, .out_path = out_path, .doc = report_document(ctx) };
+	json_t *doc = report_document(ctx);
+	json_t *fresh = json_object_get(doc, "context");
+	json_t *context = json_deep_copy(json_object_get(previous, "context"));
+	json_t *resumes = json_object_get(context, "resumes");
+	if (!json_is_array(resumes)) {
+		resumes = json_array();
+		json_object_set_new(context, "resumes", resumes);
+	}
+	json_array_append_new(resumes, json_pack("{s:O, s:O}", "date",
+		json_object_get(fresh, "date"), "command_line", json_object_get(fresh, "command_line")));
+	json_object_set_new(doc, "context", context);
+	return doc;
+}
+
+int sweep_run(const struct sweep *sw, const struct run_settings *s,
+	      const struct run_context *ctx, const struct sweep_output *out)
+{
+	struct sweep_state st = { .s = s, .out = out, .kept = json_object(),
+				  .reusable = reusable_entries(out->previous, s),
+				  .done = out->progress_done };
 	int stop = -1;
 
-	set_up_signals();
-	report_table_header(stdout);
+	if (!out->dry_run) {
+		st.doc = out->previous ? resumed_document(ctx, out->previous) : report_document(ctx);
+		set_up_signals();
+		report_table_header(stdout);
+	}
 	stop = sweep_prim(&st, sw, NULL);
 	for (int p = 0; p < sw->nprims && stop < 0; p++)
 		stop = sweep_prim(&st, sw, sw->prims[p]);
+	if (out->dry_run) {
+		json_decref(st.reusable);
+		json_decref(st.kept);
+		return SWEEP_OK;
+	}
 
 	if (stop == SWEEP_INTERRUPTED) {
 		report_set_complete(st.doc, 0, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
@@ -329,11 +445,12 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
 		report_set_complete(st.doc, 1, NULL);
 	}
 	char err[512];
-	if (stop != SWEEP_WRITE_ERROR && out_path &&
-	    report_write_atomic(st.doc, out_path, err, sizeof(err)) != 0) {
+	if (stop != SWEEP_WRITE_ERROR && out->path && write_document(&st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "syncbench: %s\n", err);
 		stop = SWEEP_WRITE_ERROR;
 	}
+	json_decref(st.reusable);
+	json_decref(st.kept);
 	json_decref(st.doc);
 	return stop >= 0 ? stop : (st.failures ? SWEEP_FAILED : SWEEP_OK);
 }

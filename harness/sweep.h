@@ -35,12 +35,28 @@ enum {
 	SWEEP_INTERRUPTED = 4,	/* SIGINT or SIGTERM; what finished is on disk */
 };
 
+struct json_t;
+
+/* Where a sweep's results go, and how it reports its progress. */
+struct sweep_output {
+	const char *path;		/* NULL: the table only, no file */
+	/*
+	 * --resume: the document already at path (NULL if there was none).
+	 * A configuration it holds with status ok, measured with the same
+	 * duration, warmup and repetitions, is kept instead of run again.
+	 */
+	struct json_t *previous;
+	int dry_run;			/* list what would run or be kept; run nothing */
+	int progress_done, progress_total;	/* --progress D/T; total 0: none */
+};
+
 /*
  * Runs the sweep, printing a table row per configuration on stdout and,
- * if out_path is set, rewriting out_path atomically after each one.
+ * if out->path is set, rewriting it atomically after each one.  ctx may
+ * be NULL for a dry run.
  */
 int sweep_run(const struct sweep *sw, const struct run_settings *s,
-	      const struct run_context *ctx, const char *out_path);
+	      const struct run_context *ctx, const struct sweep_output *out);
 
 /*
  * 0, or -1 with the reason in why when some configuration of the sweep

@@ -57,6 +57,15 @@ cases=(
 	"run --bench atomic --set layout=packed --threads 2,1000"
 	"run --bench lock --prim ttas --set cs=$(seq -s, 1 65)"
 	"run --bench lock --prim ttas --threads $(seq -s, 1 65)"
+	"run --bench lock --prim ttas --progress 5/3"
+	"run --bench lock --prim ttas --progress five"
+	"export"
+	"export --format xml results/fixtures/a"
+	"export --format csv /nonexistent"
+	"export --format csv"
+	"export --format csv results/fixtures/a --frobnicate"
+	"compare results/fixtures/a"
+	"compare /nonexistent /nonexistent"
 )
 failures=0
 check() {

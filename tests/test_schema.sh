@@ -169,6 +169,9 @@ accept("an interrupted sweep", lambda d: d.update(complete=False, interrupted_by
 accept("new context keys", lambda d: d["context"].update(numa_policy="interleave"))
 accept("an entry without a primitive", lambda d: e0(d).update(prim=None))
 corrupt("an empty primitive name", lambda d: e0(d).update(prim=""))
+accept("a resumed sweep", lambda d: d["context"].update(resumes=[{"date": "2026-01-01T00:00:00Z",
+                                                                  "command_line": ["syncbench", "run"]}]))
+corrupt("a resume without its command", lambda d: d["context"].update(resumes=[{"date": "x"}]))
 
 if bad:
     sys.exit("test_schema.sh: " + "\n  ".join(bad[:20]) +

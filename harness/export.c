@@ -1,0 +1,365 @@
+#include "export.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "resultdoc.h"
+
+static const char export_usage[] =
+	"usage: syncbench export --format csv|jsonl|gbench [--out FILE] RESULT...\n"
+	"\n"
+	"RESULT is a result document or a results directory (its *.json files).\n"
+	"Writes to FILE, or to stdout.\n"
+	"\n"
+	"  csv     one row per configuration x repetition; units in the column\n"
+	"          names; with --out, the context of each document goes to the\n"
+	"          sidecar FILE.context.json\n"
+	"  jsonl   the same rows, one JSON object per line (pandas.read_json(lines=True))\n"
+	"  gbench  Google Benchmark's JSON, one entry per repetition, for its\n"
+	"          tools/compare.py: real_time is wall ns per operation, cpu_time\n"
+	"          CPU ns per operation\n";
+
+static int bad_input(const char *fmt, const char *arg)
+{
+	fputs("syncbench: export: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static double jain_of_rep(json_t *rep)
+{
+	double sum = 0, squares = 0;
+	size_t i, n = json_array_size(json_object_get(rep, "threads"));
+	json_t *t;
+	json_array_foreach(json_object_get(rep, "threads"), i, t) {
+		double x = (double)json_integer_value(json_object_get(t, "ops"));
+		sum += x;
+		squares += x * x;
+	}
+	return squares > 0 ? sum * sum / ((double)n * squares) : NAN;
+}
+
+static json_t *real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* Each event's total over threads, scaled by enabled/running where multiplexed. */
+static void add_counters(json_t *row, json_t *rep)
+{
+	json_t *totals = json_object(), *t, *reading;
+	const char *name;
+	size_t i;
+	char column[256];
+	json_array_foreach(json_object_get(rep, "threads"), i, t) {
+		json_object_foreach(json_object_get(t, "counters"), name, reading) {
+			double value = (double)json_integer_value(json_object_get(reading, "value"));
+			double enabled = (double)json_integer_value(json_object_get(reading, "enabled_ns"));
+			double running = (double)json_integer_value(json_object_get(reading, "running_ns"));
+			if (running > 0 && running < enabled)
+				value *= enabled / running;
+			json_t *sum = json_object_get(totals, name);
+			json_object_set_new(totals, name, json_real(value + (sum ? json_real_value(sum) : 0)));
+		}
+	}
+	json_object_foreach(totals, name, reading) {
+		snprintf(column, sizeof(column), "counter_%s", name);
+		json_object_set(row, column, reading);
+	}
+	json_decref(totals);
+}
+
+/* The entry's columns, shared by all its repetitions. */
+static json_t *entry_row(const char *source, json_t *e)
+{
+	char name[1024], column[256];
+	const char *key;
+	json_t *v;
+	resultdoc_config_name(e, name, sizeof(name));
+	json_t *placement = json_object_get(e, "placement");
+	json_t *row = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:I}",
+		"source", source, "config", name, "bench", json_object_get(e, "bench"),
+		"prim", json_object_get(e, "prim"), "threads", json_object_get(e, "threads"),
+		"placement", json_object_get(placement, "policy"),
+		"oversubscribed", json_object_get(placement, "oversubscribed"),
+		"status", json_object_get(e, "status"), "duration_s", json_object_get(e, "duration_s"),
+		"reps", (json_int_t)json_array_size(json_object_get(e, "reps")));
+	json_object_foreach(json_object_get(e, "params"), key, v) {
+		snprintf(column, sizeof(column), "param_%s", key);
+		json_object_set(row, column, v);
+	}
+	return row;
+}
+
+static json_t *rep_row(json_t *base, json_t *rep, size_t index)
+{
+	json_t *row = json_copy(base), *v;
+	const char *kind;
+	char column[256];
+	double ops = (double)json_integer_value(json_object_get(rep, "ops"));
+	json_object_set_new(row, "rep", json_integer((json_int_t)index));
+	json_object_set(row, "wall_ns", json_object_get(rep, "wall_ns"));
+	json_object_set(row, "ops", json_object_get(rep, "ops"));
+	json_object_set(row, "cpu_ns", json_object_get(rep, "cpu_ns"));
+	json_object_set(row, "ops_per_sec", json_object_get(rep, "ops_per_sec"));
+	json_object_set(row, "ns_per_op", json_object_get(rep, "ns_per_op"));
+	json_object_set_new(row, "cpu_ns_per_op",
+		real_or_null((double)json_integer_value(json_object_get(rep, "cpu_ns")) / ops));
+	json_object_set_new(row, "jain", real_or_null(jain_of_rep(rep)));
+	json_object_foreach(json_object_get(rep, "ops_by_kind"), kind, v) {
+		snprintf(column, sizeof(column), "ops_%s", kind);
+		json_object_set(row, column, v);
+	}
+	add_counters(row, rep);
+	return row;
+}
+
+/*
+ * One row per configuration x repetition.  An entry that measured nothing
+ * (crashed, timeout, error) still gets one row, with empty figures, so
+ * that it is not silently dropped.
+ */
+static json_t *tidy_rows(json_t *docs, json_t *sources)
+{
+	json_t *rows = json_array(), *doc, *e, *rep;
+	size_t d, i, r;
+	json_array_foreach(docs, d, doc) {
+		const char *source = json_string_value(json_array_get(sources, d));
+		json_array_foreach(json_object_get(doc, "results"), i, e) {
+			json_t *base = entry_row(source, e);
+			json_array_foreach(json_object_get(e, "reps"), r, rep)
+				json_array_append_new(rows, rep_row(base, rep, r));
+			if (json_array_size(json_object_get(e, "reps")) == 0)
+				json_array_append(rows, base);
+			json_decref(base);
+		}
+	}
+	return rows;
+}
+
+/* Every column any row has, in the order first seen. */
+static json_t *columns_of(json_t *rows)
+{
+	json_t *columns = json_array(), *seen = json_object(), *row, *v;
+	const char *key;
+	size_t i;
+	json_array_foreach(rows, i, row) {
+		json_object_foreach(row, key, v) {
+			if (json_object_get(seen, key))
+				continue;
+			json_object_set_new(seen, key, json_true());
+			json_array_append_new(columns, json_string(key));
+		}
+	}
+	json_decref(seen);
+	return columns;
+}
+
+static void csv_field(FILE *f, json_t *v)
+{
+	if (json_is_integer(v)) {
+		fprintf(f, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		fprintf(f, "%.10g", json_real_value(v));
+	} else if (json_is_boolean(v)) {
+		fputs(json_is_true(v) ? "true" : "false", f);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		if (!strpbrk(s, ",\"\n\r")) {
+			fputs(s, f);
+			return;
+		}
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	}
+}
+
+static void write_csv(FILE *f, json_t *rows)
+{
+	json_t *columns = columns_of(rows), *c, *row;
+	size_t i, k;
+	json_array_foreach(columns, k, c)
+		fprintf(f, "%s%s", k ? "," : "", json_string_value(c));
+	fputc('\n', f);
+	json_array_foreach(rows, i, row) {
+		json_array_foreach(columns, k, c) {
+			if (k)
+				fputc(',', f);
+			csv_field(f, json_object_get(row, json_string_value(c)));
+		}
+		fputc('\n', f);
+	}
+	json_decref(columns);
+}
+
+static void write_jsonl(FILE *f, json_t *rows)
+{
+	json_t *row;
+	size_t i;
+	json_array_foreach(rows, i, row) {
+		json_dumpf(row, f, JSON_COMPACT | JSON_REAL_PRECISION(10));
+		fputc('\n', f);
+	}
+}
+
+/* Google Benchmark's context, from the first document; ours rides along under syncbench_context. */
+static json_t *gbench_context(json_t *doc)
+{
+	json_t *ctx = json_object_get(doc, "context");
+	return json_pack("{s:O, s:O, s:s, s:O, s:i, s:b, s:[], s:s, s:s, s:O}",
+		"date", json_object_get(ctx, "date"), "host_name", json_object_get(ctx, "hostname"),
+		"executable", "syncbench",
+		"num_cpus", json_object_get(json_object_get(ctx, "topology"), "pus"),
+		"mhz_per_cpu", 0, "cpu_scaling_enabled", 0, "caches",
+		"library_build_type", "release", "syncbench_schema", SCHEMA_VERSION,
+		"syncbench_context", ctx);
+}
+
+static json_t *gbench_entry(const char *name, size_t family, json_t *e, json_t *rep,
+			    size_t index)
+{
+	double ops = (double)json_integer_value(json_object_get(rep, "ops"));
+	double cpu_ns = (double)json_integer_value(json_object_get(rep, "cpu_ns"));
+	json_t *g = json_pack("{s:s, s:I, s:i, s:s, s:s, s:I, s:I, s:O, s:O, s:o, s:o, s:s}",
+		"name", name, "family_index", (json_int_t)family, "per_family_instance_index", 0,
+		"run_name", name, "run_type", "iteration",
+		"repetitions", (json_int_t)json_array_size(json_object_get(e, "reps")),
+		"repetition_index", (json_int_t)index, "threads", json_object_get(e, "threads"),
+		"iterations", json_object_get(rep, "ops"),
+		"real_time", real_or_null(json_number_value(json_object_get(rep, "ns_per_op"))),
+		"cpu_time", real_or_null(cpu_ns / ops), "time_unit", "ns");
+	json_object_set(g, "ops_per_sec", json_object_get(rep, "ops_per_sec"));
+	json_object_set_new(g, "jain", real_or_null(jain_of_rep(rep)));
+	return g;
+}
+
+/* Only entries that measured something: Google Benchmark has no failed runs to show. */
+static json_t *gbench_document(json_t *docs)
+{
+	json_t *list = json_array(), *doc, *e, *rep;
+	size_t d, i, r, family = 0;
+	char name[1024];
+	json_array_foreach(docs, d, doc) {
+		json_array_foreach(json_object_get(doc, "results"), i, e) {
+			if (json_array_size(json_object_get(e, "reps")) == 0)
+				continue;
+			resultdoc_config_name(e, name, sizeof(name));
+			json_array_foreach(json_object_get(e, "reps"), r, rep)
+				json_array_append_new(list, gbench_entry(name, family, e, rep, r));
+			family++;
+		}
+	}
+	return json_pack("{s:o, s:o}", "context", gbench_context(json_array_get(docs, 0)),
+			 "benchmarks", list);
+}
+
+/* FILE.context.json: each source document's context, by source path. */
+static int write_sidecar(const char *out, json_t *docs, json_t *sources)
+{
+	char path[4096];
+	json_t *contexts = json_object(), *doc;
+	size_t d;
+	json_array_foreach(docs, d, doc)
+		json_object_set(contexts, json_string_value(json_array_get(sources, d)),
+				json_object_get(doc, "context"));
+	json_t *side = json_pack("{s:s, s:o}", "schema", SCHEMA_VERSION, "contexts", contexts);
+	snprintf(path, sizeof(path), "%s.context.json", out);
+	int rc = json_dump_file(side, path, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	json_decref(side);
+	return rc;
+}
+
+/* Which file each document came from (directories expand to several). */
+static json_t *source_names(char *const *paths, int n, json_t **docs, char *err, size_t len)
+{
+	json_t *sources = json_array();
+	*docs = json_array();
+	for (int i = 0; i < n; i++) {
+		json_t *some = resultdoc_load_all(&paths[i], 1, err, len), *doc;
+		size_t k;
+		if (!some) {
+			json_decref(sources);
+			json_decref(*docs);
+			return NULL;
+		}
+		json_array_foreach(some, k, doc)
+			json_array_append_new(sources, json_string(paths[i]));
+		json_array_extend(*docs, some);
+		json_decref(some);
+	}
+	return sources;
+}
+
+static int write_format(FILE *f, const char *format, json_t *docs, json_t *sources)
+{
+	if (strcmp(format, "gbench") == 0) {
+		json_t *g = gbench_document(docs);
+		int rc = json_dumpf(g, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+		fputc('\n', f);
+		json_decref(g);
+		return rc;
+	}
+	json_t *rows = tidy_rows(docs, sources);
+	if (strcmp(format, "csv") == 0)
+		write_csv(f, rows);
+	else
+		write_jsonl(f, rows);
+	json_decref(rows);
+	return 0;
+}
+
+int export_main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *format = NULL, *out = NULL;
+	char err[512];
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'h')
+			return fputs(export_usage, stdout), 0;
+		else
+			return bad_input("unknown or incomplete option '%s' (accepted: --format, --out, --help)",
+					 argv[optind - 1]);
+	}
+	if (!format)
+		return bad_input("%s", "--format is required (accepted: csv, jsonl, gbench)");
+	if (strcmp(format, "csv") && strcmp(format, "jsonl") && strcmp(format, "gbench"))
+		return bad_input("unknown --format '%s' (accepted: csv, jsonl, gbench)", format);
+	if (optind == argc)
+		return bad_input("%s", "no result file or directory given");
+
+	json_t *docs, *sources = source_names(argv + optind, argc - optind, &docs, err, sizeof(err));
+	if (!sources)
+		return bad_input("%s", err);
+	FILE *f = out ? fopen(out, "w") : stdout;
+	int rc = f ? write_format(f, format, docs, sources) : -1;
+	if (f && out && fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && out && strcmp(format, "csv") == 0)
+		rc = write_sidecar(out, docs, sources);
+	json_decref(docs);
+	json_decref(sources);
+	if (rc != 0)
+		return bad_input("cannot write %s", out ? out : "stdout");
+	return 0;
+}

@@ -1,0 +1,130 @@
+#include "resultdoc.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "report.h"
+
+json_t *resultdoc_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr);
+	if (!doc) {
+		snprintf(err, errlen, "%s: %s (line %d)", path, jerr.text, jerr.line);
+		return NULL;
+	}
+	const char *schema = json_string_value(json_object_get(doc, "schema"));
+	if (!schema || strcmp(schema, SCHEMA_VERSION) != 0 ||
+	    !json_is_array(json_object_get(doc, "results")) ||
+	    !json_is_object(json_object_get(doc, "context"))) {
+		snprintf(err, errlen, "%s: not a %s result document", path, SCHEMA_VERSION);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends each *.json document in dir, in name order; -1 on the first bad one. */
+static int load_dir(const char *dir, json_t *docs, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (!d) {
+		snprintf(err, errlen, "%s: cannot open the directory", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		char **grown = realloc(names, (n + 1) * sizeof(*names));
+		if (!grown)
+			break;
+		names = grown;
+		names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		json_t *doc = rc == 0 ? resultdoc_load(path, err, errlen) : NULL;
+		if (doc)
+			json_array_append_new(docs, doc);
+		else
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+json_t *resultdoc_load_all(char *const *paths, int n, char *err, size_t errlen)
+{
+	json_t *docs = json_array();
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		json_t *doc = NULL;
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (load_dir(paths[i], docs, err, errlen) == 0)
+				continue;
+		} else if ((doc = resultdoc_load(paths[i], err, errlen)) != NULL) {
+			json_array_append_new(docs, doc);
+			continue;
+		}
+		json_decref(docs);
+		return NULL;
+	}
+	if (json_array_size(docs) == 0) {
+		snprintf(err, errlen, "no result document in %s", n ? paths[0] : "(no path)");
+		json_decref(docs);
+		return NULL;
+	}
+	return docs;
+}
+
+int resultdoc_config_name(json_t *entry, char *buf, size_t len)
+{
+	const char *key;
+	json_t *v;
+	size_t used = (size_t)snprintf(buf, len, "%s/%s/threads:%lld",
+		json_string_value(json_object_get(entry, "bench")),
+		json_string_value(json_object_get(entry, "prim")),
+		(long long)json_integer_value(json_object_get(entry, "threads")));
+	json_object_foreach(json_object_get(entry, "params"), key, v) {
+		if (used >= len)
+			return -1;
+		if (json_is_integer(v))
+			used += (size_t)snprintf(buf + used, len - used, "/%s:%lld", key,
+						 (long long)json_integer_value(v));
+		else
+			used += (size_t)snprintf(buf + used, len - used, "/%s:%s", key,
+						 json_string_value(v));
+	}
+	const char *policy = json_string_value(
+		json_object_get(json_object_get(entry, "placement"), "policy"));
+	if (used < len && policy && strcmp(policy, "compact") != 0)
+		used += (size_t)snprintf(buf + used, len - used, "/placement:%s", policy);
+	return used < len ? 0 : -1;
+}
+
+double resultdoc_summary(json_t *entry, const char *group, const char *field)
+{
+	json_t *summary = json_object_get(entry, "summary");
+	json_t *g = group ? json_object_get(summary, group) : summary;
+	json_t *v = json_object_get(g, field);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}

@@ -1,0 +1,37 @@
+/*
+ * Reading result documents back: `run --resume`, `export` and `compare`
+ * share this one loader, so they agree on what a valid file is and on how
+ * a configuration is named.
+ */
+#ifndef SYNCBENCH_RESULTDOC_H
+#define SYNCBENCH_RESULTDOC_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/*
+ * Loads one syncbench/1 document: NULL with a one-line reason in err if
+ * the file cannot be read, is not JSON, or is not a syncbench/1 document.
+ */
+json_t *resultdoc_load(const char *path, char *err, size_t errlen);
+
+/*
+ * Loads every path, a document or a results directory (each *.json file
+ * in it, in name order), into a JSON array of documents.  NULL with the
+ * reason in err if any of them fails to load, or if none holds a document.
+ */
+json_t *resultdoc_load_all(char *const *paths, int n, char *err, size_t errlen);
+
+/*
+ * The configuration's name: bench/prim/threads:N/KEY:VALUE... with the
+ * parameters in the document's order, and /placement:P unless compact,
+ * e.g. "lock/ticket/threads:2/cs:50/ncs:0/sample_every:16".  Two entries
+ * with the same name measured the same thing.  Returns 0, or -1 if it
+ * does not fit in len bytes.
+ */
+int resultdoc_config_name(json_t *entry, char *buf, size_t len);
+
+/* entry["summary"][group][field] (group NULL: summary[field]), or NaN. */
+double resultdoc_summary(json_t *entry, const char *group, const char *field);
+
+#endif

@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Figures and a static report page from syncbench results.
+
+usage: results/plot.py RESULTS [--out DIR]
+
+RESULTS is a results directory (every syncbench/1 *.json in it) or one
+result document.  Writes into DIR (default: the results directory, or the
+document's directory):
+
+  figures/throughput-<bench>.{png,svg}   ops/s vs threads, one panel per
+        contention level (the workload's parameter values), one line per
+        primitive, log2 x axis, 95% CI of the mean as error bars, the
+        oversubscribed region (threads > PUs) shaded
+  figures/normalized-<bench>.{png,svg}   the same divided by the baseline
+        primitive's (pthread-mutex, else the first one)
+  figures/latency-{p50,p99,max}-<bench>.{png,svg}   acquire latency (the
+        worst over operation kinds), where the workload measured it
+  figures/fairness-<bench>.{png,svg}     Jain's index vs threads
+  index.html                             the figures, a table per workload and
+        the run's context (machine, topology, commit, command); no network use
+
+Needs Debian's python3-matplotlib (apt-get install python3-matplotlib).
+"""
+import argparse
+import glob
+import html
+import json
+import math
+import os
+import sys
+
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+except ImportError:
+    sys.exit("plot.py: matplotlib is missing; install it with: apt-get install python3-matplotlib")
+
+BASELINE = "pthread-mutex"
+
+
+def load(path):
+    """(source file, document) for every syncbench/1 document at path."""
+    files = sorted(glob.glob(os.path.join(path, "*.json"))) if os.path.isdir(path) else [path]
+    docs = []
+    for f in files:
+        try:
+            doc = json.load(open(f))
+        except (OSError, ValueError) as e:
+            sys.exit(f"plot.py: {f}: {e}")
+        if isinstance(doc, dict) and doc.get("schema") == "syncbench/1":
+            docs.append((f, doc))
+    if not docs:
+        sys.exit(f"plot.py: no syncbench/1 result document in {path}")
+    return docs
+
+
+def workload_keys(entries):
+    """The workload's parameters that vary in these entries: what tells one
+    contention level from another.  The workload's parameters are those every
+    entry has (a primitive's own differ from one primitive to the next)."""
+    common = set.intersection(*(set(e["params"]) for e in entries))
+    return sorted(k for k in common if len({e["params"][k] for e in entries}) > 1)
+
+
+def prim_name(e):
+    """A workload such as atomic, or optimistic with strategy=cas, takes no primitive."""
+    return e["prim"] or "(no primitive)"
+
+
+def series(entries):
+    """{level: {line label: [entries sorted by threads]}} for one workload."""
+    wkeys = workload_keys(entries)
+    common = set.intersection(*(set(e["params"]) for e in entries))
+    varying = {}
+    for e in entries:
+        for k, v in e["params"].items():
+            if k not in common:
+                varying.setdefault((prim_name(e), k), set()).add(v)
+    out = {}
+    for e in entries:
+        level = " ".join(f"{k}={e['params'][k]}" for k in wkeys)
+        own = [f"{k}={v}" for k, v in e["params"].items()
+               if k not in common and len(varying[(prim_name(e), k)]) > 1]
+        label = " ".join([prim_name(e)] + own)
+        out.setdefault(level, {}).setdefault(label, []).append(e)
+    for lines in out.values():
+        for v in lines.values():
+            v.sort(key=lambda e: e["threads"])
+    return out
+
+
+def title(bench, level):
+    return f"{bench} {level}" if level else bench
+
+
+def shade_oversubscribed(ax, pus, max_threads):
+    if max_threads > pus:
+        ax.axvspan(pus * 1.1, max_threads * 1.5, color="0.9", zorder=0,
+                   label="oversubscribed")
+
+
+def setup_axes(ax, title, ylabel, threads):
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(threads)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("threads")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", alpha=0.3)
+
+
+PANELS_PER_ROW = 4
+
+
+def panels(levels):
+    """One panel per contention level, PANELS_PER_ROW to a row; spare panels hidden."""
+    n = len(levels)
+    cols = min(n, PANELS_PER_ROW)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.5 * cols, 4 * rows), squeeze=False)
+    flat = [ax for row in axes for ax in row]
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
+def thread_counts(by_level):
+    return sorted({e["threads"] for lines in by_level.values() for es in lines.values() for e in es})
+
+
+def save(fig, outdir, name):
+    fig.tight_layout()
+    paths = []
+    for ext in ("png", "svg"):
+        p = os.path.join(outdir, "figures", f"{name}.{ext}")
+        fig.savefig(p, dpi=100)
+        paths.append(p)
+    plt.close(fig)
+    return paths
+
+
+def med(e, key):
+    v = e["summary"][key]["median"]
+    return v if v is not None else math.nan
+
+
+def plot_throughput(bench, by_level, pus, outdir):
+    fig, axes = panels(by_level)
+    maxt = max(thread_counts(by_level))
+    for ax, (level, lines) in zip(axes, sorted(by_level.items())):
+        shade_oversubscribed(ax, pus, maxt)
+        for label, es in sorted(lines.items()):
+            x = [e["threads"] for e in es]
+            y = [med(e, "ops_per_sec") for e in es]
+            lo = [max(0.0, yi - (e["summary"]["ops_per_sec"]["ci95_lo"] or yi)) for yi, e in zip(y, es)]
+            hi = [max(0.0, (e["summary"]["ops_per_sec"]["ci95_hi"] or yi) - yi) for yi, e in zip(y, es)]
+            ax.errorbar(x, y, yerr=[lo, hi], marker="o", ms=3, capsize=2, label=label)
+        setup_axes(ax, title(bench, level), "ops/s (median, 95% CI of mean)", thread_counts(by_level))
+        ax.set_yscale("log")
+    axes[0].legend(fontsize=7)
+    return save(fig, outdir, f"throughput-{bench}")
+
+
+def plot_normalized(bench, by_level, pus, outdir):
+    fig, axes = panels(by_level)
+    maxt = max(thread_counts(by_level))
+    base_name = None
+    for ax, (level, lines) in zip(axes, sorted(by_level.items())):
+        base_name = BASELINE if BASELINE in lines else sorted(lines)[0]
+        base = {e["threads"]: med(e, "ops_per_sec") for e in lines[base_name]}
+        shade_oversubscribed(ax, pus, maxt)
+        for label, es in sorted(lines.items()):
+            pts = [(e["threads"], med(e, "ops_per_sec") / base[e["threads"]])
+                   for e in es if base.get(e["threads"])]
+            if pts:
+                ax.plot(*zip(*pts), marker="o", ms=3, label=label)
+        ax.axhline(1, color="k", lw=0.5)
+        setup_axes(ax, title(bench, level), f"ops/s relative to {base_name}", thread_counts(by_level))
+    axes[0].legend(fontsize=7)
+    return save(fig, outdir, f"normalized-{bench}")
+
+
+def worst_latency(e, q):
+    kinds = ((e["summary"].get("acquire_latency") or {}).get("kinds") or {}).values()
+    vals = [k[q] for k in kinds if k.get(q) is not None]
+    return max(vals) if vals else math.nan
+
+
+def plot_latency(bench, by_level, pus, outdir):
+    """One figure per quantile: p50, p99 and max of the acquire latency."""
+    if not any(e["summary"].get("acquire_latency") for lines in by_level.values()
+               for es in lines.values() for e in es):
+        return []
+    maxt = max(thread_counts(by_level))
+    paths = []
+    for q, qname in (("p50_ns", "p50"), ("p99_ns", "p99"), ("max_ns", "max")):
+        fig, axes = panels(by_level)
+        for ax, (level, lines) in zip(axes, sorted(by_level.items())):
+            shade_oversubscribed(ax, pus, maxt)
+            for label, es in sorted(lines.items()):
+                ax.plot([e["threads"] for e in es], [worst_latency(e, q) for e in es],
+                        marker="o", ms=3, label=label)
+            setup_axes(ax, f"{title(bench, level)}: acquire latency {qname}",
+                       f"{qname} ns (worst operation kind)", thread_counts(by_level))
+            ax.set_yscale("log")
+        axes[0].legend(fontsize=7)
+        paths += save(fig, outdir, f"latency-{qname}-{bench}")
+    return paths
+
+
+def plot_fairness(bench, by_level, pus, outdir):
+    fig, axes = panels(by_level)
+    maxt = max(thread_counts(by_level))
+    for ax, (level, lines) in zip(axes, sorted(by_level.items())):
+        shade_oversubscribed(ax, pus, maxt)
+        for label, es in sorted(lines.items()):
+            y = [e["summary"]["fairness"]["jain"] for e in es]
+            ax.plot([e["threads"] for e in es], [math.nan if v is None else v for v in y],
+                    marker="o", ms=3, label=label)
+        setup_axes(ax, title(bench, level), "Jain's fairness index (1: fair)", thread_counts(by_level))
+        ax.set_ylim(0, 1.05)
+    axes[0].legend(fontsize=7)
+    return save(fig, outdir, f"fairness-{bench}")
+
+
+def fmt(v, spec="{:.3g}"):
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else spec.format(v)
+
+
+def table_html(entries):
+    rows = ["<tr><th>prim</th><th>threads</th><th>params</th><th>ops/s</th><th>ns/op</th>"
+            "<th>Jain</th><th>cpu ns/op</th><th>p99 acquire ns</th><th>status</th></tr>"]
+    for e in entries:
+        s = e.get("summary") or {}
+        ok = bool(s)
+        params = " ".join(f"{k}={v}" for k, v in e["params"].items())
+        over = " (oversubscribed)" if e["placement"]["oversubscribed"] else ""
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
+            prim_name(e), f"{e['threads']}{over}", params,
+            fmt(s["ops_per_sec"]["median"]) if ok else "-",
+            fmt(s["ns_per_op"]["median"]) if ok else "-",
+            fmt(s["fairness"]["jain"]) if ok else "-",
+            fmt(s["cpu_ns_per_op"]) if ok else "-",
+            fmt(worst_latency(e, "p99_ns")) if ok else "-",
+            e["status"] + (f": {e['status_detail']}" if e.get("status_detail") else ""))) + "</tr>")
+    return "<table>" + "\n".join(rows) + "</table>"
+
+
+def context_html(docs, results_dir):
+    ctx = docs[0][1]["context"]
+    topo = ctx["topology"]
+    caches = ", ".join(f"L{c['level']} {c['type']} {c['size_bytes'] // 1024} KiB x{c['count']}"
+                       for c in topo["caches"])
+    items = [("host", ctx["hostname"]), ("date", ctx["date"]), ("cpu", ctx["cpu_model"]),
+             ("topology", f"{topo['packages']} packages, {topo['cores']} cores, {topo['pus']} PUs, "
+                          f"{topo['numa_nodes']} NUMA nodes; {caches}"),
+             ("kernel", ctx["kernel"]), ("compiler", ctx["compiler"]), ("cflags", ctx["cflags"]),
+             ("commit", ctx["git_commit"]), ("clock", f"{ctx['clock']['source']}"),
+             ("work unit", f"{ctx['work_unit_ns']:.3g} ns")]
+    for f, d in docs:
+        items.append((f"command ({os.path.basename(f)})", " ".join(d["context"]["command_line"])))
+        if not d["complete"]:
+            items.append((os.path.basename(f), f"INCOMPLETE (interrupted by {d['interrupted_by']})"))
+    manifest = os.path.join(results_dir, "manifest.txt")
+    if os.path.exists(manifest):
+        items.append(("manifest", "<pre>" + html.escape(open(manifest).read()) + "</pre>"))
+    return "<table>" + "".join(
+        f"<tr><th>{html.escape(k)}</th><td>{v if k == 'manifest' else html.escape(str(v))}</td></tr>"
+        for k, v in items) + "</table>"
+
+
+def write_index(outdir, docs, sections, results_dir):
+    parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>syncbench results</title>",
+             "<style>body{font-family:sans-serif;margin:1em 2em}table{border-collapse:collapse;"
+             "font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
+             "img{max-width:100%}</style></head><body>",
+             "<h1>syncbench results</h1>", "<h2>Context</h2>", context_html(docs, results_dir)]
+    for bench, figures, entries in sections:
+        parts.append(f"<h2>{html.escape(bench)}</h2>")
+        for png in figures:
+            rel = os.path.relpath(png, outdir)
+            svg = rel[:-4] + ".svg"
+            parts.append(f"<p><a href='{html.escape(svg)}'><img src='{html.escape(rel)}' "
+                         f"alt='{html.escape(rel)}'></a></p>")
+        parts.append(table_html(entries))
+    parts.append("<p>Fields: results/README.md in the syncbench repository.</p></body></html>")
+    path = os.path.join(outdir, "index.html")
+    with open(path, "w") as f:
+        f.write("\n".join(parts))
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Figures and index.html from syncbench results.")
+    ap.add_argument("results", help="a results directory or one result document")
+    ap.add_argument("--out", help="where to write (default: next to the results)")
+    args = ap.parse_args()
+    results_dir = args.results if os.path.isdir(args.results) else os.path.dirname(args.results) or "."
+    outdir = args.out or results_dir
+    os.makedirs(os.path.join(outdir, "figures"), exist_ok=True)
+    docs = load(args.results)
+    pus = docs[0][1]["context"]["topology"]["pus"]
+
+    by_bench = {}
+    for _, doc in docs:
+        for e in doc["results"]:
+            by_bench.setdefault(e["bench"], []).append(e)
+    sections = []
+    for bench, entries in sorted(by_bench.items()):
+        ok = [e for e in entries if e["status"] == "ok" and e["summary"]]
+        figures = []
+        if ok:
+            by_level = series(ok)
+            for plot in (plot_throughput, plot_normalized, plot_latency, plot_fairness):
+                figures += [p for p in plot(bench, by_level, pus, outdir) if p.endswith(".png")]
+        sections.append((bench, figures, entries))
+    index = write_index(outdir, docs, sections, results_dir)
+    print(f"plot.py: wrote {index} and {sum(len(s[1]) for s in sections)} figures (PNG and SVG)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The results side on the checked-in fixtures (results/fixtures/): export's
+# rows and columns, compare's ratios and its planted change, plot.py's
+# files; then a sweep killed midway and resumed must run exactly the
+# configurations that were missing.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+fixtures="$(dirname "$0")/../results/fixtures"
+a="$fixtures/a/lock.json" b="$fixtures/b/lock.json"
+
+# --- export: 6 configurations x 5 repetitions in the fixture.
+"$BIN" export --format csv --out "$scratch/a.csv" "$a"
+"$BIN" export --format jsonl "$fixtures/a" >"$scratch/a.jsonl"
+"$BIN" export --format gbench "$a" >"$scratch/a.gbench.json"
+"$PYTHON" - "$scratch" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(f"{d}/a.csv")))
+assert len(rows) == 30, f"csv: {len(rows)} rows, expected 30"
+for col in ("config", "bench", "prim", "threads", "rep", "wall_ns", "ops", "cpu_ns",
+            "ops_per_sec", "ns_per_op", "cpu_ns_per_op", "jain", "param_cs"):
+    assert col in rows[0], f"csv: no column {col}"
+assert sorted({r["rep"] for r in rows}) == list("01234")
+side = json.load(open(f"{d}/a.csv.context.json"))
+assert len(side["contexts"]) == 1, "csv: the context sidecar"
+lines = [json.loads(l) for l in open(f"{d}/a.jsonl")]
+assert len(lines) == 30 and set().union(*lines) == set(rows[0]), "jsonl: rows or keys differ from csv"
+g = json.load(open(f"{d}/a.gbench.json"))
+assert "json_schema_version" not in g["context"] and g["context"]["syncbench_schema"] == "syncbench/1"
+bm = g["benchmarks"]
+assert len(bm) == 30, f"gbench: {len(bm)} entries"
+e = bm[0]
+assert e["name"].startswith("lock/pthread-mutex/threads:1/cs:20"), e["name"]
+assert (e["run_type"], e["time_unit"], e["repetitions"], e["repetition_index"]) == ("iteration", "ns", 5, 0)
+assert abs(e["real_time"] - 1e9 / e["ops_per_sec"]) < 1e-6 * e["real_time"]
+print("export: csv, jsonl and gbench have the expected 30 rows and columns")
+PY
+
+# --- compare: b is a with ticket at 2 threads made 2x faster (make_b.py).
+"$BIN" compare "$fixtures/a" "$b" >"$scratch/cmp.txt"
+grep -Eq '^lock/ticket/threads:2/.* 2\.000 .*\*$' "$scratch/cmp.txt" || fail "the planted 2x change is not flagged"
+[ "$(grep -c ' 1\.000 .*1\.0000 $' "$scratch/cmp.txt")" -eq 5 ] || fail "unchanged configurations are not ratio 1, p 1"
+grep -q 'summary: 6 configurations in both; 1 differ significantly.*geometric mean of B/A 1\.1225' "$scratch/cmp.txt" ||
+	fail "summary: $(grep summary "$scratch/cmp.txt")"
+"$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["results"] = d["results"][1:]
+json.dump(d, open(sys.argv[2], "w"))' "$a" "$scratch/fewer.json"
+"$BIN" compare "$a" "$scratch/fewer.json" | grep -q '^only in A: lock/pthread-mutex/threads:1/' ||
+	fail "a configuration in A only is not listed"
+rc=0; "$BIN" compare "$a" /nonexistent 2>"$scratch/err" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l <"$scratch/err")" -eq 1 ] || fail "compare with a missing file: status $rc"
+
+# --- Google Benchmark's own compare.py (Debian: libbenchmark-tools) reads our gbench export.
+gb_compare=/usr/share/benchmark/compare.py
+if [ -f "$gb_compare" ] && "$PYTHON" -c 'import scipy' 2>/dev/null; then
+	"$BIN" export --format gbench "$b" >"$scratch/b.gbench.json"
+	"$PYTHON" "$gb_compare" benchmarks "$scratch/a.gbench.json" "$scratch/b.gbench.json" |
+		sed 's/\x1b\[[0-9;]*m//g' >"$scratch/gb.txt"
+	grep -Eq '^lock/ticket/threads:2/\S*_pvalue +0\.0079 ' "$scratch/gb.txt" ||
+		fail "Google Benchmark's compare.py does not find the planted change"
+	[ "$(grep -c '_pvalue' "$scratch/gb.txt")" -eq 6 ] || fail "compare.py: not 6 U tests"
+else
+	echo "test_results.sh: SKIPPED Google Benchmark's compare.py: libbenchmark-tools or python3-scipy missing"
+fi
+
+# --- plot.py: every figure and the page, non-empty.
+if "$PYTHON" -c 'import matplotlib' 2>/dev/null; then
+	"$PYTHON" "$(dirname "$0")/../results/plot.py" "$fixtures/a" --out "$scratch/plot" >/dev/null
+	for f in index.html figures/{throughput,normalized,latency-p50,latency-p99,latency-max,fairness}-lock.{png,svg}; do
+		[ -s "$scratch/plot/$f" ] || fail "plot.py did not write $f"
+	done
+	grep -q 'throughput-lock.png' "$scratch/plot/index.html" || fail "index.html lacks the figures"
+else
+	echo "test_results.sh: SKIPPED plot.py: python3-matplotlib is missing (./run.sh test installs it)"
+fi
+
+# --- resume: kill a sweep midway; --resume runs exactly what is missing.
+args=(run --bench lock --prim ttas,ticket,pthread-mutex --threads 1,2 --set cs=0,10
+      --duration 0.1 --warmup 0 --reps 2 --events none --out "$scratch/r.json")
+"$BIN" "${args[@]}" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 200); do	# until at least one configuration is on disk
+	[ -s "$scratch/r.json" ] && break
+	sleep 0.05
+done
+sleep 0.5
+kill -TERM "$pid"
+rc=0; wait "$pid" || rc=$?
+[ "$rc" -eq 4 ] || fail "the killed sweep exited with status $rc, not 4"
+"$BIN" "${args[@]}" --resume --dry-run >"$scratch/plan.txt"
+kept=$(grep -c '^kept' "$scratch/plan.txt" || true)
+torun=$(grep -c '^run' "$scratch/plan.txt" || true)
+[ "$((kept + torun))" -eq 12 ] && [ "$kept" -ge 1 ] && [ "$torun" -ge 1 ] ||
+	fail "after the kill: $kept kept, $torun to run (expected 12 in all, some of each)"
+"$PYTHON" - "$scratch" <<'PY'
+import json, sys
+d = json.load(open(f"{sys.argv[1]}/r.json"))
+plan = [l.split("\t") for l in open(f"{sys.argv[1]}/plan.txt").read().splitlines()]
+assert d["complete"] is False and d["interrupted_by"] == "SIGTERM"
+assert len(d["results"]) == sum(1 for k, _ in plan if k == "kept"), "the dry run disagrees with the file"
+PY
+cp "$scratch/r.json" "$scratch/before.json"
+"$BIN" "${args[@]}" --resume --progress "0/$torun" >/dev/null 2>"$scratch/progress.txt"
+grep -q "^syncbench: $torun/$torun configurations done" "$scratch/progress.txt" ||
+	fail "progress did not reach $torun/$torun: $(tail -1 "$scratch/progress.txt")"
+"$PYTHON" - "$scratch" "$(dirname "$0")/../results/schema.json" <<'PY'
+import json, sys
+d, before = (json.load(open(f"{sys.argv[1]}/{n}.json")) for n in ("r", "before"))
+assert d["complete"] is True and len(d["results"]) == 12, (d["complete"], len(d["results"]))
+names = [(e["prim"], e["threads"], e["params"]["cs"]) for e in d["results"]]
+assert len(set(names)) == 12, "a configuration is missing or twice"
+assert names == [(p, t, c) for p in ("ttas", "ticket", "pthread-mutex") for c in (0, 10) for t in (1, 2)], \
+    "not in sweep order"
+kept = {(e["prim"], e["threads"], e["params"]["cs"]): e for e in before["results"]}
+for e in d["results"]:
+    k = (e["prim"], e["threads"], e["params"]["cs"])
+    if k in kept:
+        assert e == kept[k], f"{k}: a kept configuration was measured again"
+assert len(d["context"]["resumes"]) == 1 and before["context"]["date"] == d["context"]["date"]
+from jsonschema import Draft202012Validator
+Draft202012Validator(json.load(open(sys.argv[2]))).validate(d)
+print(f"resume: {len(kept)} kept, {12 - len(kept)} run, 12 in sweep order")
+PY
+"$BIN" "${args[@]}" --resume --dry-run | grep -q '^run' && fail "a complete file still has configurations to run"
+echo "test_results.sh: all passed"
