@@ -172,8 +172,41 @@ static struct gosema_waiter *pop_waiter(struct gosema *s)
 	return w;
 }
 
+/*
+ * The token goes straight to the head waiter, under qlock, and never
+ * through count: no newcomer's take_token() can see it on the way.
+ */
+static enum gosema_woke hand_off(struct gosema *s)
+{
+	struct gosema_waiter *w = NULL;
+
+	pthread_mutex_lock(&s->qlock);
+	/* relaxed: under qlock, nwait is exact */
+	if (atomic_load_explicit(&s->nwait, memory_order_relaxed) != 0) {
+		w = dequeue(s);
+		atomic_fetch_sub_explicit(&s->nwait, 1, memory_order_relaxed);
+	} else {
+		/*
+		 * Nobody queued: the token persists.  Under qlock, so a waiter
+		 * either queued before (we would have dequeued it) or finds
+		 * the token when it re-checks under qlock.
+		 * seq_cst: pairs with take_token()
+		 */
+		atomic_fetch_add_explicit(&s->count, 1, memory_order_seq_cst);
+	}
+	pthread_mutex_unlock(&s->qlock);
+	if (!w)
+		return GOSEMA_NOBODY;
+	wake(w, WOKEN_WITH_TOKEN);
+	/* Go's goyield: let the new owner run (see gosema.h) */
+	sched_yield();
+	return GOSEMA_HANDED_OFF;
+}
+
 enum gosema_woke gosema_release(struct gosema *s, bool handoff)
 {
+	if (handoff)
+		return hand_off(s);
 	/* seq_cst: the first half of the store-load pattern (see take_token()) */
 	atomic_fetch_add_explicit(&s->count, 1, memory_order_seq_cst);
 	/* seq_cst: a waiter that we miss here is bound to see our token */
@@ -183,12 +216,7 @@ enum gosema_woke gosema_release(struct gosema *s, bool handoff)
 	struct gosema_waiter *w = pop_waiter(s);
 	if (!w)
 		return GOSEMA_NOBODY;	/* the waiter we saw took the token itself */
-	if (handoff && take_token(s)) {
-		wake(w, WOKEN_WITH_TOKEN);
-		/* Go's goyield: let the new owner run (see gosema.h) */
-		sched_yield();
-		return GOSEMA_HANDED_OFF;
-	}
+	/* It competes for the token with anyone in gosema_acquire(). */
 	wake(w, WOKEN);
 	return GOSEMA_WOKE;
 }

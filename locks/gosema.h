@@ -19,13 +19,22 @@
  * does not say which waiter it wakes (futex(2)): the queue order is the
  * whole point.
  *
- * Departures from Go: Go hashes every semaphore address into 251 shared
- * roots with a treap of per-address lists; here each semaphore carries
- * its own queue and lock, which gives the same per-address order without
- * the table.  Go's goyield after a direct handoff donates the P to the
- * woken goroutine; a thread cannot donate its CPU, so sched_yield() is the
- * nearest equivalent (it only lets another runnable thread of this CPU
- * run first).
+ * Departures from Go:
+ *   - Go hashes every semaphore address into 251 shared roots with a
+ *     treap of per-address lists; here each semaphore carries its own
+ *     queue and lock, which gives the same per-address order without the
+ *     table.
+ *   - Go's semrelease1 with handoff adds the token to the count first and
+ *     takes it back for the dequeued waiter afterwards; in between, a
+ *     newcomer's semacquire fast path can take it, and the woken waiter
+ *     then queues again at the tail.  gomutex's starvation mode promises
+ *     that no third party acquires during a handoff, so here the token
+ *     passes to the head waiter under the queue lock and never appears in
+ *     the count (a test caught the window under ThreadSanitizer).
+ *   - Go's goyield after a direct handoff donates the P to the woken
+ *     goroutine; a thread cannot donate its CPU, so sched_yield() is the
+ *     nearest equivalent (it only lets another runnable thread of this
+ *     CPU run first).
  */
 #ifndef SYNCBENCH_GOSEMA_H
 #define SYNCBENCH_GOSEMA_H
@@ -58,8 +67,8 @@ unsigned gosema_acquire(struct gosema *s, bool lifo);
 
 /*
  * Adds a token and wakes the head waiter, if any.  With handoff, the token
- * is taken on the woken waiter's behalf, so no other thread can take it
- * first, and the caller then yields its CPU.
+ * goes to the head waiter itself, so no other thread can take it first,
+ * and the caller then yields its CPU; with nobody queued it persists.
  */
 enum gosema_woke gosema_release(struct gosema *s, bool handoff);
 
