@@ -7,51 +7,28 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include <stdio.h>
 
-#include "../harness/clock.h"
-#include "../harness/compiler.h"
-#include "../locks/lock.h"
-#include "check.h"
+#include "lockkit.h"
 
 #define LIMIT_NS 10000000000ull	/* Go's bound */
 
 struct fairness {
-	const struct lock_ops *l;
-	void *lock;
-	void *self[2];
+	struct instance in;
 	atomic_bool holding;	/* the holder has had the lock once */
 	atomic_bool stop;	/* tells the holder to quit */
 	atomic_bool done;	/* the needy thread got its 10 */
 };
-
-static void *zalloc_line(size_t size)
-{
-	size_t bytes = (size + CACHELINE - 1) / CACHELINE * CACHELINE;
-	void *p = bytes ? aligned_alloc(CACHELINE, bytes) : NULL;
-	if (p)
-		memset(p, 0, bytes);
-	return p;
-}
-
-static void sleep_us(long us)
-{
-	struct timespec ts = { 0, us * 1000 };
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
 
 static void *holder(void *arg)
 {
 	struct fairness *f = arg;
 	/* relaxed: a stop request, no data */
 	while (!atomic_load_explicit(&f->stop, memory_order_relaxed)) {
-		f->l->lock(f->lock, f->self[0]);
+		f->in.ops->lock(f->in.lock, f->in.self[0]);
 		atomic_store_explicit(&f->holding, true, memory_order_relaxed);
 		sleep_us(100);
-		f->l->unlock(f->lock, f->self[0]);
+		f->in.ops->unlock(f->in.lock, f->in.self[0]);
 	}
 	return NULL;
 }
@@ -61,8 +38,8 @@ static void *needy(void *arg)
 	struct fairness *f = arg;
 	for (int i = 0; i < 10; i++) {
 		sleep_us(100);
-		f->l->lock(f->lock, f->self[1]);
-		f->l->unlock(f->lock, f->self[1]);
+		f->in.ops->lock(f->in.lock, f->in.self[1]);
+		f->in.ops->unlock(f->in.lock, f->in.self[1]);
 	}
 	/* relaxed: the main thread only polls it; join orders the rest */
 	atomic_store_explicit(&f->done, true, memory_order_relaxed);
@@ -82,14 +59,8 @@ static uint64_t wait_done(struct fairness *f, uint64_t start)
 
 static void test_fairness(const struct lock_ops *l)
 {
-	struct fairness f = { .l = l, .lock = zalloc_line(l->size) };
-	int64_t params[MAX_PARAMS];
+	struct fairness f = { .in = instance_new(l) };
 	pthread_t th[2];
-
-	f.self[0] = zalloc_line(l->self_size);
-	f.self[1] = zalloc_line(l->self_size);
-	param_defaults(l->params, l->nparams, params);
-	CHECK(l->init(f.lock, params) == 0, "%s: init", l->name);
 
 	pthread_create(&th[0], NULL, holder, &f);
 	/* The lock is free, so this takes one acquisition: no deadline needed. */
@@ -103,12 +74,7 @@ static void test_fairness(const struct lock_ops *l)
 	pthread_join(th[1], NULL);	/* gets its turns once the holder stops */
 	CHECK(took <= LIMIT_NS, "%s: can't acquire the lock in 10 seconds", l->name);
 	printf("%-16s needed %.3f s for its 10 acquisitions\n", l->name, (double)took / 1e9);
-
-	if (l->destroy)
-		l->destroy(f.lock);
-	free(f.self[0]);
-	free(f.self[1]);
-	free(f.lock);
+	instance_free(&f.in);
 }
 
 int main(void)
