@@ -72,15 +72,18 @@
  *
  * Where the port departs from Go (threads are not goroutines):
  *   - canSpin: Go spins while iter < 4, ncpu > 1 (sched_getaffinity),
- *     another P is running and the local run queue is empty.  There is
- *     no run queue to look at from a thread; can_spin() asks instead that
- *     the threads that use this lock and are not parked in its queue
- *     number at most ncpu, i.e. that every thread wanting a CPU has one,
- *     which is what an empty run queue says.  "Another running P" is the
- *     holder, who is running unless preempted.  Users are counted once
- *     per thread, on its first slow path, and never uncounted (a thread
- *     cannot tell the lock it has gone), so the estimate errs towards not
- *     spinning.
+ *     another P is running and the local run queue is empty.  A thread
+ *     sees no run queue and no P.  can_spin() keeps iter < 4 and ncpu > 1,
+ *     and for the rest admits a spinner only while this lock's spinners,
+ *     itself included, plus the holder fit in the CPUs (at most one
+ *     spinner on 2 CPUs).  Spinning pays only while the holder runs, and
+ *     Go's "another running P" is that holder; the bound keeps spinners
+ *     from taking its CPU or each other's.  Threads outside the lock are
+ *     not seen, nor is a preempted holder: the 4-round bound caps the
+ *     cost of a wrong guess at a few microseconds.  (A first version
+ *     counted the lock's unparked threads against the CPUs, after "empty
+ *     run queue"; with 4 threads on 2 CPUs it all but stopped spinning,
+ *     and throughput fell to pthread-mutex's.)
  *   - Go's handoff donates the P to the woken goroutine (goyield).  A
  *     thread cannot donate its CPU: gosema_release() calls sched_yield()
  *     after a handoff, the nearest equivalent.
@@ -116,7 +119,7 @@ int gomutex_init(struct gomutex *m, enum gomutex_mode mode, uint64_t starve_ns)
 	cpu_set_t cpus;
 
 	atomic_init(&m->state, 0);
-	atomic_init(&m->users, 0);
+	atomic_init(&m->spinning, 0);
 	m->mode = mode;
 	m->starve_ns = starve_ns;
 	/* Go's getproccount(): the affinity mask, 1 if it cannot be read. */
@@ -135,31 +138,27 @@ static uint32_t waiters(uint32_t state)
 	return state >> GOMUTEX_WAITER_SHIFT;
 }
 
-static void register_user(struct gomutex *m, struct gomutex_self *self)
-{
-	if (self->registered)
-		return;
-	self->registered = true;
-	/* relaxed: an estimate for can_spin(), ordering nothing */
-	atomic_fetch_add_explicit(&m->users, 1, memory_order_relaxed);
-}
-
-/* Go's runtime_canSpin, mapped to threads (see the header). */
+/*
+ * Go's runtime_canSpin, mapped to threads (see the header).  On success
+ * the caller holds a spinning slot, which spin_round() gives back.
+ */
 static bool can_spin(struct gomutex *m, int iter)
 {
 	if (iter >= ACTIVE_SPIN || m->ncpu <= 1)
 		return false;
-	/* relaxed: both are estimates */
-	int users = atomic_load_explicit(&m->users, memory_order_relaxed);
-	int parked = (int)atomic_load_explicit(&m->sema.nwait, memory_order_relaxed);
-	return users - parked <= m->ncpu;
+	/* relaxed: a head count, ordering nothing; +1 for us, +1 for the holder */
+	if (atomic_fetch_add_explicit(&m->spinning, 1, memory_order_relaxed) + 2 <= m->ncpu)
+		return true;
+	atomic_fetch_sub_explicit(&m->spinning, 1, memory_order_relaxed);
+	return false;
 }
 
-/* Go's runtime_doSpin: procyield(30). */
-static void do_spin(void)
+/* Go's runtime_doSpin, procyield(30); then gives back can_spin()'s slot. */
+static void spin_round(struct gomutex *m)
 {
 	for (int i = 0; i < ACTIVE_SPIN_CNT; i++)
 		cpu_relax();
+	atomic_fetch_sub_explicit(&m->spinning, 1, memory_order_relaxed);
 }
 
 static int64_t since_epoch(const struct gomutex *m)
@@ -234,7 +233,6 @@ static void lock_slow(struct gomutex *m, struct gomutex_self *self)
 	/* relaxed: every use goes through a CAS that re-checks it */
 	uint32_t old = atomic_load_explicit(&m->state, memory_order_relaxed);
 
-	register_user(m, self);
 	for (;;) {
 		/* No spinning in starvation mode: the lock goes to the head waiter. */
 		if ((old & (GOMUTEX_LOCKED | GOMUTEX_STARVING)) == GOMUTEX_LOCKED &&
@@ -247,7 +245,7 @@ static void lock_slow(struct gomutex *m, struct gomutex_self *self)
 								    memory_order_relaxed,
 								    memory_order_relaxed))
 				awoke = true;
-			do_spin();
+			spin_round(m);
 			self->spins++;
 			iter++;
 			old = atomic_load_explicit(&m->state, memory_order_relaxed);

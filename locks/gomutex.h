@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../harness/compiler.h"
 #include "../harness/stat_emit.h"
 #include "gosema.h"
 
@@ -46,19 +47,22 @@ struct gomutex_self {
 	 * adds, so the sum over threads is the time spent starving.
 	 */
 	int64_t starving_ns;
-	bool registered;	/* counted in gomutex.users */
 };
 
 struct gomutex {
 	atomic_uint_least32_t state;
-	/* Threads that ever took the slow path: the spin heuristic's estimate. */
-	atomic_int users;
 	struct gosema sema;
 	/* Read-only after init. */
 	enum gomutex_mode mode;
 	int ncpu;
 	uint64_t starve_ns;
 	uint64_t epoch_ns;
+	/*
+	 * Threads in a round of active spinning.  On a line of its own: the
+	 * spinners' increments must not take the state word's line away from
+	 * the holder about to unlock.
+	 */
+	_Alignas(CACHELINE) atomic_int spinning;
 };
 
 /* Returns 0 or an errno value. */
