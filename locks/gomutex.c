@@ -80,13 +80,17 @@
  *     Go's "another running P" is that holder; the bound keeps spinners
  *     from taking its CPU or each other's.  Threads outside the lock are
  *     not seen, nor is a preempted holder: the 4-round bound caps the
- *     cost of a wrong guess at a few microseconds.  (A first version
+ *     cost of a wrong guess at a few microseconds (a round of 30 PAUSEs
+ *     takes about 750 ns on this EPYC, and, as in Go, the word is read
+ *     again only between rounds).  (A first version
  *     counted the lock's unparked threads against the CPUs, after "empty
  *     run queue"; with 4 threads on 2 CPUs it all but stopped spinning,
  *     and throughput fell to pthread-mutex's.)
  *   - Go's handoff donates the P to the woken goroutine (goyield).  A
  *     thread cannot donate its CPU: gosema_release() calls sched_yield()
  *     after a handoff, the nearest equivalent.
+ *   - The handoff cannot be overtaken: Go's semrelease briefly exposes
+ *     the handed-off token to newcomers, gosema does not (see gosema.h).
  *   - starve_us counts wall time since the first wait, as Go does, but on
  *     threads that time includes the futex wake latency, so the mode is
  *     entered more readily, above all with more threads than CPUs.
