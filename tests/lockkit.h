@@ -1,0 +1,65 @@
+/*
+ * What the C tests that drive primitives themselves share: a primitive
+ * instance (its lock and one self per thread, allocated as the harness
+ * does) and short sleeps.
+ */
+#ifndef SYNCBENCH_TEST_LOCKKIT_H
+#define SYNCBENCH_TEST_LOCKKIT_H
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../harness/clock.h"
+#include "../harness/compiler.h"
+#include "../locks/lock.h"
+#include "check.h"
+
+#define KIT_MAX_SELVES 8
+
+struct instance {
+	const struct lock_ops *ops;
+	void *lock;
+	void *self[KIT_MAX_SELVES];
+};
+
+/* size zeroed bytes on their own lines, as the harness gives them; NULL for 0. */
+static inline void *zalloc_line(size_t size)
+{
+	size_t bytes = (size + CACHELINE - 1) / CACHELINE * CACHELINE;
+	void *p = bytes ? aligned_alloc(CACHELINE, bytes) : NULL;
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
+
+/* An initialised instance of ops with its default parameters. */
+static inline struct instance instance_new(const struct lock_ops *ops)
+{
+	struct instance in = { .ops = ops, .lock = zalloc_line(ops->size) };
+	int64_t params[MAX_PARAMS];
+
+	for (int i = 0; i < KIT_MAX_SELVES; i++)
+		in.self[i] = zalloc_line(ops->self_size);
+	param_defaults(ops->params, ops->nparams, params);
+	CHECK(in.lock && ops->init(in.lock, params) == 0, "%s: init", ops->name);
+	return in;
+}
+
+static inline void instance_free(struct instance *in)
+{
+	if (in->ops->destroy)
+		in->ops->destroy(in->lock);
+	for (int i = 0; i < KIT_MAX_SELVES; i++)
+		free(in->self[i]);
+	free(in->lock);
+}
+
+static inline void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+#endif
