@@ -333,10 +333,17 @@ void counters_finish(const struct event_set *set, struct thread_counters *tc,
 	}
 }
 
-double counter_scaled(const struct counter_reading *r)
+double counter_scaled(const struct event_spec *e, const struct counter_reading *r)
 {
+	/*
+	 * The kernel counts software events whenever the task runs; the two
+	 * times can still differ by accounting slack under load, and scaling
+	 * by them would only add error.
+	 */
+	if (!e->hardware || r->running_ns == r->enabled_ns)
+		return (double)r->value;
 	if (r->running_ns == 0)
-		return r->enabled_ns ? NAN : 0;	/* never scheduled: unknown */
+		return NAN;	/* never on the PMU: unknown, not zero */
 	return (double)r->value * (double)r->enabled_ns / (double)r->running_ns;
 }
 

@@ -68,7 +68,7 @@ void counters_finish(const struct event_set *set, struct thread_counters *tc,
 		     struct counter_reading *out);
 
 /* The count scaled up for multiplexing (raw when the event ran all along). */
-double counter_scaled(const struct counter_reading *r);
+double counter_scaled(const struct event_spec *e, const struct counter_reading *r);
 
 /* `syncbench list events`: what this machine can count, and the presets. */
 void counters_print_list(FILE *f);

@@ -297,8 +297,8 @@ static json_t *event_summary(const struct config *c, const struct event_spec *e,
 		for (int t = 0; t < c->threads; t++) {
 			const struct counter_reading *cr = &reps[r].threads[t].counters[index];
 			valid &= cr->valid;
-			multiplexed |= cr->running_ns < cr->enabled_ns;
-			total[r] += counter_scaled(cr);
+			multiplexed |= e->hardware && cr->running_ns < cr->enabled_ns;
+			total[r] += counter_scaled(e, cr);
 		}
 		per_op[r] = total[r] / (double)ops;
 	}
