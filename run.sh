@@ -30,8 +30,9 @@ build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansso
 report_packages=(python3 python3-matplotlib)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
+# chromium renders the report page in tests/test_page.sh.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	clang libclang-rt-14-dev)
+	clang libclang-rt-14-dev chromium)
 
 usage() {
 	sed -n '2,25s/^# \{0,1\}//p' "$0"
