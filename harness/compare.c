@@ -243,6 +243,17 @@ static void report(json_t *a, json_t *b, json_t *not_ok_a, json_t *not_ok_b)
 		       t.low_power, ALPHA);
 }
 
+void compare_docs(json_t *docs_a, json_t *docs_b)
+{
+	json_t *not_ok_a = json_object(), *not_ok_b = json_object();
+	json_t *a = index_ok(docs_a, not_ok_a), *b = index_ok(docs_b, not_ok_b);
+	report(a, b, not_ok_a, not_ok_b);
+	json_decref(a);
+	json_decref(b);
+	json_decref(not_ok_a);
+	json_decref(not_ok_b);
+}
+
 int compare_main(int argc, char **argv)
 {
 	char err[512];
@@ -259,13 +270,7 @@ int compare_main(int argc, char **argv)
 		json_decref(docs_a);
 		return 2;
 	}
-	json_t *not_ok_a = json_object(), *not_ok_b = json_object();
-	json_t *a = index_ok(docs_a, not_ok_a), *b = index_ok(docs_b, not_ok_b);
-	report(a, b, not_ok_a, not_ok_b);
-	json_decref(a);
-	json_decref(b);
-	json_decref(not_ok_a);
-	json_decref(not_ok_b);
+	compare_docs(docs_a, docs_b);
 	json_decref(docs_a);
 	json_decref(docs_b);
 	return 0;

@@ -299,7 +299,7 @@ static json_t *source_names(char *const *paths, int n, json_t **docs, char *err,
 	return sources;
 }
 
-static int write_format(FILE *f, const char *format, json_t *docs, json_t *sources)
+int export_write(FILE *f, const char *format, json_t *docs, json_t *sources)
 {
 	if (strcmp(format, "gbench") == 0) {
 		json_t *g = gbench_document(docs);
@@ -352,7 +352,7 @@ int export_main(int argc, char **argv)
 	if (!sources)
 		return bad_input("%s", err);
 	FILE *f = out ? fopen(out, "w") : stdout;
-	int rc = f ? write_format(f, format, docs, sources) : -1;
+	int rc = f ? export_write(f, format, docs, sources) : -1;
 	if (f && out && fclose(f) != 0)
 		rc = -1;
 	if (rc == 0 && out && strcmp(format, "csv") == 0)

@@ -9,23 +9,35 @@
 
 #include "report.h"
 
-json_t *resultdoc_load(const char *path, char *err, size_t errlen)
+/* The one validation path: takes doc, returns it or NULL with err set. */
+static json_t *check_doc(json_t *doc, const json_error_t *jerr, const char *source, char *err,
+			 size_t errlen)
 {
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
 	if (!doc) {
-		snprintf(err, errlen, "%s: %s (line %d)", path, jerr.text, jerr.line);
+		snprintf(err, errlen, "%s: %s (line %d)", source, jerr->text, jerr->line);
 		return NULL;
 	}
 	const char *schema = json_string_value(json_object_get(doc, "schema"));
 	if (!schema || strcmp(schema, SCHEMA_VERSION) != 0 ||
 	    !json_is_array(json_object_get(doc, "results")) ||
 	    !json_is_object(json_object_get(doc, "context"))) {
-		snprintf(err, errlen, "%s: not a %s result document", path, SCHEMA_VERSION);
+		snprintf(err, errlen, "%s: not a %s result document", source, SCHEMA_VERSION);
 		json_decref(doc);
 		return NULL;
 	}
 	return doc;
+}
+
+json_t *resultdoc_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	return check_doc(json_loadb(text, len, 0, &jerr), &jerr, "(input)", err, errlen);
+}
+
+json_t *resultdoc_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	return check_doc(json_load_file(path, 0, &jerr), &jerr, path, err, errlen);
 }
 
 static int by_name(const void *a, const void *b)

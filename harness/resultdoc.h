@@ -16,6 +16,12 @@
 json_t *resultdoc_load(const char *path, char *err, size_t errlen);
 
 /*
+ * The same checks on len bytes of text already in memory (the fuzz target's
+ * entry point); err names the source "(input)".
+ */
+json_t *resultdoc_parse(const char *text, size_t len, char *err, size_t errlen);
+
+/*
  * Loads every path, a document or a results directory (each *.json file
  * in it, in name order), into a JSON array of documents.  NULL with the
  * reason in err if any of them fails to load, or if none holds a document.
