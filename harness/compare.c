@@ -165,7 +165,8 @@ static json_t *index_ok(json_t *docs, json_t *not_ok)
 	json_array_foreach(docs, d, doc) {
 		json_array_foreach(json_object_get(doc, "results"), i, e) {
 			const char *status = json_string_value(json_object_get(e, "status"));
-			if (resultdoc_config_name(e, name, sizeof(name)) != 0 || json_object_get(by_name, name))
+			if (resultdoc_config_name(e, name, sizeof(name)) != 0 ||
+			    json_object_get(by_name, name) || json_object_get(not_ok, name))
 				continue;
 			if (status && strcmp(status, "ok") == 0 && json_array_size(json_object_get(e, "reps")))
 				json_object_set(by_name, name, e);

@@ -32,8 +32,9 @@ json_t *resultdoc_load_all(char *const *paths, int n, char *err, size_t errlen);
  * The configuration's name: bench/prim/threads:N/KEY:VALUE... with the
  * parameters in the document's order, and /placement:P unless compact,
  * e.g. "lock/ticket/threads:2/cs:50/ncs:0/sample_every:16".  Two entries
- * with the same name measured the same thing.  Returns 0, or -1 if it
- * does not fit in len bytes.
+ * with the same name measured the same thing.  A missing or mistyped
+ * field reads "?".  Returns 0, or -1 if it does not fit in len bytes; buf
+ * then holds as much as fits, cut at a UTF-8 character boundary.
  */
 int resultdoc_config_name(json_t *entry, char *buf, size_t len);
 
