@@ -56,8 +56,12 @@ static void read_entries(json_t *doc)
 	json_t *e;
 	size_t i;
 	json_array_foreach(json_object_get(doc, "results"), i, e) {
-		if (resultdoc_config_name(e, name, sizeof(name)) == 0 && strlen(name) >= sizeof(name))
+		/* Fitting or cut, the name stays UTF-8: export and compare use it as a JSON string. */
+		resultdoc_config_name(e, name, sizeof(name));
+		json_t *as_json = json_string(name);
+		if (!as_json)
 			__builtin_trap();
+		json_decref(as_json);
 		for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
 			double v = resultdoc_summary(e, fields[k][0], fields[k][1]);
 			(void)isnan(v);
