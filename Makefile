@@ -7,8 +7,10 @@
 #   make check-tsan / check-asan  shorthands for the two lines above
 #   make torture             every primitive under random holds, yields and sleeps,
 #                            2 to 4 x PUs threads; TORTURE_SECONDS per configuration
-#   make fuzz                libFuzzer (clang) over the command-line and parameter parsers
-#                            for FUZZ_SECONDS (default 60), seeds in tests/fuzz/corpus/
+#   make fuzz                libFuzzer (clang), FUZZ_SECONDS (default 60) per target:
+#                            fuzz_cli over the command-line and parameter parsers (seeds
+#                            in tests/fuzz/corpus/), then fuzz_resultdoc over the result
+#                            document reader, export and compare (tests/fuzz/corpus_resultdoc/)
 #   make clean
 #
 # Knobs: DEBUG=1 (-O0), CACHELINE=N (padding, default 128), CC=clang.
@@ -81,17 +83,22 @@ TORTURE_SECONDS ?= 5
 torture: $(BIN)
 	BIN=$(abspath $(BIN)) PYTHON=$(PYTHON) TORTURE_SECONDS=$(TORTURE_SECONDS) tests/torture.sh
 
-$(BUILD)/fuzz_cli: tests/fuzz/fuzz_cli.c $(LIB_OBJS)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -I$(BUILD) -o $@ $^ $(LDLIBS)
 
-# New inputs go to build-fuzzer/corpus; the seeds in the repository stay as they are.
+# Two targets, FUZZ_SECONDS each, one after the other (CI passes 30: 60 s
+# in all).  New inputs go to build-fuzzer/corpus_<target>; the seeds in the
+# repository stay as they are.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := cli resultdoc
 fuzz:
-	$(MAKE) CC=clang SANITIZE=fuzzer build-fuzzer/fuzz_cli
-	@mkdir -p build-fuzzer/corpus
-	build-fuzzer/fuzz_cli -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
-		-artifact_prefix=build-fuzzer/ \
-		build-fuzzer/corpus tests/fuzz/corpus
+	$(MAKE) CC=clang SANITIZE=fuzzer $(FUZZ_TARGETS:%=build-fuzzer/fuzz_%)
+	set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzzer/corpus_$$t; \
+		build-fuzzer/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-print_final_stats=1 -artifact_prefix=build-fuzzer/$$t- \
+			build-fuzzer/corpus_$$t tests/fuzz/corpus$$([ $$t = cli ] || echo _$$t); \
+	done
 
 check-tsan:
 	$(MAKE) SANITIZE=thread test

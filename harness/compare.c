@@ -165,7 +165,8 @@ static json_t *index_ok(json_t *docs, json_t *not_ok)
 	json_array_foreach(docs, d, doc) {
 		json_array_foreach(json_object_get(doc, "results"), i, e) {
 			const char *status = json_string_value(json_object_get(e, "status"));
-			if (resultdoc_config_name(e, name, sizeof(name)) != 0 || json_object_get(by_name, name))
+			if (resultdoc_config_name(e, name, sizeof(name)) != 0 ||
+			    json_object_get(by_name, name) || json_object_get(not_ok, name))
 				continue;
 			if (status && strcmp(status, "ok") == 0 && json_array_size(json_object_get(e, "reps")))
 				json_object_set(by_name, name, e);
@@ -243,6 +244,17 @@ static void report(json_t *a, json_t *b, json_t *not_ok_a, json_t *not_ok_b)
 		       t.low_power, ALPHA);
 }
 
+void compare_docs(json_t *docs_a, json_t *docs_b)
+{
+	json_t *not_ok_a = json_object(), *not_ok_b = json_object();
+	json_t *a = index_ok(docs_a, not_ok_a), *b = index_ok(docs_b, not_ok_b);
+	report(a, b, not_ok_a, not_ok_b);
+	json_decref(a);
+	json_decref(b);
+	json_decref(not_ok_a);
+	json_decref(not_ok_b);
+}
+
 int compare_main(int argc, char **argv)
 {
 	char err[512];
@@ -259,13 +271,7 @@ int compare_main(int argc, char **argv)
 		json_decref(docs_a);
 		return 2;
 	}
-	json_t *not_ok_a = json_object(), *not_ok_b = json_object();
-	json_t *a = index_ok(docs_a, not_ok_a), *b = index_ok(docs_b, not_ok_b);
-	report(a, b, not_ok_a, not_ok_b);
-	json_decref(a);
-	json_decref(b);
-	json_decref(not_ok_a);
-	json_decref(not_ok_b);
+	compare_docs(docs_a, docs_b);
 	json_decref(docs_a);
 	json_decref(docs_b);
 	return 0;

@@ -6,6 +6,7 @@
 #ifndef SYNCBENCH_COMPARE_H
 #define SYNCBENCH_COMPARE_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 /*
@@ -15,6 +16,12 @@
  * the tie correction of the variance and a continuity correction.
  */
 double mann_whitney_p(const double *x, size_t n, const double *y, size_t m);
+
+/*
+ * The comparison table of docs_b against docs_a (arrays of result
+ * documents) on stdout; the caller keeps its references.
+ */
+void compare_docs(json_t *docs_a, json_t *docs_b);
 
 /* argv[0] is "compare".  Returns the exit status: 0, or 2 on bad input. */
 int compare_main(int argc, char **argv);

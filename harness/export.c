@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -43,6 +44,21 @@ static double jain_of_rep(json_t *rep)
 	return squares > 0 ? sum * sum / ((double)n * squares) : NAN;
 }
 
+/* row[prefix + name] = v, at any length: a fixed buffer could cut a UTF-8 character. */
+static void set_column(json_t *row, const char *prefix, const char *name, json_t *v)
+{
+	char *column;
+	if (asprintf(&column, "%s%s", prefix, name) < 0)
+		return;
+	json_object_set(row, column, v);
+	free(column);
+}
+
+static double number_or_nan(json_t *v)
+{
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
 static json_t *real_or_null(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
@@ -54,7 +70,6 @@ static void add_counters(json_t *row, json_t *rep)
 	json_t *totals = json_object(), *t, *reading;
 	const char *name;
 	size_t i;
-	char column[256];
 	json_array_foreach(json_object_get(rep, "threads"), i, t) {
 		json_object_foreach(json_object_get(t, "counters"), name, reading) {
 			double value = (double)json_integer_value(json_object_get(reading, "value"));
@@ -66,32 +81,29 @@ static void add_counters(json_t *row, json_t *rep)
 			json_object_set_new(totals, name, json_real(value + (sum ? json_real_value(sum) : 0)));
 		}
 	}
-	json_object_foreach(totals, name, reading) {
-		snprintf(column, sizeof(column), "counter_%s", name);
-		json_object_set(row, column, reading);
-	}
+	json_object_foreach(totals, name, reading)
+		set_column(row, "counter_", name, reading);
 	json_decref(totals);
 }
 
 /* The entry's columns, shared by all its repetitions. */
 static json_t *entry_row(const char *source, json_t *e)
 {
-	char name[1024], column[256];
+	char name[1024];
 	const char *key;
 	json_t *v;
 	resultdoc_config_name(e, name, sizeof(name));
 	json_t *placement = json_object_get(e, "placement");
-	json_t *row = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:I}",
+	/* O?: a field missing from a damaged document is an empty cell, not a lost row. */
+	json_t *row = json_pack("{s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:I}",
 		"source", source, "config", name, "bench", json_object_get(e, "bench"),
 		"prim", json_object_get(e, "prim"), "threads", json_object_get(e, "threads"),
 		"placement", json_object_get(placement, "policy"),
 		"oversubscribed", json_object_get(placement, "oversubscribed"),
 		"status", json_object_get(e, "status"), "duration_s", json_object_get(e, "duration_s"),
 		"reps", (json_int_t)json_array_size(json_object_get(e, "reps")));
-	json_object_foreach(json_object_get(e, "params"), key, v) {
-		snprintf(column, sizeof(column), "param_%s", key);
-		json_object_set(row, column, v);
-	}
+	json_object_foreach(json_object_get(e, "params"), key, v)
+		set_column(row, "param_", key, v);
 	return row;
 }
 
@@ -99,7 +111,6 @@ static json_t *rep_row(json_t *base, json_t *rep, size_t index)
 {
 	json_t *row = json_copy(base), *v;
 	const char *kind;
-	char column[256];
 	double ops = (double)json_integer_value(json_object_get(rep, "ops"));
 	json_object_set_new(row, "rep", json_integer((json_int_t)index));
 	json_object_set(row, "wall_ns", json_object_get(rep, "wall_ns"));
@@ -110,10 +121,8 @@ static json_t *rep_row(json_t *base, json_t *rep, size_t index)
 	json_object_set_new(row, "cpu_ns_per_op",
 		real_or_null((double)json_integer_value(json_object_get(rep, "cpu_ns")) / ops));
 	json_object_set_new(row, "jain", real_or_null(jain_of_rep(rep)));
-	json_object_foreach(json_object_get(rep, "ops_by_kind"), kind, v) {
-		snprintf(column, sizeof(column), "ops_%s", kind);
-		json_object_set(row, column, v);
-	}
+	json_object_foreach(json_object_get(rep, "ops_by_kind"), kind, v)
+		set_column(row, "ops_", kind, v);
 	add_counters(row, rep);
 	return row;
 }
@@ -215,7 +224,7 @@ static void write_jsonl(FILE *f, json_t *rows)
 static json_t *gbench_context(json_t *doc)
 {
 	json_t *ctx = json_object_get(doc, "context");
-	return json_pack("{s:O, s:O, s:s, s:O, s:i, s:b, s:[], s:s, s:s, s:O}",
+	return json_pack("{s:O?, s:O?, s:s, s:O?, s:i, s:b, s:[], s:s, s:s, s:O}",
 		"date", json_object_get(ctx, "date"), "host_name", json_object_get(ctx, "hostname"),
 		"executable", "syncbench",
 		"num_cpus", json_object_get(json_object_get(ctx, "topology"), "pus"),
@@ -229,13 +238,13 @@ static json_t *gbench_entry(const char *name, size_t family, json_t *e, json_t *
 {
 	double ops = (double)json_integer_value(json_object_get(rep, "ops"));
 	double cpu_ns = (double)json_integer_value(json_object_get(rep, "cpu_ns"));
-	json_t *g = json_pack("{s:s, s:I, s:i, s:s, s:s, s:I, s:I, s:O, s:O, s:o, s:o, s:s}",
+	json_t *g = json_pack("{s:s, s:I, s:i, s:s, s:s, s:I, s:I, s:O?, s:O?, s:o, s:o, s:s}",
 		"name", name, "family_index", (json_int_t)family, "per_family_instance_index", 0,
 		"run_name", name, "run_type", "iteration",
 		"repetitions", (json_int_t)json_array_size(json_object_get(e, "reps")),
 		"repetition_index", (json_int_t)index, "threads", json_object_get(e, "threads"),
 		"iterations", json_object_get(rep, "ops"),
-		"real_time", real_or_null(json_number_value(json_object_get(rep, "ns_per_op"))),
+		"real_time", real_or_null(number_or_nan(json_object_get(rep, "ns_per_op"))),
 		"cpu_time", real_or_null(cpu_ns / ops), "time_unit", "ns");
 	json_object_set(g, "ops_per_sec", json_object_get(rep, "ops_per_sec"));
 	json_object_set_new(g, "jain", real_or_null(jain_of_rep(rep)));
@@ -299,7 +308,7 @@ static json_t *source_names(char *const *paths, int n, json_t **docs, char *err,
 	return sources;
 }
 
-static int write_format(FILE *f, const char *format, json_t *docs, json_t *sources)
+int export_write(FILE *f, const char *format, json_t *docs, json_t *sources)
 {
 	if (strcmp(format, "gbench") == 0) {
 		json_t *g = gbench_document(docs);
@@ -352,7 +361,7 @@ int export_main(int argc, char **argv)
 	if (!sources)
 		return bad_input("%s", err);
 	FILE *f = out ? fopen(out, "w") : stdout;
-	int rc = f ? write_format(f, format, docs, sources) : -1;
+	int rc = f ? export_write(f, format, docs, sources) : -1;
 	if (f && out && fclose(f) != 0)
 		rc = -1;
 	if (rc == 0 && out && strcmp(format, "csv") == 0)

@@ -9,23 +9,35 @@
 
 #include "report.h"
 
-json_t *resultdoc_load(const char *path, char *err, size_t errlen)
+/* The one validation path: takes doc, returns it or NULL with err set. */
+static json_t *check_doc(json_t *doc, const json_error_t *jerr, const char *source, char *err,
+			 size_t errlen)
 {
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
 	if (!doc) {
-		snprintf(err, errlen, "%s: %s (line %d)", path, jerr.text, jerr.line);
+		snprintf(err, errlen, "%s: %s (line %d)", source, jerr->text, jerr->line);
 		return NULL;
 	}
 	const char *schema = json_string_value(json_object_get(doc, "schema"));
 	if (!schema || strcmp(schema, SCHEMA_VERSION) != 0 ||
 	    !json_is_array(json_object_get(doc, "results")) ||
 	    !json_is_object(json_object_get(doc, "context"))) {
-		snprintf(err, errlen, "%s: not a %s result document", path, SCHEMA_VERSION);
+		snprintf(err, errlen, "%s: not a %s result document", source, SCHEMA_VERSION);
 		json_decref(doc);
 		return NULL;
 	}
 	return doc;
+}
+
+json_t *resultdoc_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	return check_doc(json_loadb(text, len, 0, &jerr), &jerr, "(input)", err, errlen);
+}
+
+json_t *resultdoc_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	return check_doc(json_load_file(path, 0, &jerr), &jerr, path, err, errlen);
 }
 
 static int by_name(const void *a, const void *b)
@@ -96,29 +108,54 @@ json_t *resultdoc_load_all(char *const *paths, int n, char *err, size_t errlen)
 	return docs;
 }
 
+/* A missing or mistyped field reads "?", never a NULL passed to %s. */
+static const char *string_or_unknown(json_t *v)
+{
+	const char *s = json_string_value(v);
+	return s ? s : "?";
+}
+
+/* Cuts a multi-byte UTF-8 sequence that truncation left incomplete at the end of buf. */
+static void trim_partial_utf8(char *buf, size_t len)
+{
+	size_t n = strnlen(buf, len), start = n;
+	while (start > 0 && ((unsigned char)buf[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start == 0 || ((unsigned char)buf[start - 1] & 0x80) == 0)
+		return;
+	unsigned char lead = (unsigned char)buf[start - 1];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (start - 1) < need)
+		buf[start - 1] = '\0';
+}
+
 int resultdoc_config_name(json_t *entry, char *buf, size_t len)
 {
 	const char *key;
 	json_t *v;
 	size_t used = (size_t)snprintf(buf, len, "%s/%s/threads:%lld",
-		json_string_value(json_object_get(entry, "bench")),
-		json_string_value(json_object_get(entry, "prim")),
+		string_or_unknown(json_object_get(entry, "bench")),
+		string_or_unknown(json_object_get(entry, "prim")),
 		(long long)json_integer_value(json_object_get(entry, "threads")));
 	json_object_foreach(json_object_get(entry, "params"), key, v) {
 		if (used >= len)
-			return -1;
+			break;
 		if (json_is_integer(v))
 			used += (size_t)snprintf(buf + used, len - used, "/%s:%lld", key,
 						 (long long)json_integer_value(v));
 		else
 			used += (size_t)snprintf(buf + used, len - used, "/%s:%s", key,
-						 json_string_value(v));
+						 string_or_unknown(v));
 	}
 	const char *policy = json_string_value(
 		json_object_get(json_object_get(entry, "placement"), "policy"));
 	if (used < len && policy && strcmp(policy, "compact") != 0)
 		used += (size_t)snprintf(buf + used, len - used, "/placement:%s", policy);
-	return used < len ? 0 : -1;
+	if (used < len)
+		return 0;
+	if (len)
+		trim_partial_utf8(buf, len);
+	return -1;
 }
 
 double resultdoc_summary(json_t *entry, const char *group, const char *field)

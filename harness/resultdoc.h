@@ -16,6 +16,12 @@
 json_t *resultdoc_load(const char *path, char *err, size_t errlen);
 
 /*
+ * The same checks on len bytes of text already in memory (the fuzz target's
+ * entry point); err names the source "(input)".
+ */
+json_t *resultdoc_parse(const char *text, size_t len, char *err, size_t errlen);
+
+/*
  * Loads every path, a document or a results directory (each *.json file
  * in it, in name order), into a JSON array of documents.  NULL with the
  * reason in err if any of them fails to load, or if none holds a document.
@@ -26,8 +32,9 @@ json_t *resultdoc_load_all(char *const *paths, int n, char *err, size_t errlen);
  * The configuration's name: bench/prim/threads:N/KEY:VALUE... with the
  * parameters in the document's order, and /placement:P unless compact,
  * e.g. "lock/ticket/threads:2/cs:50/ncs:0/sample_every:16".  Two entries
- * with the same name measured the same thing.  Returns 0, or -1 if it
- * does not fit in len bytes.
+ * with the same name measured the same thing.  A missing or mistyped
+ * field reads "?".  Returns 0, or -1 if it does not fit in len bytes; buf
+ * then holds as much as fits, cut at a UTF-8 character boundary.
  */
 int resultdoc_config_name(json_t *entry, char *buf, size_t len);
 

@@ -1,0 +1,119 @@
+/*
+ * libFuzzer target over the result-document reader: resultdoc_parse runs
+ * the checks resultdoc_load applies to every file that `run --resume`,
+ * `export` and `compare` read.  An input it accepts then goes where those
+ * commands take a document: every configuration is named
+ * (resultdoc_config_name) and its summary read (resultdoc_summary); the
+ * three export formats are written to /dev/null; and the document is
+ * compared against itself (compare's table goes to stdout, which points at
+ * /dev/null here).  Every input must end in a document or a clean error --
+ * exactly one non-empty line -- and a crash, leak, hang or sanitizer
+ * report is a finding.  Built and run by `make fuzz`; seeds in
+ * tests/fuzz/corpus_resultdoc/.
+ */
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../harness/compare.h"
+#include "../../harness/export.h"
+#include "../../harness/resultdoc.h"
+
+static FILE *sink;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	int null = open("/dev/null", O_WRONLY);
+	sink = fopen("/dev/null", "w");
+	if (null < 0 || !sink || dup2(null, STDOUT_FILENO) < 0)
+		return -1;
+	close(null);
+	return 0;
+}
+
+/* A clean error is one non-empty line. */
+static void expect_one_line(const char *err)
+{
+	if (err[0] == '\0' || strchr(err, '\n'))
+		__builtin_trap();
+}
+
+static void read_entries(json_t *doc)
+{
+	static const char *const fields[][2] = {
+		{ "ops_per_sec", "median" }, { "ns_per_op", "mean" }, { "fairness", "jain" },
+	};
+	char name[1024];
+	json_t *e;
+	size_t i;
+	json_array_foreach(json_object_get(doc, "results"), i, e) {
+		/* Fitting or cut, the name stays UTF-8: export and compare use it as a JSON string. */
+		resultdoc_config_name(e, name, sizeof(name));
+		json_t *as_json = json_string(name);
+		if (!as_json)
+			__builtin_trap();
+		json_decref(as_json);
+		for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+			double v = resultdoc_summary(e, fields[k][0], fields[k][1]);
+			(void)isnan(v);
+		}
+	}
+}
+
+/* JSON Lines: one row per repetition, or one for an entry without any -- none dropped. */
+static void check_jsonl_rows(json_t *docs, json_t *sources)
+{
+	char *text = NULL;
+	size_t len = 0, want = 0, lines = 0, i;
+	json_t *e;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	if (export_write(f, "jsonl", docs, sources) != 0)
+		__builtin_trap();
+	fclose(f);
+	json_array_foreach(json_object_get(json_array_get(docs, 0), "results"), i, e) {
+		size_t reps = json_array_size(json_object_get(e, "reps"));
+		want += reps ? reps : 1;
+	}
+	for (i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	free(text);
+	if (lines != want)
+		__builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[512] = "";
+	json_t *doc = resultdoc_parse((const char *)data, size, err, sizeof(err));
+	if (!doc) {
+		expect_one_line(err);
+		return 0;
+	}
+	read_entries(doc);
+
+	json_t *docs = json_pack("[o]", doc);
+	json_t *sources = json_pack("[s]", "fuzz.json");
+	if (docs && sources) {
+		/* Writing to /dev/null cannot fail: -1 means a formatter lost its document. */
+		if (export_write(sink, "csv", docs, sources) != 0 ||
+		    export_write(sink, "gbench", docs, sources) != 0)
+			__builtin_trap();
+		check_jsonl_rows(docs, sources);
+		compare_docs(docs, docs);
+		fflush(stdout);
+	}
+	json_decref(docs);
+	json_decref(sources);
+	return 0;
+}
