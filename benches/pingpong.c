@@ -2,7 +2,8 @@
  * pingpong: the cache-coherence floor, one line moving between two PUs.
  *
  * Exactly two threads, pinned where the placement puts them (compact:
- * PUs 0 and 1; `--placement list:A,B` for another pair), take turns on
+ * PUs 0 and 1; `--placement list:A,B` for another pair; `--placement
+ * pairs` for every ordered pair, the core-to-core matrix), take turns on
  * one shared word: thread i waits until turn % 2 == i, then writes
  * turn + 1.  Every operation is one handoff, so the line crosses once
  * per operation and ns/op is the one-way transfer time, measured from

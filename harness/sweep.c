@@ -313,12 +313,16 @@ static int measure(struct sweep_state *st, const struct config *c, const int *pu
 	return -1;
 }
 
-/* Runs (or keeps) one configuration and records it; returns a SWEEP_* stop code or -1. */
-static int run_one(struct sweep_state *st, const struct config *c)
+/*
+ * Runs (or keeps) one configuration, on PU assignment `variant` of the
+ * placement, and records it; returns a SWEEP_* stop code or -1.
+ */
+static int run_one(struct sweep_state *st, const struct config *c, int variant)
 {
 	int pus[c->threads];
 	char name[1024];
-	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads, pus);
+	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads,
+					       variant, pus);
 	if (oversubscribed < 0) {
 		fprintf(stderr, "syncbench: out of memory resolving the placement\n");
 		return SWEEP_FAILED;
@@ -373,9 +377,12 @@ static int sweep_prim(struct sweep_state *st, const struct sweep *sw, const stru
 			continue;	/* to the odometer: it runs in the other pass */
 		for (int t = 0; t < sw->nthreads; t++) {
 			c.threads = sw->threads[t];
-			int stop = run_one(st, &c);
-			if (stop >= 0)
-				return stop;
+			int variants = placement_variants(st->s->topo, &st->s->placement, c.threads);
+			for (int v = 0; v < variants; v++) {
+				int stop = run_one(st, &c, v);
+				if (stop >= 0)
+					return stop;
+			}
 		}
 	} while (next_combination(sw, applies, digit));
 	return -1;

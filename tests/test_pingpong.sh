@@ -18,3 +18,31 @@ if not 0 < r["summary"]["ns_per_op"]["median"] < math.inf:
     sys.exit(f"ns_per_op {r['summary']['ns_per_op']}")
 print(f"one-way transfer: median {p50:.0f} ns, p99 {p99:.0f} ns over {lat['samples']} round trips")
 PY
+
+# --placement pairs: one entry per ordered pair of PUs, each with a positive,
+# finite transfer time, and the matrix symmetric within noise.  The bound is
+# generous (3x, or 200 ns apart) because a loaded VM moves figures a lot.
+"$BIN" run --bench pingpong --threads 2 --placement pairs --duration 0.05 --warmup 0.01 \
+	--reps 3 --out "$scratch/pairs.json" >/dev/null || fail "the pairs run exited with status $?"
+
+"$PYTHON" - "$scratch/pairs.json" <<'PY'
+import json, math, sys
+doc = json.load(open(sys.argv[1]))
+npus = doc["context"]["topology"]["pus"]
+ns = {}
+for r in doc["results"]:
+    a, b = r["placement"]["pus"]
+    v = r["summary"]["ns_per_op"]["median"]
+    if r["placement"]["policy"] != "pairs" or r["status"] != "ok" or a == b or (a, b) in ns:
+        sys.exit(f"entry on {a},{b}: policy {r['placement']['policy']}, {r['status']}")
+    if not (v is not None and 0 < v < math.inf):
+        sys.exit(f"pair {a},{b}: ns/op {v}")
+    ns[(a, b)] = v
+if len(ns) != npus * (npus - 1):
+    sys.exit(f"{len(ns)} pairs measured on {npus} PUs")
+for (a, b), v in ns.items():
+    w = ns[(b, a)]
+    if max(v, w) > 3 * min(v, w) and abs(v - w) > 200:
+        sys.exit(f"pair {a},{b}: {v:.0f} ns one way, {w:.0f} ns the other")
+print("pairs:", ", ".join(f"{a}->{b} {v:.0f} ns" for (a, b), v in sorted(ns.items())))
+PY
