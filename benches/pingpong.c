@@ -108,6 +108,7 @@ const struct bench_ops pingpong_bench = {
 	.name = "pingpong",
 	.summary = "2 threads pass one cache line back and forth: ns/op is one transfer",
 	.needs = NEEDS_NOTHING,
+	.flags = BENCH_FLOOR_PROBE,
 	.sweep_threads = "2",	/* exactly one pair */
 	.op_kinds = pingpong_kinds,
 	.params = pingpong_params,

@@ -68,7 +68,7 @@ static void child_main(const struct config *c, const struct run_settings *s, con
 			break;
 	}
 	const char *error = done == s->reps ? NULL : err[0] ? err : "out of memory";
-	json_t *body = report_entry_body(c, s, reps, done, error);
+	json_t *body = report_entry_body(c, s, pus, reps, done, error);
 	char *text = json_dumps(body, JSON_COMPACT);
 	size_t len = text ? strlen(text) : 0, off = 0;
 	while (off < len) {
@@ -416,8 +416,10 @@ static json_t *resumed_document(const struct run_context *ctx, json_t *previous)
 		resumes = json_array();
 		json_object_set_new(context, "resumes", resumes);
 	}
-	json_array_append_new(resumes, json_pack("{s:O, s:O}", "date",
-		json_object_get(fresh, "date"), "command_line", json_object_get(fresh, "command_line")));
+	/* The entries this process adds are compared with the floor it measured. */
+	json_array_append_new(resumes, json_pack("{s:O, s:O, s:O*}", "date",
+		json_object_get(fresh, "date"), "command_line", json_object_get(fresh, "command_line"),
+		"coherence_floor", json_object_get(fresh, "coherence_floor")));
 	json_object_set_new(doc, "context", context);
 	return doc;
 }
