@@ -66,8 +66,9 @@ enum bench_flags {
 	/* A correctness check, not a figure: sweeps (run.sh) leave it out. */
 	BENCH_CHECK_ONLY = 1u << 0,
 	/*
-	 * Its ns/op is one cache-line transfer between its 2 threads' PUs:
-	 * the harness runs it to measure the coherence floor (harness/floor.h).
+	 * Runs 2 threads, and the latency it samples as its first kind is one
+	 * cache-line transfer between their PUs: the harness runs it to
+	 * measure the coherence floor (harness/floor.h).
 	 */
 	BENCH_FLOOR_PROBE = 1u << 1,
 	/*

@@ -60,7 +60,12 @@ static const struct bench_ops *floor_probe(void)
 	return NULL;
 }
 
-/* One repetition of the probe on PUs a and b: its ns per operation, or NAN. */
+/*
+ * One repetition of the probe on PUs a and b: the median of its sampled
+ * transfers, or NAN.  The median, not ns/op: on a loaded machine ns/op
+ * averages in the preemptions of either thread, which are no part of the
+ * hardware's cost.
+ */
 static double probe_pair(const struct bench_ops *probe, const struct run_settings *s, int a,
 			 int b)
 {
@@ -80,8 +85,9 @@ static double probe_pair(const struct bench_ops *probe, const struct run_setting
 		fprintf(stderr, "syncbench: coherence floor of PUs %d,%d: %s\n", a, b, err);
 		return NAN;
 	}
-	uint64_t ops = threads[0].ops + threads[1].ops;
-	return ops && rep.check == CHECK_PASSED ? (double)rep.wall_ns / (double)ops : NAN;
+	const struct latency_hist *h = &rep.latency[0];
+	return h->count && rep.check == CHECK_PASSED ? ticks_to_ns(latency_hist_quantile(h, 0.5))
+						     : NAN;
 }
 
 int floor_measure(const struct sweep *sw, const struct run_settings *s,

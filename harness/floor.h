@@ -8,7 +8,8 @@
  * hardware allows.
  *
  * The probe is the workload that declares BENCH_FLOOR_PROBE (pingpong),
- * run through the ordinary runner: there is no second timing loop.
+ * run through the ordinary runner: there is no second timing loop.  The
+ * figure is the median of its sampled one-way transfers.
  */
 #ifndef SYNCBENCH_FLOOR_H
 #define SYNCBENCH_FLOOR_H
