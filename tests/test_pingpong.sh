@@ -46,3 +46,13 @@ for (a, b), v in ns.items():
         sys.exit(f"pair {a},{b}: {v:.0f} ns one way, {w:.0f} ns the other")
 print("pairs:", ", ".join(f"{a}->{b} {v:.0f} ns" for (a, b), v in sorted(ns.items())))
 PY
+
+# plot.py draws the matrix as a heat map, beside the usual figures.
+if "$PYTHON" -c 'import matplotlib' 2>/dev/null; then
+	"$PYTHON" "$(dirname "$0")/../results/plot.py" "$scratch/pairs.json" --out "$scratch/plot" >/dev/null
+	for f in figures/{pairs,throughput}-pingpong.{png,svg}; do
+		[ -s "$scratch/plot/$f" ] || fail "plot.py did not write $f"
+	done
+else
+	echo "test_pingpong.sh: SKIPPED plot.py: python3-matplotlib is missing"
+fi
