@@ -71,9 +71,8 @@ static double probe_pair(const struct bench_ops *probe, const struct run_setting
 {
 	/* No counters: the probe only needs the clock. */
 	static const struct event_set no_events = { .spec = "none" };
-	struct run_settings ps = { .topo = s->topo, .placement = s->placement,
-				   .duration_s = FLOOR_DURATION_S, .warmup_s = FLOOR_WARMUP_S,
-				   .reps = 1, .events = &no_events };
+	struct run_settings ps = { .topo = s->topo, .duration_s = FLOOR_DURATION_S,
+				   .warmup_s = FLOOR_WARMUP_S, .reps = 1, .events = &no_events };
 	struct config c = { .bench = probe, .threads = 2 };
 	struct thread_figures threads[2];
 	struct rep_figures rep = { .threads = threads };

@@ -57,7 +57,7 @@ static int cmd_list(int argc, char **argv, const struct topo *t)
 	return 0;
 }
 
-/* The coherence floor, for a workload that wants it; fills floor and points s and ctx at it. */
+/* The coherence floor, if the workload wants it: into floor, which settings and context then point at. */
 static void measure_floor(struct run_request *req, struct run_context *ctx,
 			  struct coherence_floor *floor)
 {
