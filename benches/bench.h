@@ -65,6 +65,17 @@ enum check_result { CHECK_PASSED, CHECK_FAILED, CHECK_SKIPPED };
 enum bench_flags {
 	/* A correctness check, not a figure: sweeps (run.sh) leave it out. */
 	BENCH_CHECK_ONLY = 1u << 0,
+	/*
+	 * Runs 2 threads, and the latency it samples as its first kind is one
+	 * cache-line transfer between their PUs: the harness runs it to
+	 * measure the coherence floor (harness/floor.h).
+	 */
+	BENCH_FLOOR_PROBE = 1u << 1,
+	/*
+	 * Each operation is one handoff between threads: results on 2 or more
+	 * PUs also report ns/op divided by the floor (summary.handoff_vs_floor).
+	 */
+	BENCH_WANTS_FLOOR = 1u << 2,
 };
 
 struct bench_ops {

@@ -75,6 +75,7 @@ const struct bench_ops lock_bench = {
 	.name = "lock",
 	.summary = "acquire; counter++; cs units; release; ncs units",
 	.needs = NEEDS_LOCK,
+	.flags = BENCH_WANTS_FLOOR,	/* every operation passes the lock on */
 	.sweep_sets = "cs=20 ncs=0,400",	/* high and low contention */
 	.sweep_sets_full = "cs=0,20,100 ncs=0,100,400,2000",
 	.params = lock_params,

@@ -2,7 +2,8 @@
  * pingpong: the cache-coherence floor, one line moving between two PUs.
  *
  * Exactly two threads, pinned where the placement puts them (compact:
- * PUs 0 and 1; `--placement list:A,B` for another pair), take turns on
+ * PUs 0 and 1; `--placement list:A,B` for another pair; `--placement
+ * pairs` for every ordered pair, the core-to-core matrix), take turns on
  * one shared word: thread i waits until turn % 2 == i, then writes
  * turn + 1.  Every operation is one handoff, so the line crosses once
  * per operation and ns/op is the one-way transfer time, measured from
@@ -107,6 +108,7 @@ const struct bench_ops pingpong_bench = {
 	.name = "pingpong",
 	.summary = "2 threads pass one cache line back and forth: ns/op is one transfer",
 	.needs = NEEDS_NOTHING,
+	.flags = BENCH_FLOOR_PROBE,
 	.sweep_threads = "2",	/* exactly one pair */
 	.op_kinds = pingpong_kinds,
 	.params = pingpong_params,

@@ -271,10 +271,26 @@ int cli_check_output(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_config_count(const struct sweep *sw, const struct cli_err *e)
+/* Every thread count must get a PU assignment; returns the most any one gets. */
+static int check_placement(const struct sweep *sw, const struct topo *t,
+			   const struct placement *p, const struct cli_err *e)
+{
+	int most = 1;
+	for (int i = 0; i < sw->nthreads; i++) {
+		int n = placement_variants(t, p, sw->threads[i]);
+		if (n == 0)
+			return fail(e, "--placement pairs runs exactly 2 threads on 2 distinct PUs, "
+				    "not %d threads on %d PUs (accepted: --threads 2)",
+				    sw->threads[i], topo_pu_count(t));
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
+static int check_config_count(const struct sweep *sw, int variants, const struct cli_err *e)
 {
 	/* A workload without a primitive runs each combination once. */
-	double n = (double)(sw->nprims ? sw->nprims : 1) * sw->nthreads;
+	double n = (double)(sw->nprims ? sw->nprims : 1) * sw->nthreads * variants;
 	for (int k = 0; k < sw->nsets; k++)
 		n *= sw->sets[k].nvalues;
 	if (n > MAX_CONFIGS)
@@ -432,7 +448,8 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 	if (placement_parse(t, raw->placement ? raw->placement : "compact",
 			    &req->settings.placement, err, sizeof(err)) != 0)
 		return fail(e, "--placement: %s", err);
-	if (check_config_count(sw, e) != 0)
+	int variants = check_placement(sw, t, &req->settings.placement, e);
+	if (variants < 0 || check_config_count(sw, variants, e) != 0)
 		return -1;
 	if (sweep_validate(sw, err, sizeof(err)) != 0)
 		return fail(e, "%s", err);

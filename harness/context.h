@@ -22,6 +22,7 @@ struct run_context {
 	struct tick_clock latency_clock;	/* the clock acquire latencies are read with */
 	char pfm_version[32], pmu[64];
 	const struct event_set *events;	/* what --events resolved to, probed here */
+	const struct coherence_floor *floor;	/* NULL unless the workload wants it */
 	int argc;
 	char **argv;
 };

@@ -14,6 +14,7 @@
 #include "compare.h"
 #include "context.h"
 #include "export.h"
+#include "floor.h"
 #include "sweep.h"
 
 static const char usage[] =
@@ -56,10 +57,24 @@ static int cmd_list(int argc, char **argv, const struct topo *t)
 	return 0;
 }
 
+/* The coherence floor, if the workload wants it: into floor, which settings and context then point at. */
+static void measure_floor(struct run_request *req, struct run_context *ctx,
+			  struct coherence_floor *floor)
+{
+	if (!(req->sweep.bench->flags & BENCH_WANTS_FLOOR))
+		return;
+	if (floor_measure(&req->sweep, &req->settings, floor) != 0) {
+		fprintf(stderr, "syncbench: out of memory measuring the coherence floor\n");
+		exit(1);
+	}
+	req->settings.floor = ctx->floor = floor;
+}
+
 static int cmd_run(int argc, char **argv, const struct topo *t)
 {
 	struct run_request req;
 	struct run_context ctx;
+	struct coherence_floor floor = { 0 };
 	/* Parsing reorders argv and cuts its strings: keep the command as typed. */
 	char **typed = calloc((size_t)argc + 2, sizeof(*typed));
 
@@ -76,11 +91,14 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 	    (req.resume && cli_load_previous(&req.output, err, sizeof(err)) != 0))
 		usage_error("%s", err);
 	/* A dry run measures nothing, so it skips the calibrations too. */
-	if (!req.output.dry_run)
+	if (!req.output.dry_run) {
 		context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
+		measure_floor(&req, &ctx, &floor);
+	}
 	int rc = sweep_run(&req.sweep, &req.settings, req.output.dry_run ? NULL : &ctx,
 			   &req.output);
 	json_decref(req.output.previous);
+	floor_free(&floor);
 	for (int i = 0; typed && i <= argc; i++)
 		free(typed[i]);
 	free(typed);

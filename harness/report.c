@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "floor.h"
 #include "stats.h"
 
 /* JSON has no NaN or infinity: a figure that does not exist is null. */
@@ -40,6 +41,18 @@ static json_t *context_events(const struct event_set *set)
 	return list;
 }
 
+/* {"duration_s": 0.05, "pairs": [[0, 1, 63.2], ...]}; NULL when not measured. */
+static json_t *context_floor(const struct coherence_floor *f)
+{
+	if (!f)
+		return NULL;
+	json_t *pairs = json_array();
+	for (int i = 0; i < f->n; i++)
+		json_array_append_new(pairs, json_pack("[i, i, o]", f->pair[i].a, f->pair[i].b,
+						       number_or_null(f->pair[i].ns)));
+	return json_pack("{s:f, s:o}", "duration_s", f->duration_s, "pairs", pairs);
+}
+
 json_t *report_document(const struct run_context *ctx)
 {
 	json_t *argv = json_array();
@@ -63,6 +76,9 @@ json_t *report_document(const struct run_context *ctx)
 		"pmu", ctx->pmu[0] ? json_string(ctx->pmu) : json_null(),
 		"preset", ctx->events ? ctx->events->spec : "none",
 		"events", context_events(ctx->events));
+	json_t *floor = context_floor(ctx->floor);
+	if (floor)
+		json_object_set_new(context, "coherence_floor", floor);
 	return json_pack("{s:s, s:o, s:b, s:n, s:[]}", "schema", SCHEMA_VERSION,
 			 "context", context, "complete", 0, "interrupted_by", "results");
 }
@@ -319,8 +335,20 @@ static json_t *counters_summary(const struct config *c, const struct run_setting
 	return obj;
 }
 
+/*
+ * ns/op over the coherence floor of the PUs the threads were on, for a
+ * workload that wants it; NULL (left out) for any other.
+ */
+static json_t *handoff_vs_floor(const struct config *c, const struct run_settings *s,
+				const int *pus, double ns_per_op)
+{
+	if (!(c->bench->flags & BENCH_WANTS_FLOOR))
+		return NULL;
+	return number_or_null(ns_per_op / floor_mean_ns(s->floor, pus, c->threads));
+}
+
 static json_t *summary_over_reps(const struct config *c, const struct run_settings *s,
-				 const struct rep_figures *reps, int n)
+				 const int *pus, const struct rep_figures *reps, int n)
 {
 	double ops_per_sec[n], ns_per_op[n], cpu_per_op[n], jain[n], ratio[n];
 	uint64_t per_thread[c->threads];
@@ -339,10 +367,11 @@ static json_t *summary_over_reps(const struct config *c, const struct run_settin
 	summarize(ops_per_sec, (size_t)n, &ops_s);
 	summarize(ns_per_op, (size_t)n, &ns_s);
 	json_t *latency = latency_json(c, reps, n);
-	return json_pack("{s:o, s:o*, s:o, s:{s:o, s:o}, s:o, s:o, s:o}",
+	return json_pack("{s:o, s:o*, s:o, s:o*, s:{s:o, s:o}, s:o, s:o, s:o}",
 			 "ops_per_sec", summary_json(&ops_s),
 			 "ops_per_sec_by_kind", kind_rates_json(c, reps, n),
 			 "ns_per_op", summary_json(&ns_s),
+			 "handoff_vs_floor", handoff_vs_floor(c, s, pus, ns_s.median),
 			 "fairness", "jain", number_or_null(median_of(jain, n)),
 			 "max_min_ratio", number_or_null(median_of(ratio, n)),
 			 "cpu_ns_per_op", number_or_null(median_of(cpu_per_op, n)),
@@ -364,7 +393,7 @@ static const struct rep_figures *worst_check(const struct rep_figures *reps, int
 	return worst;
 }
 
-json_t *report_entry_body(const struct config *c, const struct run_settings *s,
+json_t *report_entry_body(const struct config *c, const struct run_settings *s, const int *pus,
 			  const struct rep_figures *reps, int nreps, const char *error)
 {
 	if (error)
@@ -381,7 +410,7 @@ json_t *report_entry_body(const struct config *c, const struct run_settings *s,
 			 "status", failure ? "failed" : "ok", "status_detail", failure,
 			 "check", "result", check_names[w->check],
 			 "detail", w->check_detail[0] ? w->check_detail : NULL,
-			 "reps", rep_list, "summary", summary_over_reps(c, s, reps, nreps));
+			 "reps", rep_list, "summary", summary_over_reps(c, s, pus, reps, nreps));
 }
 
 void report_entry_failed(json_t *entry, const char *status, const char *detail)

@@ -23,8 +23,8 @@ void report_set_complete(json_t *doc, int complete, const char *interrupted_by);
 json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 			  const int *pus, int oversubscribed);
 
-/* What a child measured: status, check, reps and summary. */
-json_t *report_entry_body(const struct config *c, const struct run_settings *s,
+/* What a child measured on PUs pus: status, check, reps and summary. */
+json_t *report_entry_body(const struct config *c, const struct run_settings *s, const int *pus,
 			  const struct rep_figures *reps, int nreps, const char *error);
 
 /* An entry whose child did not report: status is crashed, timeout or error. */

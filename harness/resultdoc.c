@@ -151,6 +151,16 @@ int resultdoc_config_name(json_t *entry, char *buf, size_t len)
 		json_object_get(json_object_get(entry, "placement"), "policy"));
 	if (used < len && policy && strcmp(policy, "compact") != 0)
 		used += (size_t)snprintf(buf + used, len - used, "/placement:%s", policy);
+	/* One configuration per pair: the pair is part of what it is. */
+	if (used < len && policy && strcmp(policy, "pairs") == 0) {
+		size_t i;
+		json_t *pu;
+		json_array_foreach(json_object_get(json_object_get(entry, "placement"), "pus"), i, pu) {
+			if (used < len)
+				used += (size_t)snprintf(buf + used, len - used, "%c%lld",
+							 i ? ',' : ':', (long long)json_integer_value(pu));
+		}
+	}
 	if (used < len)
 		return 0;
 	if (len)

@@ -19,6 +19,8 @@ struct config {
 	int64_t prim_params[MAX_PARAMS];
 };
 
+struct coherence_floor;
+
 /* What stays the same across a sweep. */
 struct run_settings {
 	const struct topo *topo;
@@ -26,6 +28,7 @@ struct run_settings {
 	double duration_s, warmup_s;
 	int reps;
 	const struct event_set *events;	/* counters each worker opens */
+	const struct coherence_floor *floor;	/* NULL unless the workload wants it */
 };
 
 #define MAX_NAMED_STATS 32

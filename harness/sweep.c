@@ -68,7 +68,7 @@ static void child_main(const struct config *c, const struct run_settings *s, con
 			break;
 	}
 	const char *error = done == s->reps ? NULL : err[0] ? err : "out of memory";
-	json_t *body = report_entry_body(c, s, reps, done, error);
+	json_t *body = report_entry_body(c, s, pus, reps, done, error);
 	char *text = json_dumps(body, JSON_COMPACT);
 	size_t len = text ? strlen(text) : 0, off = 0;
 	while (off < len) {
@@ -313,12 +313,16 @@ static int measure(struct sweep_state *st, const struct config *c, const int *pu
 	return -1;
 }
 
-/* Runs (or keeps) one configuration and records it; returns a SWEEP_* stop code or -1. */
-static int run_one(struct sweep_state *st, const struct config *c)
+/*
+ * Runs (or keeps) one configuration, on PU assignment `variant` of the
+ * placement, and records it; returns a SWEEP_* stop code or -1.
+ */
+static int run_one(struct sweep_state *st, const struct config *c, int variant)
 {
 	int pus[c->threads];
 	char name[1024];
-	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads, pus);
+	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads,
+					       variant, pus);
 	if (oversubscribed < 0) {
 		fprintf(stderr, "syncbench: out of memory resolving the placement\n");
 		return SWEEP_FAILED;
@@ -373,9 +377,12 @@ static int sweep_prim(struct sweep_state *st, const struct sweep *sw, const stru
 			continue;	/* to the odometer: it runs in the other pass */
 		for (int t = 0; t < sw->nthreads; t++) {
 			c.threads = sw->threads[t];
-			int stop = run_one(st, &c);
-			if (stop >= 0)
-				return stop;
+			int variants = placement_variants(st->s->topo, &st->s->placement, c.threads);
+			for (int v = 0; v < variants; v++) {
+				int stop = run_one(st, &c, v);
+				if (stop >= 0)
+					return stop;
+			}
 		}
 	} while (next_combination(sw, applies, digit));
 	return -1;
@@ -409,8 +416,10 @@ static json_t *resumed_document(const struct run_context *ctx, json_t *previous)
 		resumes = json_array();
 		json_object_set_new(context, "resumes", resumes);
 	}
-	json_array_append_new(resumes, json_pack("{s:O, s:O}", "date",
-		json_object_get(fresh, "date"), "command_line", json_object_get(fresh, "command_line")));
+	/* The entries this process adds are compared with the floor it measured. */
+	json_array_append_new(resumes, json_pack("{s:O, s:O, s:O*}", "date",
+		json_object_get(fresh, "date"), "command_line", json_object_get(fresh, "command_line"),
+		"coherence_floor", json_object_get(fresh, "coherence_floor")));
 	json_object_set_new(doc, "context", context);
 	return doc;
 }

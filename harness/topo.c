@@ -85,6 +85,7 @@ int placement_parse(const struct topo *t, const char *text, struct placement *ou
 		{ "compact", PLACE_COMPACT },
 		{ "scatter", PLACE_SCATTER },
 		{ "none", PLACE_NONE },
+		{ "pairs", PLACE_PAIRS },
 	};
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
 		if (strcmp(text, named[i].name) == 0) {
@@ -105,7 +106,7 @@ void placement_format(const struct placement *p, char *buf, size_t len)
 {
 	static const char *const names[] = {
 		[PLACE_COMPACT] = "compact", [PLACE_SCATTER] = "scatter",
-		[PLACE_LIST] = "list", [PLACE_NONE] = "none",
+		[PLACE_LIST] = "list", [PLACE_NONE] = "none", [PLACE_PAIRS] = "pairs",
 	};
 	size_t used = (size_t)snprintf(buf, len, "%s", names[p->policy]);
 	for (int i = 0; i < p->nlisted && used < len; i++)
@@ -144,8 +145,27 @@ static bool some_pu_shared(const int *pus, int n)
 	return false;
 }
 
+int placement_variants(const struct topo *t, const struct placement *p, int nthreads)
+{
+	if (p->policy != PLACE_PAIRS)
+		return 1;
+	return nthreads == 2 ? t->npus * (t->npus - 1) : 0;
+}
+
+/*
+ * Ordered pair number v, in logical PU order: (0,1), (0,2), ... (1,0),
+ * (1,2), ...  Ordered, not unordered, so that the matrix shows whether
+ * a transfer costs the same both ways.
+ */
+static void pair_pus(const struct topo *t, int v, int *pus)
+{
+	int first = v / (t->npus - 1), second = v % (t->npus - 1);
+	pus[0] = compact_pu(t, first);
+	pus[1] = compact_pu(t, second >= first ? second + 1 : second);
+}
+
 int placement_resolve(const struct topo *t, const struct placement *p, int nthreads,
-		      int *pus)
+		      int variant, int *pus)
 {
 	int distinct = nthreads < t->npus ? nthreads : t->npus;
 
@@ -167,6 +187,9 @@ int placement_resolve(const struct topo *t, const struct placement *p, int nthre
 	case PLACE_LIST:
 		for (int i = 0; i < nthreads; i++)
 			pus[i] = p->listed[i % p->nlisted];
+		break;
+	case PLACE_PAIRS:
+		pair_pus(t, variant, pus);
 		break;
 	}
 	return some_pu_shared(pus, nthreads);

@@ -16,6 +16,9 @@ document's directory):
   figures/latency-{p50,p99,max}-<bench>.{png,svg}   acquire latency (the
         worst over operation kinds), where the workload measured it
   figures/fairness-<bench>.{png,svg}     Jain's index vs threads
+  figures/pairs-<bench>.{png,svg}        ns/op as a PU x PU heat map, where
+        the results hold two or more pairs from `--placement pairs` (for
+        pingpong: the core-to-core one-way transfer matrix)
   index.html                             the figures, a table per workload and
         the run's context (machine, topology, commit, command); no network use
 
@@ -226,6 +229,38 @@ def plot_fairness(bench, by_level, pus, outdir):
     return save(fig, outdir, f"fairness-{bench}")
 
 
+def plot_pair_matrix(bench, entries, outdir):
+    """ns/op as a PU x PU heat map for entries placed with `--placement pairs`
+    (for pingpong, the core-to-core one-way transfer matrix): one panel per
+    primitive and parameter values; nothing unless two or more pairs exist."""
+    groups = {}
+    for e in entries:
+        if e["placement"]["policy"] == "pairs":
+            key = (prim_name(e), json.dumps(e["params"], sort_keys=True))
+            groups.setdefault(key, {})[tuple(e["placement"]["pus"])] = med(e, "ns_per_op")
+    groups = {k: g for k, g in groups.items() if len(g) >= 2}
+    if not groups:
+        return []
+    fig, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 4.2), squeeze=False)
+    for ax, ((prim, params), cells) in zip(axes[0], sorted(groups.items())):
+        pus = sorted({p for pair in cells for p in pair})
+        grid = [[cells.get((a, b), math.nan) for b in pus] for a in pus]
+        im = ax.imshow(grid, cmap="viridis", origin="upper")
+        ax.set_xticks(range(len(pus)), [str(p) for p in pus])
+        ax.set_yticks(range(len(pus)), [str(p) for p in pus])
+        ax.set_xlabel("PU of thread 1")
+        ax.set_ylabel("PU of thread 0")
+        levels = " ".join(f"{k}={v}" for k, v in json.loads(params).items())
+        ax.set_title(f"{bench}, {prim}: {levels}", fontsize=9)
+        if len(pus) <= 16:
+            for i, row in enumerate(grid):
+                for j, v in enumerate(row):
+                    if not math.isnan(v):
+                        ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="w", fontsize=8)
+        fig.colorbar(im, ax=ax, label="ns/op (one transfer for pingpong)")
+    return save(fig, outdir, f"pairs-{bench}")
+
+
 def fmt(v, spec="{:.3g}"):
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else spec.format(v)
 
@@ -316,6 +351,7 @@ def main():
             by_level = series(ok)
             for plot in (plot_throughput, plot_normalized, plot_latency, plot_fairness):
                 figures += [p for p in plot(bench, by_level, pus, outdir) if p.endswith(".png")]
+            figures += [p for p in plot_pair_matrix(bench, ok, outdir) if p.endswith(".png")]
         sections.append((bench, figures, entries))
     index = write_index(outdir, docs, sections, results_dir)
     print(f"plot.py: wrote {index} and {sum(len(s[1]) for s in sections)} figures (PNG and SVG)")

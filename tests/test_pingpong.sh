@@ -18,3 +18,43 @@ if not 0 < r["summary"]["ns_per_op"]["median"] < math.inf:
     sys.exit(f"ns_per_op {r['summary']['ns_per_op']}")
 print(f"one-way transfer: median {p50:.0f} ns, p99 {p99:.0f} ns over {lat['samples']} round trips")
 PY
+
+# --placement pairs: one entry per ordered pair of PUs, each with a positive,
+# finite transfer time, and the matrix symmetric within noise.  Symmetry is
+# judged on the median one-way time, which preemptions barely move (ns/op
+# averages them in), and generously (3x, or 200 ns apart): a loaded VM.
+"$BIN" run --bench pingpong --threads 2 --placement pairs --duration 0.05 --warmup 0.01 \
+	--reps 3 --out "$scratch/pairs.json" >/dev/null || fail "the pairs run exited with status $?"
+
+"$PYTHON" - "$scratch/pairs.json" <<'PY'
+import json, math, sys
+doc = json.load(open(sys.argv[1]))
+npus = doc["context"]["topology"]["pus"]
+ns = {}
+for r in doc["results"]:
+    a, b = r["placement"]["pus"]
+    v = r["summary"]["acquire_latency"]["kinds"]["one_way"]["p50_ns"]
+    per_op = r["summary"]["ns_per_op"]["median"]
+    if r["placement"]["policy"] != "pairs" or r["status"] != "ok" or a == b or (a, b) in ns:
+        sys.exit(f"entry on {a},{b}: policy {r['placement']['policy']}, {r['status']}")
+    if not (0 < v < math.inf and per_op is not None and 0 < per_op < math.inf):
+        sys.exit(f"pair {a},{b}: one-way median {v} ns, ns/op {per_op}")
+    ns[(a, b)] = v
+if len(ns) != npus * (npus - 1):
+    sys.exit(f"{len(ns)} pairs measured on {npus} PUs")
+for (a, b), v in ns.items():
+    w = ns[(b, a)]
+    if max(v, w) > 3 * min(v, w) and abs(v - w) > 200:
+        sys.exit(f"pair {a},{b}: {v:.0f} ns one way, {w:.0f} ns the other")
+print("pairs, median one way:", ", ".join(f"{a}->{b} {v:.0f} ns" for (a, b), v in sorted(ns.items())))
+PY
+
+# plot.py draws the matrix as a heat map, beside the usual figures.
+if "$PYTHON" -c 'import matplotlib' 2>/dev/null; then
+	"$PYTHON" "$(dirname "$0")/../results/plot.py" "$scratch/pairs.json" --out "$scratch/plot" >/dev/null
+	for f in figures/{pairs,throughput}-pingpong.{png,svg}; do
+		[ -s "$scratch/plot/$f" ] || fail "plot.py did not write $f"
+	done
+else
+	echo "test_pingpong.sh: SKIPPED plot.py: python3-matplotlib is missing"
+fi

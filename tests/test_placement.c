@@ -9,7 +9,7 @@ static int resolve(struct topo *t, const char *spec, int n, int *pus)
 	struct placement p;
 	char err[256];
 	CHECK(placement_parse(t, spec, &p, err, sizeof(err)) == 0, "%s: %s", spec, err);
-	return placement_resolve(t, &p, n, pus);
+	return placement_resolve(t, &p, n, 0, pus);
 }
 
 static void test_compact_and_scatter(void)
@@ -63,9 +63,35 @@ static void test_list_and_none(void)
 	topo_free(t);
 }
 
+/* pairs: every ordered pair of distinct PUs once, and only for 2 threads. */
+static void test_pairs(void)
+{
+	struct topo *t = topo_load("pack:1 core:3 pu:1");
+	struct placement p;
+	char err[256], buf[64];
+	int pus[2], seen[3][3] = { { 0 } };
+
+	CHECK(placement_parse(t, "pairs", &p, err, sizeof(err)) == 0, "pairs: %s", err);
+	CHECK(placement_variants(t, &p, 2) == 6, "3 PUs give 6 ordered pairs, not %d",
+	      placement_variants(t, &p, 2));
+	CHECK(placement_variants(t, &p, 3) == 0, "pairs gives 3 threads no assignment");
+	for (int v = 0; v < 6; v++) {
+		CHECK(placement_resolve(t, &p, 2, v, pus) == 0, "pair %d is not oversubscribed", v);
+		CHECK(pus[0] != pus[1], "pair %d puts both threads on PU %d", v, pus[0]);
+		seen[pus[0]][pus[1]]++;
+	}
+	for (int a = 0; a < 3; a++)
+		for (int b = 0; b < 3; b++)
+			CHECK(seen[a][b] == (a != b), "pair (%d,%d) seen %d times", a, b, seen[a][b]);
+	placement_format(&p, buf, sizeof(buf));
+	CHECK(strcmp(buf, "pairs") == 0, "format round-trips: %s", buf);
+	topo_free(t);
+}
+
 int main(void)
 {
 	test_compact_and_scatter();
 	test_list_and_none();
+	test_pairs();
 	return check_exit();
 }

@@ -1,0 +1,128 @@
+#include "floor.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/*
+ * Long enough for hundreds of thousands of transfers even on a loaded
+ * machine, short enough that a 64-PU machine's 2016 pairs take minutes.
+ */
+#define FLOOR_DURATION_S 0.05
+#define FLOOR_WARMUP_S 0.01
+
+static const struct floor_pair *find_pair(const struct coherence_floor *f, int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	for (int i = 0; i < f->n; i++)
+		if (f->pair[i].a == lo && f->pair[i].b == hi)
+			return &f->pair[i];
+	return NULL;
+}
+
+/* Adds the pair (a, b) unless it is there already; -1 if out of memory. */
+static int add_pair(struct coherence_floor *f, int a, int b)
+{
+	if (a < 0 || b < 0 || a == b || find_pair(f, a, b))
+		return 0;
+	struct floor_pair *grown = realloc(f->pair, (size_t)(f->n + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	f->pair = grown;
+	f->pair[f->n++] = (struct floor_pair){ a < b ? a : b, a < b ? b : a, NAN };
+	return 0;
+}
+
+/* Every pair of distinct PUs among the threads of every configuration of sw. */
+static int collect_pairs(const struct sweep *sw, const struct run_settings *s,
+			 struct coherence_floor *f)
+{
+	for (int t = 0; t < sw->nthreads; t++) {
+		int n = sw->threads[t], pus[n];
+		int variants = placement_variants(s->topo, &s->placement, n);
+		for (int v = 0; v < variants; v++) {
+			if (placement_resolve(s->topo, &s->placement, n, v, pus) < 0)
+				return -1;
+			for (int i = 0; i < n; i++)
+				for (int j = i + 1; j < n; j++)
+					if (add_pair(f, pus[i], pus[j]) != 0)
+						return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct bench_ops *floor_probe(void)
+{
+	for (size_t i = 0; i < bench_registry_len; i++)
+		if (bench_registry[i]->flags & BENCH_FLOOR_PROBE)
+			return bench_registry[i];
+	return NULL;
+}
+
+/*
+ * One repetition of the probe on PUs a and b: the median of its sampled
+ * transfers, or NAN.  The median, not ns/op: on a loaded machine ns/op
+ * averages in the preemptions of either thread, which are no part of the
+ * hardware's cost.
+ */
+static double probe_pair(const struct bench_ops *probe, const struct run_settings *s, int a,
+			 int b)
+{
+	/* No counters: the probe only needs the clock. */
+	static const struct event_set no_events = { .spec = "none" };
+	struct run_settings ps = { .topo = s->topo, .duration_s = FLOOR_DURATION_S,
+				   .warmup_s = FLOOR_WARMUP_S, .reps = 1, .events = &no_events };
+	struct config c = { .bench = probe, .threads = 2 };
+	struct thread_figures threads[2];
+	struct rep_figures rep = { .threads = threads };
+	int pus[2] = { a, b };
+	char err[256];
+
+	param_defaults(probe->params, probe->nparams, c.bench_params);
+	if (run_repetition(&c, &ps, pus, &rep, err, sizeof(err)) != 0) {
+		fprintf(stderr, "syncbench: coherence floor of PUs %d,%d: %s\n", a, b, err);
+		return NAN;
+	}
+	const struct latency_hist *h = &rep.latency[0];
+	return h->count && rep.check == CHECK_PASSED ? ticks_to_ns(latency_hist_quantile(h, 0.5))
+						     : NAN;
+}
+
+int floor_measure(const struct sweep *sw, const struct run_settings *s,
+		  struct coherence_floor *out)
+{
+	const struct bench_ops *probe = floor_probe();
+	*out = (struct coherence_floor){ .duration_s = FLOOR_DURATION_S };
+	if (collect_pairs(sw, s, out) != 0) {
+		floor_free(out);
+		return -1;
+	}
+	for (int i = 0; probe && i < out->n; i++)
+		out->pair[i].ns = probe_pair(probe, s, out->pair[i].a, out->pair[i].b);
+	return 0;
+}
+
+double floor_mean_ns(const struct coherence_floor *f, const int *pus, int n)
+{
+	double sum = 0;
+	int pairs = 0;
+	for (int i = 0; f && i < n; i++) {
+		for (int j = i + 1; j < n; j++) {
+			if (pus[i] < 0 || pus[j] < 0 || pus[i] == pus[j])
+				continue;
+			const struct floor_pair *p = find_pair(f, pus[i], pus[j]);
+			if (!p)
+				return NAN;
+			sum += p->ns;	/* a NAN here makes the mean NAN, as it should */
+			pairs++;
+		}
+	}
+	return pairs ? sum / pairs : NAN;
+}
+
+void floor_free(struct coherence_floor *f)
+{
+	free(f->pair);
+	*f = (struct coherence_floor){ 0 };
+}
