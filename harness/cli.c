@@ -499,9 +499,10 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 		const struct lock_ops *p = lock_registry[i];
 		if ((p->flags & LOCK_TEST_ONLY) && !include_test_only)
 			continue;
-		fprintf(f, "  %-16s %s%s%s\n", p->name, p->summary,
+		fprintf(f, "  %-16s %s%s%s%s\n", p->name, p->summary,
 			p->rlock ? " [reader-writer]" : "",
-			p->flags & LOCK_NO_EXCLUSION ? " [no exclusion]" : "");
+			p->flags & LOCK_NO_EXCLUSION ? " [no exclusion]" : "",
+			p->flags & LOCK_UNBOUNDED_WAIT ? " [unbounded wait]" : "");
 		print_params(f, p->params, p->nparams);
 	}
 	fprintf(f, "\nplacements (--placement): %s\n", PLACEMENT_HELP);

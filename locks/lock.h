@@ -19,6 +19,12 @@ enum lock_flags {
 	LOCK_NO_EXCLUSION = 1u << 0,
 	/* Deliberately broken: selectable by name, never listed or swept. */
 	LOCK_TEST_ONLY = 1u << 1,
+	/*
+	 * No bound on how often a waiter can be overtaken: whoever's atomic
+	 * lands first wins (test-and-set spinlocks).  Fairness tests expect a
+	 * bounded wait only from the others.
+	 */
+	LOCK_UNBOUNDED_WAIT = 1u << 2,
 };
 
 struct lock_ops {

@@ -42,6 +42,7 @@ static void pthread_spin_release(void *lock, void *self)
 const struct lock_ops pthread_spin_ops = {
 	.name = "pthread-spin",
 	.summary = "glibc pthread_spinlock_t (TTAS with PAUSE, never sleeps)",
+	.flags = LOCK_UNBOUNDED_WAIT,
 	.size = sizeof(pthread_spinlock_t),
 	.init = pthread_spin_init_lock,
 	.destroy = pthread_spin_destroy_lock,
