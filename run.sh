@@ -7,7 +7,7 @@
 #                          workload that is a figure, each with its primitives,
 #                          threads 1, 2, 4, ... up to the PUs and twice the PUs
 #                          (oversubscribed), at the workload's contention levels;
-#                          5 repetitions of 0.12 s; then the report (plot.py)
+#                          5 repetitions of 0.07 s; then the report (plot.py)
 #   ./run.sh quick         the same sweep as a smoke run of seconds (5 x 0.01 s)
 #   ./run.sh full          10 repetitions of 1 s, at the workloads' full set of
 #                          levels (more contention levels; hours, not minutes)
@@ -232,7 +232,7 @@ full)
 "")
 	install_missing "${build_packages[@]}" "${report_packages[@]}"
 	build
-	sweep default --duration 0.12 --warmup 0.05 --reps 5
+	sweep default --duration 0.07 --warmup 0.02 --reps 5
 	;;
 *)
 	echo "run.sh: unknown command '$1' (accepted: quick, full, --resume DIR, test, torture, -- ARGS, --help)" >&2
