@@ -115,6 +115,12 @@ static const char *string_or_unknown(json_t *v)
 	return s ? s : "?";
 }
 
+/* A workload that takes no primitive has prim null: "-", as the table prints it. */
+static const char *prim_name(json_t *v)
+{
+	return json_is_null(v) ? "-" : string_or_unknown(v);
+}
+
 /* Cuts a multi-byte UTF-8 sequence that truncation left incomplete at the end of buf. */
 static void trim_partial_utf8(char *buf, size_t len)
 {
@@ -135,7 +141,7 @@ int resultdoc_config_name(json_t *entry, char *buf, size_t len)
 	json_t *v;
 	size_t used = (size_t)snprintf(buf, len, "%s/%s/threads:%lld",
 		string_or_unknown(json_object_get(entry, "bench")),
-		string_or_unknown(json_object_get(entry, "prim")),
+		prim_name(json_object_get(entry, "prim")),
 		(long long)json_integer_value(json_object_get(entry, "threads")));
 	json_object_foreach(json_object_get(entry, "params"), key, v) {
 		if (used >= len)
