@@ -31,6 +31,10 @@ const char cli_run_usage[] =
 	"  --duration SECONDS    measured window per repetition (default 1)\n"
 	"  --warmup SECONDS      unmeasured run before it (default 0.2)\n"
 	"  --reps N              repetitions per configuration (default 3)\n"
+	"  --interleave SECONDS  repetitions of the configurations within about SECONDS of\n"
+	"                        planned measuring run round-robin, one child process each,\n"
+	"                        in a shuffled order, so that their spread includes the\n"
+	"                        machine's drift; 0: back to back (default 60)\n"
 	"  --events LIST         counters: default, coherence, none, or libpfm4\n"
 	"                        event names (see `syncbench list events`)\n"
 	"  --out FILE            write the JSON document there, atomically\n"
@@ -39,8 +43,9 @@ const char cli_run_usage[] =
 	"                        the rest, and write the whole document to FILE\n"
 	"  --dry-run             print `run` or `kept` and each configuration's name;\n"
 	"                        measure nothing\n"
-	"  --progress DONE/TOTAL after each configuration measured, print on stderr how many of\n"
-	"                        TOTAL are done (counting from DONE) and the time left\n"
+	"  --progress DONE/TOTAL after each pass of repetitions, print on stderr how many of\n"
+	"                        TOTAL configurations are done (counting from DONE) and the\n"
+	"                        time left\n"
 	"  --help                this text\n"
 	"\n"
 	"Exit status: 0 all passed; 1 a configuration failed, crashed or timed out;\n"
@@ -328,7 +333,7 @@ int cli_load_previous(struct sweep_output *out, char *err, size_t errlen)
 }
 
 enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
-       OPT_WARMUP, OPT_REPS, OPT_EVENTS, OPT_OUT, OPT_RESUME, OPT_DRY_RUN, OPT_PROGRESS,
+       OPT_WARMUP, OPT_REPS, OPT_INTERLEAVE, OPT_EVENTS, OPT_OUT, OPT_RESUME, OPT_DRY_RUN, OPT_PROGRESS,
        OPT_HELP };
 
 static const struct option run_options[] = {
@@ -340,6 +345,7 @@ static const struct option run_options[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "reps", required_argument, NULL, OPT_REPS },
+	{ "interleave", required_argument, NULL, OPT_INTERLEAVE },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "resume", no_argument, NULL, OPT_RESUME },
@@ -387,6 +393,8 @@ static int take_option(int c, const char *arg, const char *typed, struct raw_arg
 			return -1;
 		s->reps = (int)reps;
 		return 0;
+	case OPT_INTERLEAVE:
+		return parse_seconds("--interleave", arg, 0, 86400, &req->sweep.interleave_s, e);
 	default:
 		return fail(e, "run: unknown or incomplete option '%s' (see syncbench run --help)",
 			    typed);
@@ -470,6 +478,7 @@ int cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reques
 	memset(req, 0, sizeof(*req));
 	req->settings = (struct run_settings){ .topo = t, .duration_s = 1, .warmup_s = 0.2,
 					       .reps = 3 };
+	req->sweep.interleave_s = 60;
 	int r = read_options(argc, argv, &raw, req, &e);
 	return r != 0 ? r : resolve(&raw, t, req, &e);
 }

@@ -23,6 +23,7 @@ struct run_context {
 	char pfm_version[32], pmu[64];
 	const struct event_set *events;	/* what --events resolved to, probed here */
 	const struct coherence_floor *floor;	/* NULL unless the workload wants it */
+	double interleave_s;		/* the sweep's window (struct sweep) */
 	int argc;
 	char **argv;
 };

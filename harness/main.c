@@ -93,6 +93,7 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 	/* A dry run measures nothing, so it skips the calibrations too. */
 	if (!req.output.dry_run) {
 		context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
+		ctx.interleave_s = req.sweep.interleave_s;
 		measure_floor(&req, &ctx, &floor);
 	}
 	int rc = sweep_run(&req.sweep, &req.settings, req.output.dry_run ? NULL : &ctx,

@@ -61,7 +61,7 @@ json_t *report_document(const struct run_context *ctx)
 
 	json_t *context = json_pack(
 		"{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o,"
-		" s:{s:s, s:f, s:f}, s:{s:s, s:f, s:f}, s:f, s:{s:s, s:o, s:s, s:o}}",
+		" s:{s:s, s:f, s:f}, s:{s:s, s:f, s:f}, s:f, s:f, s:{s:s, s:o, s:s, s:o}}",
 		"date", ctx->date, "hostname", ctx->hostname, "cpu_model", ctx->topo.cpu_model,
 		"kernel", ctx->kernel, "topology", context_topology(&ctx->topo),
 		"compiler", ctx->compiler, "cflags", ctx->cflags, "git_commit", ctx->git_commit,
@@ -71,7 +71,7 @@ json_t *report_document(const struct run_context *ctx)
 		"latency_clock", "source", ctx->latency_clock.source,
 		"ticks_per_ns", ctx->latency_clock.ticks_per_ns,
 		"overhead_ns", ctx->latency_clock.overhead_ns,
-		"work_unit_ns", ctx->work_unit_ns,
+		"work_unit_ns", ctx->work_unit_ns, "interleave_s", ctx->interleave_s,
 		"counters", "libpfm4", ctx->pfm_version,
 		"pmu", ctx->pmu[0] ? json_string(ctx->pmu) : json_null(),
 		"preset", ctx->events ? ctx->events->spec : "none",
@@ -203,8 +203,8 @@ static json_t *rep_json(const struct config *c, const struct run_settings *s,
 			"counters", thread_counters_json(s, &r->threads[t]),
 			"pu", r->threads[t].pu >= 0 ? json_integer(r->threads[t].pu) : json_null()));
 	}
-	return json_pack("{s:I, s:I, s:o*, s:o, s:o, s:I, s:o, s:o, s:o}",
-			 "wall_ns", (json_int_t)r->wall_ns, "ops", (json_int_t)ops,
+	return json_pack("{s:f, s:I, s:I, s:o*, s:o, s:o, s:I, s:o, s:o, s:o}",
+			 "started_s", r->started_s, "wall_ns", (json_int_t)r->wall_ns, "ops", (json_int_t)ops,
 			 "ops_by_kind", by_kind_json(c->bench, by_kind),
 			 "ops_per_sec", number_or_null((double)ops * 1e9 / (double)r->wall_ns),
 			 "ns_per_op", number_or_null((double)r->wall_ns / (double)ops),

@@ -51,6 +51,7 @@ struct thread_figures {
 
 /* The raw figures of one repetition. */
 struct rep_figures {
+	double started_s;	/* when its process started, in seconds since the sweep did */
 	uint64_t wall_ns;	/* length of the measured window */
 	uint64_t all_ops;	/* every op() call, warmup included */
 	enum check_result check;

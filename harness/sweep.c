@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "compiler.h"
 #include "report.h"
 #include "resultdoc.h"
 
@@ -35,51 +36,60 @@ static void set_up_signals(void)
 }
 
 /*
- * The child's own time is warmup + duration per repetition, whatever the
- * primitive does, since the loop is stopped by the clock: 5 times that
- * absorbs a loaded or oversubscribed machine and a sanitizer's slowdown.
- * The fixed part covers only what does not scale with the run (fork,
- * creating and pinning threads, opening counters, writing the result),
- * which takes milliseconds; 3 s leaves a wide margin while keeping a
- * deliberately hung short run cheap to detect.
+ * The child's own time is warmup + duration for its one repetition,
+ * whatever the primitive does, since the loop is stopped by the clock: 5
+ * times that absorbs a loaded or oversubscribed machine and a sanitizer's
+ * slowdown.  The fixed part covers only what does not scale with the run
+ * (fork, creating and pinning threads, opening counters, sending the
+ * figures), which takes milliseconds; 3 s leaves a wide margin while
+ * keeping a deliberately hung short run cheap to detect.
  */
 double sweep_time_limit_s(const struct run_settings *s)
 {
-	return 5 * s->reps * (s->warmup_s + s->duration_s) + 3;
+	return 5 * (s->warmup_s + s->duration_s) + 3;
 }
 
-/* In the child: run every repetition and write the entry's body to fd. */
-static void child_main(const struct config *c, const struct run_settings *s, const int *pus,
-		       int fd)
+/*
+ * What a child sends back: its figures as they are in memory (parent and
+ * child are the same program), then config->threads thread_figures.  An
+ * error (the primitive's init failed, pinning failed, ...) sends the
+ * message alone, with error set.
+ */
+struct rep_message {
+	char error[256];
+	struct rep_figures rep;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
 {
-	struct rep_figures *reps = calloc((size_t)s->reps, sizeof(*reps));
-	char err[256] = "";
-	int done = 0;
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, (const char *)buf + off, len - off);
+		if (n <= 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* In the child: run one repetition and send its figures on fd. */
+static _Noreturn void child_main(const struct config *c, const struct run_settings *s,
+				 const int *pus, int fd)
+{
+	static struct rep_message msg;	/* static: a rep_figures holds ~160 KB of histograms */
+	struct thread_figures *threads = calloc((size_t)c->threads, sizeof(*threads));
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	for (; reps && done < s->reps; done++) {
-		reps[done].threads = calloc((size_t)c->threads, sizeof(*reps[done].threads));
-		if (!reps[done].threads) {
-			snprintf(err, sizeof(err), "out of memory");
-			break;
-		}
-		if (run_repetition(c, s, pus, &reps[done], err, sizeof(err)) != 0)
-			break;
-	}
-	const char *error = done == s->reps ? NULL : err[0] ? err : "out of memory";
-	json_t *body = report_entry_body(c, s, pus, reps, done, error);
-	char *text = json_dumps(body, JSON_COMPACT);
-	size_t len = text ? strlen(text) : 0, off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n <= 0)
-			_exit(1);
-		off += (size_t)n;
-	}
-	_exit(text ? 0 : 1);
+	msg.rep.threads = threads;
+	if (!threads)
+		snprintf(msg.error, sizeof(msg.error), "out of memory");
+	else if (run_repetition(c, s, pus, &msg.rep, msg.error, sizeof(msg.error)) != 0 &&
+		 !msg.error[0])
+		snprintf(msg.error, sizeof(msg.error), "the repetition failed");
+	size_t thread_bytes = msg.error[0] ? 0 : (size_t)c->threads * sizeof(*threads);
+	_exit(write_all(fd, &msg, sizeof(msg)) == 0 && write_all(fd, threads, thread_bytes) == 0
+		      ? 0 : 1);
 }
-
 struct child_output {
 	char *buf;
 	size_t len, cap;
@@ -121,50 +131,75 @@ static enum wait_end read_child(int fd, double limit_s, struct child_output *o)
 	}
 }
 
-static void describe_exit(int status, json_t *entry, struct child_output *o)
+/* One configuration of the sweep, planned before anything runs. */
+struct planned {
+	struct config c;
+	int *pus;		/* the PU of each thread; -1: not pinned */
+	json_t *entry;		/* its head; whole once measured or kept */
+	bool kept;		/* entry is a previous result (--resume) */
+	bool finished;		/* kept, failed, or every repetition measured */
+	int done;		/* repetitions measured */
+	struct rep_figures *reps;	/* settings->reps of them, while its window runs */
+};
+
+/*
+ * Takes a repetition's figures from the child's output into p, or says
+ * why there are none (an error, a crash, an exit without a result).
+ */
+static void take_repetition(struct planned *p, int status, struct child_output *o,
+			    double started_s)
 {
 	char detail[128];
-	json_t *body = NULL;
+	const struct rep_message *msg = (const struct rep_message *)o->buf;
+	size_t thread_bytes = (size_t)p->c.threads * sizeof(struct thread_figures);
 
 	if (WIFSIGNALED(status)) {
 		snprintf(detail, sizeof(detail), "killed by signal %d (%s)", WTERMSIG(status),
 			 strsignal(WTERMSIG(status)));
-		report_entry_failed(entry, "crashed", detail);
-		return;
-	}
-	if (o->buf) {
-		o->buf[o->len] = '\0';
-		body = json_loads(o->buf, 0, NULL);
-	}
-	if (WEXITSTATUS(status) != 0 || !json_is_object(body)) {
+		report_entry_failed(p->entry, "crashed", detail);
+	} else if (WEXITSTATUS(status) == 0 && o->len >= sizeof(*msg) && msg->error[0]) {
+		report_entry_failed(p->entry, "error", msg->error);
+	} else if (WEXITSTATUS(status) != 0 || o->len != sizeof(*msg) + thread_bytes) {
 		snprintf(detail, sizeof(detail), "exited with status %d without a result",
 			 WEXITSTATUS(status));
-		report_entry_failed(entry, "crashed", detail);
+		report_entry_failed(p->entry, "crashed", detail);
 	} else {
-		json_object_update(entry, body);
+		struct rep_figures *r = &p->reps[p->done];
+		memcpy(r, &msg->rep, sizeof(*r));
+		r->started_s = started_s;
+		r->threads = malloc(thread_bytes);
+		if (!r->threads) {
+			report_entry_failed(p->entry, "error", "out of memory");
+		} else {
+			memcpy(r->threads, o->buf + sizeof(*msg), thread_bytes);
+			p->done++;
+			return;
+		}
 	}
-	json_decref(body);
+	p->finished = true;
 }
 
-/* Runs one configuration in a child; fills entry; returns the wait outcome. */
-static enum wait_end run_isolated(const struct config *c, const struct run_settings *s,
-				  const int *pus, json_t *entry)
+/* Runs one repetition of p in a child; returns the wait outcome. */
+static enum wait_end run_isolated(struct planned *p, const struct run_settings *s,
+				  double started_s)
 {
 	int fds[2];
 	if (pipe(fds) != 0) {
-		report_entry_failed(entry, "error", strerror(errno));
+		report_entry_failed(p->entry, "error", strerror(errno));
+		p->finished = true;
 		return CHILD_EOF;
 	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(c, s, pus, fds[1]);
+		child_main(&p->c, s, p->pus, fds[1]);
 	}
 	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);
-		report_entry_failed(entry, "error", strerror(errno));
+		report_entry_failed(p->entry, "error", strerror(errno));
+		p->finished = true;
 		return CHILD_EOF;
 	}
 
@@ -181,9 +216,10 @@ static enum wait_end run_isolated(const struct config *c, const struct run_setti
 	if (end == CHILD_TIMEOUT) {
 		char detail[96];
 		snprintf(detail, sizeof(detail), "no result within the %.3g s time limit", limit);
-		report_entry_failed(entry, "timeout", detail);
+		report_entry_failed(p->entry, "timeout", detail);
+		p->finished = true;
 	} else if (end == CHILD_EOF) {
-		describe_exit(status, entry, &out);
+		take_repetition(p, status, &out, started_s);
 	}
 	free(out.buf);
 	return end;
@@ -234,14 +270,18 @@ static void sets_for_prim(const struct sweep *sw, const struct lock_ops *prim, i
 }
 
 struct sweep_state {
+	const struct sweep *sw;
 	const struct run_settings *s;
 	const struct sweep_output *out;
 	json_t *doc;
 	json_t *reusable;	/* see reusable_entries() */
-	json_t *kept;		/* names of the reusable entries used: name -> true */
+	json_t *kept;		/* names of the reusable entries recorded: name -> true */
+	struct planned *plan;	/* every configuration, in sweep order */
+	int nplanned, capacity;
 	int failures;
 	int done;		/* configurations measured, progress_done included */
-	int measured;		/* configurations run by this process */
+	uint64_t started_ns;	/* when the first repetition started */
+	int reps_measured;	/* repetitions run by this process */
 	uint64_t measured_ns;	/* and the wall time they took */
 };
 
@@ -289,43 +329,44 @@ static int write_document(struct sweep_state *st, char *err, size_t errlen)
 	return rc;
 }
 
-/* "12/108 configurations done, about 1m30s left": the pace so far, or the plan. */
-static void print_progress(struct sweep_state *st)
+/*
+ * "12/108 configurations done, about 1m30s left": the pace so far, or the
+ * plan; a window's configurations count as done in proportion to its passes.
+ */
+static void print_progress(struct sweep_state *st, double window_done)
 {
 	const struct run_settings *s = st->s;
-	double per_config = st->measured ? (double)st->measured_ns / st->measured / 1e9
-					 : s->reps * (s->warmup_s + s->duration_s);
-	double left = per_config * (st->out->progress_total - st->done);
+	double per_rep = st->reps_measured ? (double)st->measured_ns / st->reps_measured / 1e9
+					   : s->warmup_s + s->duration_s;
+	double done = st->done + window_done;
+	double left = per_rep * s->reps * (st->out->progress_total - done);
 	if (left < 0)
 		left = 0;
-	fprintf(stderr, "syncbench: %d/%d configurations done, about %dm%02ds left\n", st->done,
+	fprintf(stderr, "syncbench: %d/%d configurations done, about %dm%02ds left\n", (int)done,
 		st->out->progress_total, (int)(left / 60), (int)left % 60);
 }
 
-/* Measures one configuration into entry; returns a SWEEP_* stop code or -1. */
-static int measure(struct sweep_state *st, const struct config *c, const int *pus, json_t *entry)
+static int grow_plan(struct sweep_state *st)
 {
-	uint64_t start = now_ns();
-	if (run_isolated(c, st->s, pus, entry) == CHILD_INTERRUPTED)
-		return SWEEP_INTERRUPTED;
-	st->measured++;
-	st->measured_ns += now_ns() - start;
-	return -1;
+	int capacity = st->capacity ? 2 * st->capacity : 64;
+	struct planned *p = realloc(st->plan, (size_t)capacity * sizeof(*p));
+	if (!p)
+		return -1;
+	st->plan = p;
+	st->capacity = capacity;
+	return 0;
 }
 
-/*
- * Runs (or keeps) one configuration, on PU assignment `variant` of the
- * placement, and records it; returns a SWEEP_* stop code or -1.
- */
-static int run_one(struct sweep_state *st, const struct config *c, int variant)
+/* Appends a configuration to the plan, or lists it for --dry-run; -1 if out of memory. */
+static int plan_one(struct sweep_state *st, const struct config *c, int variant)
 {
-	int pus[c->threads];
 	char name[1024];
-	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads,
-					       variant, pus);
-	if (oversubscribed < 0) {
-		fprintf(stderr, "syncbench: out of memory resolving the placement\n");
-		return SWEEP_FAILED;
+	int *pus = malloc((size_t)c->threads * sizeof(*pus));
+	int oversubscribed = pus ? placement_resolve(st->s->topo, &st->s->placement, c->threads,
+						     variant, pus) : -1;
+	if (oversubscribed < 0 || (st->nplanned == st->capacity && grow_plan(st) != 0)) {
+		free(pus);
+		return -1;
 	}
 	json_t *entry = report_entry_head(c, st->s, pus, oversubscribed);
 	json_t *previous = NULL;
@@ -334,39 +375,157 @@ static int run_one(struct sweep_state *st, const struct config *c, int variant)
 	if (st->out->dry_run) {
 		printf("%s\t%s\n", previous ? "kept" : "run", name);
 		json_decref(entry);
-		return -1;
+		free(pus);
+		return 0;
 	}
 	if (previous) {
 		json_decref(entry);
 		entry = json_incref(previous);
-		json_object_set_new(st->kept, name, json_true());
-	} else if (measure(st, c, pus, entry) == SWEEP_INTERRUPTED) {
-		json_decref(entry);
-		return SWEEP_INTERRUPTED;
 	}
-	report_table_row(stdout, c, entry);
-	st->failures += strcmp(json_string_value(json_object_get(entry, "status")), "ok") != 0;
-	report_append(st->doc, entry);
-	json_decref(entry);
-	if (!previous && st->out->progress_total) {
-		st->done++;
-		print_progress(st);
+	st->plan[st->nplanned++] = (struct planned){ .c = *c, .pus = pus, .entry = entry,
+						     .kept = previous, .finished = previous };
+	return 0;
+}
+
+/*
+ * Configurations whose repetitions run round-robin hold them all in
+ * memory (a rep_figures carries ~160 KB of latency histograms): a window
+ * holds at most this many repetitions, some 80 MB.
+ */
+#define WINDOW_MAX_REPS 512
+
+/*
+ * The end of the window that starts at first: the configurations, up to
+ * about interleave_s of planned measuring, whose repetitions interleave.
+ */
+static int window_end(const struct sweep_state *st, int first)
+{
+	const struct run_settings *s = st->s;
+	double planned_s = 0;
+	int end = first, to_run = 0;
+	while (end < st->nplanned) {
+		if (!st->plan[end].finished) {
+			if (to_run > 0 && (planned_s >= st->sw->interleave_s ||
+					   (to_run + 1) * s->reps > WINDOW_MAX_REPS))
+				break;
+			planned_s += s->reps * (s->warmup_s + s->duration_s);
+			to_run++;
+		}
+		end++;
 	}
+	return end;
+}
+
+/*
+ * One pass: a repetition of every configuration of the window still
+ * running, in an order shuffled afresh each pass, so that a drift of the
+ * machine during the pass does not always fall on the same ones.
+ * Returns SWEEP_INTERRUPTED or -1.
+ */
+static int run_pass(struct sweep_state *st, struct planned *window, int n, uint64_t *rng)
+{
+	int order[n], count = 0;
+	for (int i = 0; i < n; i++)
+		if (!window[i].finished)
+			order[count++] = i;
+	for (int i = count - 1; i > 0; i--) {
+		int j = (int)(rng_next(rng) % (uint64_t)(i + 1));
+		int t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (int i = 0; i < count; i++) {
+		uint64_t start = now_ns();
+		double started_s = (double)(start - st->started_ns) / 1e9;
+		if (run_isolated(&window[order[i]], st->s, started_s) == CHILD_INTERRUPTED)
+			return SWEEP_INTERRUPTED;
+		st->reps_measured++;
+		st->measured_ns += now_ns() - start;
+	}
+	return -1;
+}
+
+/* The whole entry of a configuration whose every repetition was measured. */
+static void complete_entry(struct sweep_state *st, struct planned *p)
+{
+	json_t *body = report_entry_body(&p->c, st->s, p->pus, p->reps, p->done, NULL);
+	json_object_update(p->entry, body);
+	json_decref(body);
+	p->finished = true;
+}
+
+/* Prints, appends and counts the window's entries, in sweep order; writes the file. */
+static int record_window(struct sweep_state *st, struct planned *window, int n)
+{
+	char name[1024];
+	for (int i = 0; i < n; i++) {
+		struct planned *p = &window[i];
+		if (p->kept && resultdoc_config_name(p->entry, name, sizeof(name)) == 0)
+			json_object_set_new(st->kept, name, json_true());
+		else
+			st->done++;
+		report_table_row(stdout, &p->c, p->entry);
+		st->failures += strcmp(json_string_value(json_object_get(p->entry, "status")), "ok") != 0;
+		report_append(st->doc, p->entry);
+	}
+	fflush(stdout);
 	char err[512];
 	if (st->out->path && write_document(st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "syncbench: %s; results up to the previous configuration are intact\n",
+		fprintf(stderr, "syncbench: %s; the configurations finished before it are intact\n",
 			err);
 		return SWEEP_WRITE_ERROR;
 	}
 	return -1;
 }
 
-/*
- * Runs the configurations on prim, or, with prim NULL, those that use no
- * primitive: each configuration runs in exactly one of these passes.
- */
-static int sweep_prim(struct sweep_state *st, const struct sweep *sw, const struct lock_ops *prim)
+static void free_reps(struct planned *p, int nreps)
 {
+	for (int r = 0; p->reps && r < nreps; r++)
+		free(p->reps[r].threads);
+	free(p->reps);
+	p->reps = NULL;
+}
+
+/*
+ * Measures the window's configurations, settings->reps passes over them,
+ * then records them.  Returns a SWEEP_* stop code or -1.
+ */
+static int run_window(struct sweep_state *st, struct planned *window, int n, uint64_t *rng)
+{
+	const struct run_settings *s = st->s;
+	int stop = -1, running = 0;
+	for (int i = 0; i < n; i++) {
+		if (window[i].finished)
+			continue;
+		running++;
+		window[i].reps = calloc((size_t)s->reps, sizeof(struct rep_figures));
+		if (!window[i].reps) {
+			report_entry_failed(window[i].entry, "error", "out of memory");
+			window[i].finished = true;
+		}
+	}
+	for (int pass = 0; pass < s->reps && stop < 0; pass++) {
+		stop = run_pass(st, window, n, rng);
+		if (stop < 0 && st->out->progress_total)
+			print_progress(st, running * (pass + 1.0) / s->reps);
+	}
+	for (int i = 0; i < n && stop < 0; i++)
+		if (!window[i].finished)
+			complete_entry(st, &window[i]);
+	if (stop < 0)
+		stop = record_window(st, window, n);
+	for (int i = 0; i < n; i++)
+		free_reps(&window[i], window[i].done);
+	return stop;
+}
+
+/*
+ * Plans the configurations on prim, or, with prim NULL, those that use no
+ * primitive: each configuration is in exactly one of these passes.
+ */
+static int plan_prim(struct sweep_state *st, const struct lock_ops *prim)
+{
+	const struct sweep *sw = st->sw;
 	int applies[2 * MAX_PARAMS], digit[2 * MAX_PARAMS] = { 0 };
 	struct config c = { .bench = sw->bench, .prim = prim };
 
@@ -374,18 +533,16 @@ static int sweep_prim(struct sweep_state *st, const struct sweep *sw, const stru
 	do {
 		apply_sets(sw, &c, applies, digit);
 		if (bench_uses_prim(c.bench, c.bench_params) != (prim != NULL))
-			continue;	/* to the odometer: it runs in the other pass */
+			continue;	/* to the odometer: it is planned in the other pass */
 		for (int t = 0; t < sw->nthreads; t++) {
 			c.threads = sw->threads[t];
 			int variants = placement_variants(st->s->topo, &st->s->placement, c.threads);
-			for (int v = 0; v < variants; v++) {
-				int stop = run_one(st, &c, v);
-				if (stop >= 0)
-					return stop;
-			}
+			for (int v = 0; v < variants; v++)
+				if (plan_one(st, &c, v) != 0)
+					return -1;
 		}
 	} while (next_combination(sw, applies, digit));
-	return -1;
+	return 0;
 }
 
 int sweep_validate(const struct sweep *sw, char *why, size_t whylen)
@@ -424,28 +581,63 @@ static json_t *resumed_document(const struct run_context *ctx, json_t *previous)
 	return doc;
 }
 
+/* Plans every configuration: those without a primitive first, then each primitive's. */
+static int plan_sweep(struct sweep_state *st)
+{
+	if (plan_prim(st, NULL) != 0)
+		return -1;
+	for (int p = 0; p < st->sw->nprims; p++)
+		if (plan_prim(st, st->sw->prims[p]) != 0)
+			return -1;
+	return 0;
+}
+
+static int run_windows(struct sweep_state *st)
+{
+	/* A fixed seed: the same sweep runs its repetitions in the same order. */
+	uint64_t rng = 0x5eedULL;
+	for (int first = 0; first < st->nplanned;) {
+		int end = window_end(st, first);
+		int stop = run_window(st, st->plan + first, end - first, &rng);
+		if (stop >= 0)
+			return stop;
+		first = end;
+	}
+	return -1;
+}
+
+static void free_plan(struct sweep_state *st)
+{
+	for (int i = 0; i < st->nplanned; i++) {
+		free(st->plan[i].pus);
+		json_decref(st->plan[i].entry);
+	}
+	free(st->plan);
+	json_decref(st->reusable);
+	json_decref(st->kept);
+}
+
 int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	      const struct run_context *ctx, const struct sweep_output *out)
 {
-	struct sweep_state st = { .s = s, .out = out, .kept = json_object(),
+	struct sweep_state st = { .sw = sw, .s = s, .out = out, .kept = json_object(),
 				  .reusable = reusable_entries(out->previous, s),
 				  .done = out->progress_done };
-	int stop = -1;
 
-	if (!out->dry_run) {
-		st.doc = out->previous ? resumed_document(ctx, out->previous) : report_document(ctx);
-		set_up_signals();
-		report_table_header(stdout);
+	if (plan_sweep(&st) != 0) {
+		fprintf(stderr, "syncbench: out of memory planning the sweep\n");
+		free_plan(&st);
+		return SWEEP_FAILED;
 	}
-	stop = sweep_prim(&st, sw, NULL);
-	for (int p = 0; p < sw->nprims && stop < 0; p++)
-		stop = sweep_prim(&st, sw, sw->prims[p]);
 	if (out->dry_run) {
-		json_decref(st.reusable);
-		json_decref(st.kept);
+		free_plan(&st);
 		return SWEEP_OK;
 	}
-
+	st.doc = out->previous ? resumed_document(ctx, out->previous) : report_document(ctx);
+	set_up_signals();
+	report_table_header(stdout);
+	st.started_ns = now_ns();
+	int stop = run_windows(&st);
 	if (stop == SWEEP_INTERRUPTED) {
 		report_set_complete(st.doc, 0, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
 		fprintf(stderr, "syncbench: interrupted; %zu finished configurations kept\n",
@@ -458,8 +650,7 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
 		fprintf(stderr, "syncbench: %s\n", err);
 		stop = SWEEP_WRITE_ERROR;
 	}
-	json_decref(st.reusable);
-	json_decref(st.kept);
 	json_decref(st.doc);
+	free_plan(&st);
 	return stop >= 0 ? stop : (st.failures ? SWEEP_FAILED : SWEEP_OK);
 }

@@ -1,7 +1,10 @@
 /*
  * A sweep: every combination of primitive x parameter values x thread
- * count, each configuration run in a child process of its own so that a
- * crash or a hang costs that configuration only.
+ * count.  Each repetition runs in a child process of its own, so that a
+ * crash or a hang costs one configuration only, and the repetitions of
+ * neighbouring configurations interleave (see struct sweep), so that a
+ * configuration's spread includes what changes on the machine over time
+ * and from one process to the next, not only within one process.
  */
 #ifndef SYNCBENCH_SWEEP_H
 #define SYNCBENCH_SWEEP_H
@@ -25,6 +28,13 @@ struct sweep {
 	int threads[SWEEP_MAX_VALUES];
 	int nsets;
 	struct param_sweep sets[2 * MAX_PARAMS];
+	/*
+	 * The configurations are taken in windows of about this many seconds
+	 * of planned measuring; each window runs one repetition of each of
+	 * its configurations per pass, in a shuffled order, and is recorded
+	 * once its last pass is done.  0: one configuration per window.
+	 */
+	double interleave_s;
 };
 
 /* Exit status of a sweep. */
@@ -52,8 +62,9 @@ struct sweep_output {
 
 /*
  * Runs the sweep, printing a table row per configuration on stdout and,
- * if out->path is set, rewriting it atomically after each one.  ctx may
- * be NULL for a dry run.
+ * if out->path is set, rewriting it atomically after each window: an
+ * interruption loses at most the window in progress.  ctx may be NULL
+ * for a dry run.
  */
 int sweep_run(const struct sweep *sw, const struct run_settings *s,
 	      const struct run_context *ctx, const struct sweep_output *out);
@@ -64,7 +75,7 @@ int sweep_run(const struct sweep *sw, const struct run_settings *s,
  */
 int sweep_validate(const struct sweep *sw, char *why, size_t whylen);
 
-/* The child's time limit for one configuration: generous, never infinite. */
+/* The child's time limit for one repetition: generous, never infinite. */
 double sweep_time_limit_s(const struct run_settings *s);
 
 #endif

@@ -28,7 +28,7 @@ PY
 for sig in INT TERM; do
 	out="$scratch/sig$sig.json"
 	"$BIN" run --bench lock --prim tas,ttas,ticket --threads 1,2 --duration 0.3 --warmup 0 \
-		--reps 1 --out "$out" >/dev/null 2>"$scratch/sig.err" &
+		--reps 1 --interleave 0 --out "$out" >/dev/null 2>"$scratch/sig.err" &
 	pid=$!
 	for _ in $(seq 200); do	# the first configuration is on disk
 		[ -s "$out" ] && break
@@ -51,7 +51,7 @@ done
 # The disk fills mid-sweep, made real by a file-size limit that the first
 # configuration's document fits under and the second's does not: a clear
 # error, exit 3, the first document intact, no temporary file left.
-one=(run --bench lock --threads 1 --duration 0.05 --warmup 0 --reps 1)
+one=(run --bench lock --threads 1 --duration 0.05 --warmup 0 --reps 1 --interleave 0)
 "$BIN" "${one[@]}" --prim tas --out "$scratch/size1.json" >/dev/null
 "$BIN" "${one[@]}" --prim tas,ttas --out "$scratch/size2.json" >/dev/null
 s1=$(stat -c %s "$scratch/size1.json") s2=$(stat -c %s "$scratch/size2.json")
@@ -60,7 +60,7 @@ rc=0
 prlimit --fsize=$(((s1 + s2) / 2)) "$BIN" "${one[@]}" --prim tas,ttas,ticket \
 	--out "$scratch/full/out.json" >/dev/null 2>"$scratch/full.err" || rc=$?
 [ "$rc" -eq 3 ] || fail "disk full: exit status $rc, not 3"
-grep -q "cannot write .*out.json: File too large; results up to the previous configuration are intact" \
+grep -q "cannot write .*out.json: File too large; the configurations finished before it are intact" \
 	"$scratch/full.err" || fail "disk full: unclear error: $(cat "$scratch/full.err")"
 [ "$(ls "$scratch/full")" = out.json ] || fail "disk full: left behind: $(ls "$scratch/full")"
 "$PYTHON" - "$scratch/full/out.json" <<'PY' || fail "disk full: the earlier result was damaged"
@@ -76,7 +76,7 @@ PY
 if [ "$(id -u)" -ne 0 ]; then
 	mkdir "$scratch/ro"
 	"$BIN" run --bench lock --prim tas,ttas,ticket --threads 1,2 --duration 0.3 --warmup 0 \
-		--reps 1 --out "$scratch/ro/out.json" >/dev/null 2>"$scratch/ro.err" &
+		--reps 1 --interleave 0 --out "$scratch/ro/out.json" >/dev/null 2>"$scratch/ro.err" &
 	pid=$!
 	for _ in $(seq 200); do
 		[ -s "$scratch/ro/out.json" ] && break

@@ -76,8 +76,9 @@ else
 fi
 
 # --- resume: kill a sweep midway; --resume runs exactly what is missing.
+# Windows of 0.3 s hold two configurations of 2 x 0.1 s: their repetitions interleave.
 args=(run --bench lock --prim ttas,ticket,pthread-mutex --threads 1,2 --set cs=0,10
-      --duration 0.1 --warmup 0 --reps 2 --events none --out "$scratch/r.json")
+      --duration 0.1 --warmup 0 --reps 2 --interleave 0.3 --events none --out "$scratch/r.json")
 "$BIN" "${args[@]}" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 200); do	# until at least one configuration is on disk
@@ -99,6 +100,12 @@ d = json.load(open(f"{sys.argv[1]}/r.json"))
 plan = [l.split("\t") for l in open(f"{sys.argv[1]}/plan.txt").read().splitlines()]
 assert d["complete"] is False and d["interrupted_by"] == "SIGTERM"
 assert len(d["results"]) == sum(1 for k, _ in plan if k == "kept"), "the dry run disagrees with the file"
+assert len(d["results"]) % 2 == 0, "a window of two configurations was split"
+for a, b in zip(d["results"][::2], d["results"][1::2]):
+    first, second = ([r["started_s"] for r in e["reps"]] for e in (a, b))
+    assert max(first[0], second[0]) < min(first[1], second[1]), \
+        f"repetitions not interleaved: {first} and {second}"
+print(f"interleaved: each window's first pass ran before its second, over {len(d['results'])} configurations")
 PY
 cp "$scratch/r.json" "$scratch/before.json"
 "$BIN" "${args[@]}" --resume --progress "0/$torun" >/dev/null 2>"$scratch/progress.txt"

@@ -67,6 +67,9 @@ def semantics(doc, name, expected_entries):
             continue
         if len(r["reps"]) != reps:
             bad.append(f"{tag}: {len(r['reps'])} reps, expected {reps}")
+        started = [rep.get("started_s") for rep in r["reps"]]
+        if None in started or started != sorted(started):
+            bad.append(f"{tag}: repetitions' started_s missing or out of order: {started}")
         for i, rep in enumerate(r["reps"]):
             t = rep["threads"]
             if len(t) != r["threads"]:
