@@ -19,6 +19,9 @@ document's directory):
   figures/pairs-<bench>.{png,svg}        ns/op as a PU x PU heat map, where
         the results hold two or more pairs from `--placement pairs` (for
         pingpong: the core-to-core one-way transfer matrix)
+  figures/capacity-<bench>.{png,svg}     for channel workloads (a `cap`
+        parameter with two or more values): messages/s vs capacity, one line
+        per primitive, one panel per thread count and other parameter values
   index.html                             the figures, a table per workload and
         the run's context (machine, topology, commit, command); no network use
 
@@ -261,6 +264,40 @@ def plot_pair_matrix(bench, entries, outdir):
     return save(fig, outdir, f"pairs-{bench}")
 
 
+CAPACITY = "cap"
+
+
+def plot_by_capacity(bench, entries, outdir):
+    """For channel workloads (a `cap` parameter with two or more values):
+    ops/s vs capacity, one line per primitive, one panel per thread count
+    and other parameter values; cap 0 (unbuffered) sits at the left end."""
+    caps = sorted({e["params"][CAPACITY] for e in entries if CAPACITY in e["params"]})
+    if len(caps) < 2:
+        return []
+    wkeys = [k for k in workload_keys(entries) if k != CAPACITY]
+    panels_by = {}
+    for e in entries:
+        level = " ".join([f"threads={e['threads']}"] + [f"{k}={e['params'][k]}" for k in wkeys])
+        panels_by.setdefault(level, {}).setdefault(prim_name(e), []).append(e)
+    fig, axes = panels(sorted(panels_by))
+    for ax, level in zip(axes, sorted(panels_by)):
+        for prim, es in sorted(panels_by[level].items()):
+            es.sort(key=lambda e: e["params"][CAPACITY])
+            x = [caps.index(e["params"][CAPACITY]) for e in es]
+            y = [med(e, "ops_per_sec") for e in es]
+            lo = [max(0, v - (e["summary"]["ops_per_sec"]["ci95_lo"] or v)) for v, e in zip(y, es)]
+            hi = [max(0, (e["summary"]["ops_per_sec"]["ci95_hi"] or v) - v) for v, e in zip(y, es)]
+            ax.errorbar(x, y, yerr=[lo, hi], marker="o", capsize=3, label=prim)
+        ax.set_xticks(range(len(caps)), [str(c) for c in caps])
+        ax.set_title(f"{bench} {level}", fontsize=9)
+        ax.set_xlabel("channel capacity (0: unbuffered)")
+        ax.set_ylabel("messages/s (ops/s)")
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    return save(fig, outdir, f"capacity-{bench}")
+
+
 def fmt(v, spec="{:.3g}"):
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else spec.format(v)
 
@@ -351,7 +388,8 @@ def main():
             by_level = series(ok)
             for plot in (plot_throughput, plot_normalized, plot_latency, plot_fairness):
                 figures += [p for p in plot(bench, by_level, pus, outdir) if p.endswith(".png")]
-            figures += [p for p in plot_pair_matrix(bench, ok, outdir) if p.endswith(".png")]
+            for plot in (plot_pair_matrix, plot_by_capacity):
+                figures += [p for p in plot(bench, ok, outdir) if p.endswith(".png")]
         sections.append((bench, figures, entries))
     index = write_index(outdir, docs, sections, results_dir)
     print(f"plot.py: wrote {index} and {sum(len(s[1]) for s in sections)} figures (PNG and SVG)")
