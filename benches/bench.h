@@ -24,6 +24,7 @@
 /* What kind of primitive a workload runs on. */
 enum bench_needs {
 	NEEDS_LOCK,	/* any lock in the registry (rlock used where present) */
+	NEEDS_CHAN,	/* any channel primitive (prim->chan); the workload creates them */
 	NEEDS_NOTHING,	/* no primitive: --prim is refused, the result's prim is null */
 };
 
@@ -34,6 +35,7 @@ enum bench_phase { PHASE_WARMUP, PHASE_MEASURE, PHASE_STOP };
 struct bench_run {
 	const struct lock_ops *prim;	/* NULL when the configuration uses none */
 	void *lock;		/* prim->size bytes, CACHELINE-aligned; NULL without prim */
+	const int64_t *prim_params;	/* the primitive's, in declaration order */
 	void *shared;		/* bench->shared_size bytes, aligned, zeroed */
 	const int64_t *params;	/* the workload's, in declaration order */
 	int nthreads;
@@ -129,6 +131,21 @@ struct bench_ops {
 	 * such a configuration carry no primitive, run once per sweep.
 	 */
 	bool (*uses_prim)(const int64_t *params);
+	/*
+	 * Optional, for state that needs more than zeroed memory (channels
+	 * sized by the workload's parameters, condition variables):
+	 * setup() runs before the threads start, 0 or -1 with a one-line
+	 * reason; teardown() after check() and stats(), also after a failed
+	 * setup().
+	 */
+	int (*setup)(const struct bench_run *run, char *why, size_t whylen);
+	void (*teardown)(const struct bench_run *run);
+	/*
+	 * NULL, or called once by the controller just after the phase turns
+	 * to PHASE_STOP, while the threads still run: releases those blocked
+	 * where they cannot poll bench_stopping() (closing channels does).
+	 */
+	void (*stop)(const struct bench_run *run);
 };
 
 /* Whether a configuration of b with these parameter values runs on a primitive. */
@@ -142,7 +159,7 @@ extern const size_t bench_registry_len;
 
 const struct bench_ops *bench_find(const char *name);
 
-/* Whether the workload can run on the primitive (its `needs`). */
+/* Whether the workload can run on the primitive (its `needs`: a lock or a channel). */
 bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p);
 
 #endif

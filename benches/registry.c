@@ -24,6 +24,10 @@ const struct bench_ops *bench_find(const char *name)
 
 bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p)
 {
-	(void)p;	/* every primitive in the registry is a lock */
-	return b->needs == NEEDS_LOCK;
+	switch (b->needs) {
+	case NEEDS_LOCK: return p->chan == NULL;
+	case NEEDS_CHAN: return p->chan != NULL;
+	case NEEDS_NOTHING: return false;
+	}
+	return false;
 }

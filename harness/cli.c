@@ -95,11 +95,12 @@ static int split_list(const char *option, char *text, char **items, int max,
 	return n;
 }
 
-static void prim_names(char *buf, size_t len)
+/* The primitives workload b can run on, for messages. */
+static void prim_names(const struct bench_ops *b, char *buf, size_t len)
 {
 	size_t used = 0;
 	for (size_t i = 0; i < lock_registry_len && used < len; i++)
-		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY))
+		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY) && bench_accepts(b, lock_registry[i]))
 			used += (size_t)snprintf(buf + used, len - used, "%s, ",
 						 lock_registry[i]->name);
 	snprintf(buf + (used < len ? used : len - 1), len - (used < len ? used : len - 1), "all");
@@ -133,14 +134,17 @@ static int parse_prims(struct sweep *sw, char *text, const struct cli_err *e)
 		if (strcmp(items[i], "all") == 0) {
 			for (size_t k = 0; k < lock_registry_len; k++)
 				if (!(lock_registry[k]->flags & LOCK_TEST_ONLY) &&
+				    bench_accepts(sw->bench, lock_registry[k]) &&
 				    add_prim(sw, lock_registry[k], e) != 0)
 					return -1;
 			continue;
 		}
 		const struct lock_ops *p = lock_find(items[i]);
-		if (!p) {
-			prim_names(names, sizeof(names));
-			return fail(e, "unknown primitive '%s' (accepted: %s)", items[i], names);
+		if (!p || !bench_accepts(sw->bench, p)) {
+			prim_names(sw->bench, names, sizeof(names));
+			return fail(e, "%s primitive '%s' for workload %s (accepted: %s)",
+				    p ? (p->chan ? "a channel, not a lock:" : "a lock, not a channel:")
+				      : "unknown", items[i], sw->bench->name, names);
 		}
 		if (add_prim(sw, p, e) != 0)
 			return -1;
@@ -438,7 +442,7 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 		return fail(e, "run: workload %s uses no primitive; leave out --prim",
 			    sw->bench->name);
 	if (sw->bench->needs != NEEDS_NOTHING && !raw->prim) {
-		prim_names(names, sizeof(names));
+		prim_names(sw->bench, names, sizeof(names));
 		return fail(e, "run: --prim is required (accepted: %s)", names);
 	}
 	if (raw->prim && parse_prims(sw, raw->prim, e) != 0)
@@ -500,7 +504,8 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 	for (size_t i = 0; i < bench_registry_len; i++) {
 		const struct bench_ops *b = bench_registry[i];
 		fprintf(f, "  %-16s %s%s\n", b->name, b->summary,
-			b->needs == NEEDS_NOTHING ? " [no primitive: no --prim]" : "");
+			b->needs == NEEDS_NOTHING ? " [no primitive: no --prim]" :
+			b->needs == NEEDS_CHAN ? " [channel primitives]" : "");
 		print_params(f, b->params, b->nparams);
 	}
 	fprintf(f, "\nprimitives (--prim), with their parameters:\n");
@@ -508,7 +513,8 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 		const struct lock_ops *p = lock_registry[i];
 		if ((p->flags & LOCK_TEST_ONLY) && !include_test_only)
 			continue;
-		fprintf(f, "  %-16s %s%s%s%s\n", p->name, p->summary,
+		fprintf(f, "  %-16s %s%s%s%s%s\n", p->name, p->summary,
+			p->chan ? " [channel]" : "",
 			p->rlock ? " [reader-writer]" : "",
 			p->flags & LOCK_NO_EXCLUSION ? " [no exclusion]" : "",
 			p->flags & LOCK_UNBOUNDED_WAIT ? " [unbounded wait]" : "");
@@ -518,7 +524,7 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 	fprintf(f, "this machine: %d PUs available to this process\n", topo_pu_count(t));
 }
 
-/* The primitives a sweep of b measures: real locks it can run on, no test-only ones. */
+/* The primitives a sweep of b measures: real locks or channels it can run on, no test-only ones. */
 static void print_sweep_prims(FILE *f, const struct bench_ops *b)
 {
 	int n = 0;

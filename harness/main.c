@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "context.h"
+#include "demo.h"
 #include "export.h"
 #include "floor.h"
 #include "sweep.h"
@@ -32,6 +33,8 @@ static const char usage[] =
 	"                 see `syncbench export --help`\n"
 	"  compare A B    per configuration, B/A of the median ops/s with a U test;\n"
 	"                 see `syncbench compare --help`\n"
+	"  demo catdogfish  three threads print cat, dog, fish in turn 100 times,\n"
+	"                 passing the turn over unbuffered gochans\n"
 	"  help           this text\n";
 
 static int cmd_list(int argc, char **argv, const struct topo *t)
@@ -109,7 +112,7 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, export, compare, help)");
+		usage_error("a command is required (accepted: list, run, export, compare, demo, help)");
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;
@@ -119,6 +122,8 @@ int main(int argc, char **argv)
 		return export_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "compare") == 0)
 		return compare_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "demo") == 0)
+		return demo_main(argc - 1, argv + 1);
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
@@ -130,7 +135,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0)
 		rc = cmd_run(argc - 1, argv + 1, t);
 	else
-		usage_error("unknown command '%s' (accepted: list, run, export, compare, help)", argv[1]);
+		usage_error("unknown command '%s' (accepted: list, run, export, compare, demo, help)", argv[1]);
 	topo_free(t);
 	return rc;
 }

@@ -151,7 +151,10 @@ static uint64_t drive_phases(struct rep_state *rs, int nthreads,
 	uint64_t t0 = now_ns();
 	sleep_s(s->duration_s);
 	atomic_store_explicit(&rs->phase, PHASE_STOP, memory_order_relaxed);
-	return now_ns() - t0;
+	uint64_t wall = now_ns() - t0;
+	if (rs->bench->stop)
+		rs->bench->stop(&rs->run);
+	return wall;
 }
 
 /* The workload's check, unless the primitive makes it meaningless. */
@@ -234,12 +237,16 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	int e = prim ? prim->init(lock, c->prim_params) : 0;
+	int e = prim && prim->init ? prim->init(lock, c->prim_params) : 0;
 	if (e != 0) {
 		snprintf(err, errlen, "%s: init failed: %s", prim->name, strerror(e));
 		goto out;
 	}
-	rs->run = (struct bench_run){ prim, lock, shared, c->bench_params, n, &rs->phase };
+	rs->run = (struct bench_run){ .prim = prim, .lock = lock, .prim_params = c->prim_params,
+				      .shared = shared, .params = c->bench_params, .nthreads = n,
+				      .phase = &rs->phase };
+	if (c->bench->setup && c->bench->setup(&rs->run, err, errlen) != 0)
+		goto teardown;
 	rs->bench = c->bench;
 	rs->topo = s->topo;
 	rs->events = s->events;
@@ -274,6 +281,9 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	}
 	if (rc == 0)
 		collect(c, rs, w, selves, out);
+teardown:
+	if (c->bench->teardown)
+		c->bench->teardown(&rs->run);
 	if (prim && prim->destroy)
 		prim->destroy(lock);
 out:

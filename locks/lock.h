@@ -13,6 +13,7 @@
 
 #include "../harness/params.h"
 #include "../harness/stat_emit.h"
+#include "chan.h"
 
 enum lock_flags {
 	/* Gives no mutual exclusion (the `null` baseline): checks are skipped. */
@@ -52,6 +53,12 @@ struct lock_ops {
 	 */
 	void (*stats)(const void *lock, void *const *selves, int nthreads,
 		      stat_emit_fn *emit, void *sink);
+	/*
+	 * Non-NULL for a channel primitive (see chan.h), whose lock slots,
+	 * size and init are then NULL or 0: it is no lock, and the workload,
+	 * not the harness, creates its channels.
+	 */
+	const struct chan_ops *chan;
 };
 
 extern const struct lock_ops *const lock_registry[];

@@ -69,8 +69,14 @@ static void test_registry_declarations(void)
 	for (size_t p = 0; p < lock_registry_len; p++) {
 		const struct lock_ops *l = lock_registry[p];
 		check_decls(l->name, l->params, l->nparams);
-		CHECK(l->size > 0 && l->init && l->lock && l->unlock, "%s lacks a mandatory slot",
-		      l->name);
+		if (l->chan)
+			CHECK(!l->size && !l->init && !l->lock && !l->unlock && !l->trylock &&
+			      !l->rlock && l->chan->size && l->chan->init && l->chan->send &&
+			      l->chan->recv && l->chan->try_send && l->chan->try_recv && l->chan->close,
+			      "channel %s: lock slots set, or a mandatory channel slot missing", l->name);
+		else
+			CHECK(l->size > 0 && l->init && l->lock && l->unlock,
+			      "%s lacks a mandatory slot", l->name);
 		CHECK(!l->rlock == !l->runlock, "%s has only one of rlock/runlock", l->name);
 		CHECK(lock_find(l->name) == l, "%s not found by name (duplicate?)", l->name);
 	}

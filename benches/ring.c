@@ -1,0 +1,279 @@
+/*
+ * ring: the threads pass a token in strict order, thread i only after
+ * thread i-1 (mod n), for the whole window.  One operation is one turn:
+ * wait for the token, act, pass it on; ns/op is the time per handoff.
+ * Acting checks the order: it reads who acted last, which must be the
+ * predecessor, and writes its own id (the handoff itself orders these
+ * accesses, so they are relaxed; a broken handoff shows as a wrong id or
+ * a count that does not add up).
+ *
+ * `handoff` picks how a thread waits for its turn:
+ *   chan     one unbuffered gochan per thread: receive from one's own,
+ *            send to the successor's (Go's idiom; thread 0 starts with
+ *            the token)
+ *   condvar  pthread mutex + one condition variable + a turn counter;
+ *            the passer broadcasts
+ *   futex    a turn word: wait with FUTEX_WAIT while it names another
+ *            thread; the passer writes the successor and wakes all
+ *   spin     the same word, polled with PAUSE
+ *   gomutex  the turn counter under a gomutex, polled: lock, act if it is
+ *            our turn, unlock.  (A mutex is no wait-for-condition
+ *            primitive; handing a locked gomutex from thread to thread,
+ *            which Go allows, cannot be stopped safely: a thread that
+ *            leaves at the stop strands the token, and unlocking for it
+ *            risks unlocking an unlocked mutex, which is fatal.)
+ *   none     no waiting at all: the order check must fail (it tests the
+ *            check; sweeps leave it out)
+ *
+ * Stop: the stop hook closes the channels, sets `stopped` under the
+ * condvar's mutex and broadcasts, and sets the turn word's STOP bit and
+ * wakes its futex; spin and gomutex waiters see the bit or the phase.
+ * A thread released this way gives up its turn without acting.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "../harness/compiler.h"
+#include "../locks/futex.h"
+#include "../locks/gochan.h"
+#include "../locks/gomutex.h"
+#include "bench.h"
+
+enum { RING_HANDOFF };
+enum { HANDOFF_CHAN, HANDOFF_CONDVAR, HANDOFF_FUTEX, HANDOFF_SPIN, HANDOFF_GOMUTEX,
+       HANDOFF_NONE };
+
+#define RING_MAX 64
+/* In the turn word above any thread id: the run is over. */
+#define TURN_STOP (1u << 31)
+
+static const char *const handoff_names[] = { "chan", "condvar", "futex", "spin", "gomutex",
+					     "none", NULL };
+
+static const struct param_decl ring_params[] = {
+	[RING_HANDOFF] = { "handoff", PARAM_CHOICE, HANDOFF_CHAN, 0, 0, handoff_names,
+			   "how the token passes (none: no wait, fails its check; a test)" },
+};
+
+struct ring_shared {
+	/* The futex and spin handoffs' word: polled by every waiter. */
+	_Alignas(CACHELINE) atomic_uint turn_word;
+	/* Written by the token holder only, read by the next: the order check. */
+	_Alignas(CACHELINE) atomic_int last;
+	atomic_uint_least64_t handoffs, out_of_order;
+	/* condvar and gomutex handoffs: turn is under mu or gm. */
+	_Alignas(CACHELINE) pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int turn;
+	bool stopped;
+	struct gomutex gm;
+	struct gochan *ch[RING_MAX];	/* chan handoff; written at setup only */
+};
+
+struct ring_thread {
+	uint64_t acted;
+	bool started;		/* chan: thread 0's first turn needs no token */
+	struct gomutex_self gself;
+};
+
+static int ring_validate(const int64_t *params, int threads, char *why, size_t whylen)
+{
+	(void)params;
+	if (threads >= 2 && threads <= RING_MAX)
+		return 0;
+	snprintf(why, whylen, "ring runs 2 to %d threads, not %d", RING_MAX, threads);
+	return -1;
+}
+
+static int ring_setup(const struct bench_run *run, char *why, size_t whylen)
+{
+	struct ring_shared *s = run->shared;
+	int n = run->nthreads;
+
+	atomic_store_explicit(&s->last, n - 1, memory_order_relaxed);
+	if (pthread_mutex_init(&s->mu, NULL) || pthread_cond_init(&s->cv, NULL) ||
+	    gomutex_init(&s->gm, GOMUTEX_GO, 1000000)) {
+		snprintf(why, whylen, "ring: cannot initialise its mutexes");
+		return -1;
+	}
+	if (run->params[RING_HANDOFF] != HANDOFF_CHAN)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		if (!(s->ch[i] = gochan_new(sizeof(int), 0, 0))) {
+			snprintf(why, whylen, "ring: cannot create a channel");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void ring_teardown(const struct bench_run *run)
+{
+	struct ring_shared *s = run->shared;
+	for (int i = 0; i < run->nthreads; i++)
+		gochan_free(s->ch[i]);
+	gomutex_destroy(&s->gm);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+}
+
+static void ring_stop(const struct bench_run *run)
+{
+	struct ring_shared *s = run->shared;
+	for (int i = 0; i < run->nthreads; i++)
+		if (s->ch[i])
+			gochan_close(s->ch[i]);
+	pthread_mutex_lock(&s->mu);
+	s->stopped = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	/* relaxed: the futex call and the waiters' re-read do the rest */
+	atomic_fetch_or_explicit(&s->turn_word, TURN_STOP, memory_order_relaxed);
+	futex_wake(&s->turn_word, INT_MAX);
+}
+
+/* The turn itself: the order check. */
+static void act(struct ring_shared *s, struct bench_thread *t, int n)
+{
+	/* relaxed: the handoff orders the previous holder's writes before ours */
+	int last = atomic_load_explicit(&s->last, memory_order_relaxed);
+	if (last != (t->id + n - 1) % n)
+		atomic_store_explicit(&s->out_of_order,
+				      atomic_load_explicit(&s->out_of_order, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
+	atomic_store_explicit(&s->last, t->id, memory_order_relaxed);
+	atomic_store_explicit(&s->handoffs,
+			      atomic_load_explicit(&s->handoffs, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	((struct ring_thread *)t->local)->acted++;
+}
+
+static void turn_chan(struct ring_shared *s, struct bench_thread *t, int n)
+{
+	struct ring_thread *me = t->local;
+	int token;
+
+	if ((t->id != 0 || me->started) && gochan_recv(s->ch[t->id], &token) != CHAN_OK)
+		return;		/* closed at the stop */
+	me->started = true;
+	act(s, t, n);
+	token = t->id;
+	gochan_send(s->ch[(t->id + 1) % n], &token);
+}
+
+static void turn_condvar(struct ring_shared *s, struct bench_thread *t, int n)
+{
+	pthread_mutex_lock(&s->mu);
+	while (s->turn != t->id && !s->stopped)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (!s->stopped) {
+		act(s, t, n);
+		s->turn = (t->id + 1) % n;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Waits until the turn word names us; false if the run stopped first. */
+static bool await_word(struct ring_shared *s, int id, bool sleep)
+{
+	unsigned w;
+	/* acquire: pairs with the release in pass_word() */
+	while ((w = atomic_load_explicit(&s->turn_word, memory_order_acquire)) != (unsigned)id) {
+		if (w & TURN_STOP)
+			return false;
+		if (sleep)
+			futex_wait(&s->turn_word, w);
+		else
+			cpu_relax();
+	}
+	return true;
+}
+
+/* Names the successor without touching TURN_STOP: only the holder changes the low bits. */
+static void pass_word(struct ring_shared *s, int id, int n, bool wake)
+{
+	unsigned delta = (unsigned)((id + 1) % n) - (unsigned)id;
+	/* release: our turn (act()) happens before the successor's; pairs with await_word() */
+	atomic_fetch_add_explicit(&s->turn_word, delta, memory_order_release);
+	if (wake)
+		futex_wake(&s->turn_word, INT_MAX);
+}
+
+static void turn_word(struct ring_shared *s, struct bench_thread *t, int n, bool sleep)
+{
+	if (!await_word(s, t->id, sleep))
+		return;
+	act(s, t, n);
+	pass_word(s, t->id, n, sleep);
+}
+
+static void turn_gomutex(const struct bench_run *run, struct ring_shared *s,
+			 struct bench_thread *t, int n)
+{
+	struct ring_thread *me = t->local;
+	for (;;) {
+		gomutex_lock(&s->gm, &me->gself);
+		bool mine = s->turn == t->id;
+		if (mine) {
+			act(s, t, n);
+			s->turn = (t->id + 1) % n;
+		}
+		gomutex_unlock(&s->gm, &me->gself);
+		if (mine || bench_stopping(run))
+			return;
+	}
+}
+
+static unsigned ring_op(const struct bench_run *run, struct bench_thread *t)
+{
+	struct ring_shared *s = run->shared;
+	int n = run->nthreads;
+
+	switch (run->params[RING_HANDOFF]) {
+	case HANDOFF_CHAN: turn_chan(s, t, n); break;
+	case HANDOFF_CONDVAR: turn_condvar(s, t, n); break;
+	case HANDOFF_FUTEX: turn_word(s, t, n, true); break;
+	case HANDOFF_SPIN: turn_word(s, t, n, false); break;
+	case HANDOFF_GOMUTEX: turn_gomutex(run, s, t, n); break;
+	case HANDOFF_NONE: act(s, t, n); break;
+	}
+	return 0;
+}
+
+static enum check_result ring_check(const struct bench_run *run, struct bench_thread *const *threads,
+				    uint64_t total_ops, char *why, size_t whylen)
+{
+	(void)total_ops;
+	struct ring_shared *s = run->shared;
+	uint64_t acted = 0;
+	for (int i = 0; i < run->nthreads; i++)
+		acted += ((struct ring_thread *)threads[i]->local)->acted;
+	uint64_t bad = atomic_load_explicit(&s->out_of_order, memory_order_relaxed);
+	uint64_t handoffs = atomic_load_explicit(&s->handoffs, memory_order_relaxed);
+	if (bad == 0 && handoffs == acted)
+		return CHECK_PASSED;
+	snprintf(why, whylen, "%" PRIu64 " of %" PRIu64 " turns out of order; %" PRIu64
+		 " counted of %" PRIu64 " taken", bad, acted, handoffs, acted);
+	return CHECK_FAILED;
+}
+
+const struct bench_ops ring_bench = {
+	.name = "ring",
+	.summary = "threads pass a token in strict order: ns per handoff, order checked every turn",
+	.needs = NEEDS_NOTHING,
+	.sweep_threads = "3,4",
+	.sweep_sets = "handoff=chan,condvar,futex,spin,gomutex",
+	.params = ring_params,
+	.nparams = ARRAY_SIZE(ring_params),
+	.shared_size = sizeof(struct ring_shared),
+	.thread_size = sizeof(struct ring_thread),
+	.op = ring_op,
+	.check = ring_check,
+	.validate = ring_validate,
+	.setup = ring_setup,
+	.teardown = ring_teardown,
+	.stop = ring_stop,
+};

@@ -1,0 +1,519 @@
+/*
+ * gochan: Go's channel (Go 1.19 src/runtime/chan.go; the algorithm is
+ * unchanged upstream) on OS threads, parked on futexes.
+ *
+ * State, all under the channel's own lock:
+ *   buf[cap]       a ring of elements; qcount of them, from recvx, next
+ *                  free slot at sendx (cap 0: no buffer at all)
+ *   recvq, sendq   blocked receivers and senders, FIFO: a waiter is a
+ *                  node on its own stack (Go's sudog) with its own futex
+ *                  word and a pointer to the element it gives or wants
+ *   closed         set once by close
+ *
+ * Invariants (chan.go's header): recvq and sendq are not both non-empty;
+ * qcount > 0 implies recvq empty; qcount < cap implies sendq empty.
+ *
+ * send: closed -> CHAN_CLOSED (Go panics).  A waiting receiver -> copy the
+ *   element straight into its slot, bypassing the buffer, and wake it.
+ *   Room in the buffer -> append.  Otherwise queue at the tail of sendq
+ *   and sleep until a receiver (or close) completes us.
+ * recv: closed and empty -> zero the element, CHAN_CLOSED (after close
+ *   the buffer still drains).  A waiting sender -> cap 0: copy straight
+ *   from it; full buffer: take the head and put the sender's element in
+ *   its place (recvx advances, sendx = recvx), which keeps FIFO order.
+ *   Data in the buffer -> take the head.  Otherwise queue on recvq.
+ * close: set closed, take both queues whole, then complete every waiter
+ *   with "closed": receivers get a zero element, senders CHAN_CLOSED.
+ * try_send/try_recv: Go's select with a default case.  Their failure is
+ *   decided without the lock when a relaxed look says "not ready and not
+ *   closed" (chansend/chanrecv with block=false); otherwise they run as
+ *   above and return CHAN_WOULD_BLOCK instead of queueing.
+ *
+ * Waking (Go's rule: never ready a goroutine while holding c.lock): the
+ * completer dequeues the waiter under the lock, releases the lock, then
+ * copies the element (for a direct handoff) and release-stores the
+ * waiter's state.  The waiter is its exclusively once dequeued.  Waiter
+ * states:
+ *   WAITING -> PARKED        the waiter, when its spin runs out (CAS)
+ *   WAITING|PARKED -> DONE | DONE_CLOSED   the completer (exchange); a
+ *                            FUTEX_WAKE only if it was PARKED
+ * So with spin > 0 a waiter that is completed while it polls costs its
+ * completer no system call: only spinning gets a handoff under the ~30 us
+ * of a cross-CPU futex wake on these VMs.  spin = 0 parks at once, as Go
+ * does (a goroutine park is cheap; a thread's is not).
+ *
+ * The channel's own lock is a port of Go 1.19's runtime mutex
+ * (lock_futex.go: lock2/unlock2), not a pthread mutex: one word, 0
+ * unlocked, 1 locked, 2 locked with sleepers.  lock: exchange in 1; if
+ * it was held, 4 rounds of {CAS when seen free; 30 PAUSEs} (only on more
+ * than one CPU), then one sched_yield() round, then exchange in 2 and
+ * sleep on the futex, repeating.  unlock: exchange in 0, FUTEX_WAKE one
+ * if it was 2.  Why: the lock is held for a few pointer moves and one
+ * element copy, so a short spin almost always wins, and the uncontended
+ * path is one inline exchange each way with no library call; but a holder
+ * can be preempted (4 threads on 2 CPUs), and the futex sleep keeps
+ * waiters from burning its time slice.  The lock word shares its line
+ * with the queue heads, counts and indexes: every operation takes the
+ * lock and then reads them, so one line moves per operation, not two.
+ * The buffer starts on the next line.
+ *
+ * Fairness: blocked senders and receivers are each served FIFO, but a
+ * running newcomer can take a buffer slot or a waiting peer before a
+ * woken waiter runs, as in Go.
+ *
+ * When not to use it: as a mutex or semaphore (gomutex and gosema are
+ * cheaper); with spin > 0 when threads outnumber CPUs (a spinner burns
+ * the time slice its peer needs); for elements larger than a few hundred
+ * bytes, where the copies dominate (pass pointers).
+ *
+ * Departures from Go: send on a closed channel returns CHAN_CLOSED
+ * rather than panicking, and closing twice returns CHAN_CLOSED; there is
+ * no nil channel; select (several channels in one wait) is not provided.
+ */
+#include "gochan.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/compiler.h"
+#include "futex.h"
+#include "lock.h"
+
+enum { UNLOCKED, LOCKED, SLEEPING };		/* the channel lock word */
+enum { WAITING, PARKED, DONE, DONE_CLOSED };	/* a waiter's word */
+
+/* lock_futex.go's active_spin, active_spin_cnt and passive_spin. */
+enum { ACTIVE_SPIN = 4, ACTIVE_SPIN_CNT = 30, PASSIVE_SPIN = 1 };
+
+struct gochan_waiter {
+	/* Its own line: the completer writes here while the waiter polls. */
+	_Alignas(CACHELINE) atomic_uint state;
+	void *elem;		/* a sender's element, or where a receiver wants it */
+	struct gochan_waiter *next;
+};
+
+struct gochan_waitq {
+	/* Atomic only for the lock-free look of try_send/try_recv. */
+	_Atomic(struct gochan_waiter *) first;
+	struct gochan_waiter *last;
+};
+
+struct gochan {
+	_Alignas(CACHELINE) atomic_uint lock;
+	atomic_uint closed;		/* written under lock; read without it by try_* */
+	atomic_size_t qcount;		/* likewise */
+	size_t sendx, recvx;		/* under lock */
+	struct gochan_waitq recvq, sendq;
+	/* Read-only after init. */
+	size_t cap, elem;
+	unsigned spin;
+	int ncpu;
+	unsigned char *buf;		/* cap * elem bytes, on the lines after this */
+};
+
+static size_t header_size(void)
+{
+	return (sizeof(struct gochan) + CACHELINE - 1) / CACHELINE * CACHELINE;
+}
+
+static size_t gochan_size(size_t elem, size_t cap)
+{
+	return header_size() + elem * cap;
+}
+
+static int cpus_available(void)
+{
+	cpu_set_t set;
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+static int gochan_init(void *ch, size_t elem, size_t cap, const int64_t *params)
+{
+	struct gochan *c = ch;
+	atomic_init(&c->lock, UNLOCKED);
+	atomic_init(&c->closed, 0);
+	atomic_init(&c->qcount, 0);
+	atomic_init(&c->recvq.first, NULL);
+	atomic_init(&c->sendq.first, NULL);
+	c->cap = cap;
+	c->elem = elem;
+	c->spin = (unsigned)params[0];
+	c->ncpu = cpus_available();
+	c->buf = (unsigned char *)ch + header_size();
+	return 0;
+}
+
+/* Tries once to take a lock seen free, leaving `wait` in the word. */
+static bool try_grab(struct gochan *c, unsigned wait)
+{
+	unsigned v = UNLOCKED;
+	/* acquire: pairs with the release exchange in chan_unlock() */
+	return atomic_load_explicit(&c->lock, memory_order_relaxed) == UNLOCKED &&
+	       atomic_compare_exchange_strong_explicit(&c->lock, &v, wait, memory_order_acquire,
+						       memory_order_relaxed);
+}
+
+static void __attribute__((noinline)) chan_lock_slow(struct gochan *c, unsigned wait)
+{
+	int spin = c->ncpu > 1 ? ACTIVE_SPIN : 0;
+	for (;;) {
+		for (int i = 0; i < spin; i++) {
+			if (try_grab(c, wait))
+				return;
+			for (int k = 0; k < ACTIVE_SPIN_CNT; k++)
+				cpu_relax();
+		}
+		for (int i = 0; i < PASSIVE_SPIN; i++) {
+			if (try_grab(c, wait))
+				return;
+			sched_yield();
+		}
+		/* acquire: pairs with the release exchange in chan_unlock() */
+		if (atomic_exchange_explicit(&c->lock, SLEEPING, memory_order_acquire) == UNLOCKED)
+			return;
+		/* We may have hidden other sleepers' 2 by writing 1 before: keep 2 from now on. */
+		wait = SLEEPING;
+		futex_wait(&c->lock, SLEEPING);
+	}
+}
+
+static inline void chan_lock(struct gochan *c)
+{
+	/* acquire: pairs with the release exchange in chan_unlock() */
+	unsigned v = atomic_exchange_explicit(&c->lock, LOCKED, memory_order_acquire);
+	if (unlikely(v != UNLOCKED))
+		chan_lock_slow(c, v);
+}
+
+static inline void chan_unlock(struct gochan *c)
+{
+	/* release: publishes the critical section to the next chan_lock() */
+	if (unlikely(atomic_exchange_explicit(&c->lock, UNLOCKED, memory_order_release) == SLEEPING))
+		futex_wake(&c->lock, 1);
+}
+
+/* Under the lock. */
+static void enqueue(struct gochan_waitq *q, struct gochan_waiter *w)
+{
+	w->next = NULL;
+	if (q->last)
+		q->last->next = w;
+	else
+		/* relaxed: the lock orders writers; try_* only peeks */
+		atomic_store_explicit(&q->first, w, memory_order_relaxed);
+	q->last = w;
+}
+
+/* Under the lock: the head waiter, dequeued, or NULL. */
+static struct gochan_waiter *dequeue(struct gochan_waitq *q)
+{
+	/* relaxed: under the lock */
+	struct gochan_waiter *w = atomic_load_explicit(&q->first, memory_order_relaxed);
+	if (!w)
+		return NULL;
+	atomic_store_explicit(&q->first, w->next, memory_order_relaxed);
+	if (!w->next)
+		q->last = NULL;
+	return w;
+}
+
+static enum chan_result result_of(unsigned state)
+{
+	return state == DONE ? CHAN_OK : CHAN_CLOSED;
+}
+
+/* Waits, polling then sleeping, until a completer finishes with w. */
+static enum chan_result park(struct gochan_waiter *w, unsigned spin)
+{
+	unsigned st;
+	for (unsigned i = 0; i < spin; i++) {
+		/* acquire: pairs with the release exchange in complete() */
+		st = atomic_load_explicit(&w->state, memory_order_acquire);
+		if (st >= DONE)
+			return result_of(st);
+		cpu_relax();
+	}
+	st = WAITING;
+	/*
+	 * acquire on failure: the completer already finished, pairs with the
+	 * release exchange in complete().  (C11 forbids a failure order
+	 * stronger than success's, so success is acquire too, though PARKED
+	 * only tells the completer to call FUTEX_WAKE.)
+	 */
+	if (!atomic_compare_exchange_strong_explicit(&w->state, &st, PARKED, memory_order_acquire,
+						     memory_order_acquire))
+		return result_of(st);
+	/* acquire: pairs with the release exchange in complete() */
+	while ((st = atomic_load_explicit(&w->state, memory_order_acquire)) == PARKED)
+		futex_wait(&w->state, PARKED);
+	return result_of(st);
+}
+
+/*
+ * Outside the lock.  release: the element copied to or from w (and for a
+ * sender, that its buffer is no longer read) happens before w's owner
+ * returns; pairs with the acquire loads in park().  w may be gone after
+ * the exchange, so only its futex address is used after it; a wake that
+ * lands on a reused stack address is spurious, which park() absorbs.
+ */
+static void complete(struct gochan_waiter *w, unsigned how)
+{
+	if (atomic_exchange_explicit(&w->state, how, memory_order_release) == PARKED)
+		futex_wake(&w->state, 1);
+}
+
+static unsigned char *slot(struct gochan *c, size_t i)
+{
+	return c->buf + i * c->elem;
+}
+
+static size_t next_index(const struct gochan *c, size_t i)
+{
+	return i + 1 == c->cap ? 0 : i + 1;
+}
+
+/*
+ * The lock-free failure of try_send: not closed and not ready.  Relaxed
+ * loads, as Go's: a channel that is closed cannot go from ready for
+ * sending back to not ready, so whatever order the two loads take effect
+ * in, there was a moment when it was both open and not ready.
+ */
+static bool send_would_block(struct gochan *c)
+{
+	bool full = c->cap == 0
+		? atomic_load_explicit(&c->recvq.first, memory_order_relaxed) == NULL
+		: atomic_load_explicit(&c->qcount, memory_order_relaxed) == c->cap;
+	return full && atomic_load_explicit(&c->closed, memory_order_relaxed) == 0;
+}
+
+/* For try_recv: no element to take, without the lock.  See chan_recv(). */
+static bool looks_empty(struct gochan *c)
+{
+	/* acquire: keeps the load of closed that follows after this one */
+	return c->cap == 0
+		? atomic_load_explicit(&c->sendq.first, memory_order_acquire) == NULL
+		: atomic_load_explicit(&c->qcount, memory_order_acquire) == 0;
+}
+
+static enum chan_result chan_send(struct gochan *c, const void *elem, bool block)
+{
+	if (!block && send_would_block(c))
+		return CHAN_WOULD_BLOCK;
+	chan_lock(c);
+	/* relaxed: under the lock, which orders every write of closed */
+	if (atomic_load_explicit(&c->closed, memory_order_relaxed)) {
+		chan_unlock(c);
+		return CHAN_CLOSED;
+	}
+	struct gochan_waiter *w = dequeue(&c->recvq);
+	if (w) {
+		chan_unlock(c);
+		memcpy(w->elem, elem, c->elem);
+		complete(w, DONE);
+		return CHAN_OK;
+	}
+	/* relaxed: under the lock; try_* only peeks */
+	size_t n = atomic_load_explicit(&c->qcount, memory_order_relaxed);
+	if (n < c->cap) {
+		memcpy(slot(c, c->sendx), elem, c->elem);
+		c->sendx = next_index(c, c->sendx);
+		atomic_store_explicit(&c->qcount, n + 1, memory_order_relaxed);
+		chan_unlock(c);
+		return CHAN_OK;
+	}
+	if (!block) {
+		chan_unlock(c);
+		return CHAN_WOULD_BLOCK;
+	}
+	struct gochan_waiter me = { .elem = (void *)elem };
+	atomic_init(&me.state, WAITING);
+	enqueue(&c->sendq, &me);
+	chan_unlock(c);
+	return park(&me, c->spin);
+}
+
+/* Under the lock, which it releases: w is a sender blocked on c. */
+static void recv_from_sender(struct gochan *c, struct gochan_waiter *w, void *elem)
+{
+	if (c->cap == 0) {
+		chan_unlock(c);
+		memcpy(elem, w->elem, c->elem);
+	} else {
+		/* The buffer is full: take its head, put the sender's element at the tail. */
+		memcpy(elem, slot(c, c->recvx), c->elem);
+		memcpy(slot(c, c->recvx), w->elem, c->elem);
+		c->recvx = next_index(c, c->recvx);
+		c->sendx = c->recvx;
+		chan_unlock(c);
+	}
+	complete(w, DONE);
+}
+
+static enum chan_result chan_recv(struct gochan *c, void *elem, bool block)
+{
+	/*
+	 * Go's order: empty, then closed, then empty again.  Seen empty and
+	 * then open, it was not ready at that moment; seen closed, it is
+	 * reported closed only if still empty, as a send that completed
+	 * before the close may have filled it in between.
+	 */
+	if (!block && looks_empty(c)) {
+		/* acquire: keeps the second emptiness check after this load */
+		if (atomic_load_explicit(&c->closed, memory_order_acquire) == 0)
+			return CHAN_WOULD_BLOCK;
+		if (looks_empty(c)) {
+			memset(elem, 0, c->elem);
+			return CHAN_CLOSED;
+		}
+	}
+	chan_lock(c);
+	/* relaxed: under the lock */
+	size_t n = atomic_load_explicit(&c->qcount, memory_order_relaxed);
+	if (n == 0 && atomic_load_explicit(&c->closed, memory_order_relaxed)) {
+		chan_unlock(c);
+		memset(elem, 0, c->elem);
+		return CHAN_CLOSED;
+	}
+	struct gochan_waiter *w = dequeue(&c->sendq);
+	if (w) {
+		recv_from_sender(c, w, elem);
+		return CHAN_OK;
+	}
+	if (n > 0) {
+		memcpy(elem, slot(c, c->recvx), c->elem);
+		c->recvx = next_index(c, c->recvx);
+		atomic_store_explicit(&c->qcount, n - 1, memory_order_relaxed);
+		chan_unlock(c);
+		return CHAN_OK;
+	}
+	if (!block) {
+		chan_unlock(c);
+		return CHAN_WOULD_BLOCK;
+	}
+	struct gochan_waiter me = { .elem = elem };
+	atomic_init(&me.state, WAITING);
+	enqueue(&c->recvq, &me);
+	chan_unlock(c);
+	enum chan_result r = park(&me, c->spin);
+	if (r == CHAN_CLOSED)
+		memset(elem, 0, c->elem);
+	return r;
+}
+
+/* Completes every waiter of a list taken whole from a queue. */
+static void complete_all(struct gochan_waiter *w)
+{
+	while (w) {
+		struct gochan_waiter *next = w->next;	/* w may be gone after complete() */
+		complete(w, DONE_CLOSED);
+		w = next;
+	}
+}
+
+static struct gochan_waiter *take_all(struct gochan_waitq *q)
+{
+	/* relaxed: under the lock */
+	struct gochan_waiter *w = atomic_load_explicit(&q->first, memory_order_relaxed);
+	atomic_store_explicit(&q->first, NULL, memory_order_relaxed);
+	q->last = NULL;
+	return w;
+}
+
+enum chan_result gochan_close(struct gochan *c)
+{
+	chan_lock(c);
+	/* relaxed: under the lock; try_* only peeks */
+	if (atomic_load_explicit(&c->closed, memory_order_relaxed)) {
+		chan_unlock(c);
+		return CHAN_CLOSED;
+	}
+	atomic_store_explicit(&c->closed, 1, memory_order_relaxed);
+	struct gochan_waiter *receivers = take_all(&c->recvq), *senders = take_all(&c->sendq);
+	chan_unlock(c);
+	complete_all(receivers);
+	complete_all(senders);
+	return CHAN_OK;
+}
+
+enum chan_result gochan_send(struct gochan *c, const void *elem)
+{
+	return chan_send(c, elem, true);
+}
+
+enum chan_result gochan_recv(struct gochan *c, void *elem)
+{
+	return chan_recv(c, elem, true);
+}
+
+enum chan_result gochan_try_send(struct gochan *c, const void *elem)
+{
+	return chan_send(c, elem, false);
+}
+
+enum chan_result gochan_try_recv(struct gochan *c, void *elem)
+{
+	return chan_recv(c, elem, false);
+}
+
+static enum chan_result ops_send(void *c, const void *elem)
+{
+	return chan_send(c, elem, true);
+}
+
+static enum chan_result ops_recv(void *c, void *elem)
+{
+	return chan_recv(c, elem, true);
+}
+
+static enum chan_result ops_try_send(void *c, const void *elem)
+{
+	return chan_send(c, elem, false);
+}
+
+static enum chan_result ops_try_recv(void *c, void *elem)
+{
+	return chan_recv(c, elem, false);
+}
+
+static enum chan_result ops_close(void *c)
+{
+	return gochan_close(c);
+}
+
+static const struct chan_ops gochan_chan_ops = {
+	.size = gochan_size,
+	.init = gochan_init,
+	.send = ops_send,
+	.recv = ops_recv,
+	.try_send = ops_try_send,
+	.try_recv = ops_try_recv,
+	.close = ops_close,
+};
+
+static const struct param_decl gochan_params[] = {
+	{ "spin", PARAM_INT, 0, 0, 1 << 24, NULL,
+	  "polls (PAUSE each) of a blocked party before it sleeps on its futex; 0: Go's" },
+};
+
+const struct lock_ops gochan_ops = {
+	.name = "gochan",
+	.summary = "Go's channel: FIFO waiters parked on futexes, direct handoff, Go's runtime lock",
+	.params = gochan_params,
+	.nparams = ARRAY_SIZE(gochan_params),
+	.chan = &gochan_chan_ops,
+};
+
+struct gochan *gochan_new(size_t elem, size_t cap, unsigned spin)
+{
+	const int64_t params[] = { spin };
+	return chan_create(&gochan_ops, params, elem, cap);
+}
+
+void gochan_free(struct gochan *c)
+{
+	chan_free(&gochan_ops, c);
+}
