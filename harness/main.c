@@ -93,6 +93,8 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 	/* A dry run measures nothing, so it skips the calibrations too. */
 	if (!req.output.dry_run) {
 		context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
+		context_set_sweep(&ctx, req.host, req.sweep_id, req.output.shard_index,
+				  req.output.shard_count);
 		measure_floor(&req, &ctx, &floor);
 	}
 	int rc = sweep_run(&req.sweep, &req.settings, req.output.dry_run ? NULL : &ctx,

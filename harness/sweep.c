@@ -1,6 +1,7 @@
 #include "sweep.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -240,6 +241,7 @@ struct sweep_state {
 	json_t *reusable;	/* see reusable_entries() */
 	json_t *kept;		/* names of the reusable entries used: name -> true */
 	int failures;
+	int position;		/* configurations reached so far, in sweep order */
 	int done;		/* configurations measured, progress_done included */
 	int measured;		/* configurations run by this process */
 	uint64_t measured_ns;	/* and the wall time they took */
@@ -314,6 +316,17 @@ static int measure(struct sweep_state *st, const struct config *c, const int *pu
 }
 
 /*
+ * Round robin over the sweep order rather than a hash of the name: the
+ * order groups a primitive's thread counts together, and the expensive ones
+ * (oversubscribed, slow locks) sit next to each other, so dealing them out
+ * in turn spreads them evenly over the shards.
+ */
+static bool in_shard(const struct sweep_output *out, int position)
+{
+	return out->shard_count == 0 || position % out->shard_count == out->shard_index - 1;
+}
+
+/*
  * Runs (or keeps) one configuration, on PU assignment `variant` of the
  * placement, and records it; returns a SWEEP_* stop code or -1.
  */
@@ -321,6 +334,8 @@ static int run_one(struct sweep_state *st, const struct config *c, int variant)
 {
 	int pus[c->threads];
 	char name[1024];
+	if (!in_shard(st->out, st->position++))
+		return -1;
 	int oversubscribed = placement_resolve(st->s->topo, &st->s->placement, c->threads,
 					       variant, pus);
 	if (oversubscribed < 0) {
