@@ -339,16 +339,11 @@ static int parse_shard(const char *text, struct sweep_output *out, const struct 
 	return 0;
 }
 
-/*
- * A sweep id or a host name ends up in file and directory names (merge
- * writes HOST.WORKLOAD.json), so only characters that are safe there.
- */
+/* A sweep id or a host name ends up in file names (merge writes HOST.WORKLOAD.json). */
 static int parse_label(const char *option, const char *text, const char **out,
 		       const struct cli_err *e)
 {
-	size_t n = strlen(text);
-	if (n == 0 || n > 128 || text[0] == '.' || strspn(text,
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+	if (!resultdoc_label_ok(text))
 		return fail(e, "%s: '%s' is not 1 to 128 letters, digits, '.', '_' or '-' "
 			    "(not starting with '.')", option, text);
 	*out = text;

@@ -3,6 +3,7 @@
  *
  *   syncbench list [--all]
  *   syncbench run --bench NAME --prim LIST [options]
+ *   syncbench export | compare | merge ...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "context.h"
 #include "export.h"
 #include "floor.h"
+#include "merge.h"
 #include "sweep.h"
 
 static const char usage[] =
@@ -32,6 +34,8 @@ static const char usage[] =
 	"                 see `syncbench export --help`\n"
 	"  compare A B    per configuration, B/A of the median ops/s with a U test;\n"
 	"                 see `syncbench compare --help`\n"
+	"  merge --out DIR RESULT...   one data set from many hosts' results of one\n"
+	"                 sweep; see `syncbench merge --help`\n"
 	"  help           this text\n";
 
 static int cmd_list(int argc, char **argv, const struct topo *t)
@@ -110,7 +114,7 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, export, compare, help)");
+		usage_error("a command is required (accepted: list, run, export, compare, merge, help)");
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;
@@ -120,6 +124,8 @@ int main(int argc, char **argv)
 		return export_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "compare") == 0)
 		return compare_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
@@ -131,7 +137,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0)
 		rc = cmd_run(argc - 1, argv + 1, t);
 	else
-		usage_error("unknown command '%s' (accepted: list, run, export, compare, help)", argv[1]);
+		usage_error("unknown command '%s' (accepted: list, run, export, compare, merge, help)", argv[1]);
 	topo_free(t);
 	return rc;
 }
