@@ -34,6 +34,8 @@ tmp=$(mktemp -d /tmp/syncbench-slurm.XXXXXX)
 pids=() sweep_dir=
 stop_all() {
 	local rc=$? pid
+	set +e	# clean up as much as can be, whatever fails
+	[ -n "${SLURM_CONF:-}" ] && cancel_jobs
 	for pid in "${pids[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -48,6 +50,16 @@ stop_all() {
 	fi
 	rm -rf "$tmp" ${sweep_dir:+"$sweep_dir"}
 	exit "$rc"
+}
+# A job still running when the test stops (a failure, a timeout) is
+# cancelled while slurmctld and slurmd are up to do it; whatever of its
+# processes outlives the grace period is killed by the PIDs slurmd knows.
+cancel_jobs() {
+	scancel --quiet --user=root 2>/dev/null || true
+	wait_for 20 test -z "$(squeue -h 2>/dev/null)" || true
+	for pid in $(scontrol listpids 2>/dev/null | awk 'NR > 1 { print $1 }'); do
+		kill -KILL "$pid" 2>/dev/null
+	done
 }
 trap stop_all EXIT
 trap 'exit 1' INT TERM
