@@ -44,9 +44,10 @@ build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansso
 report_packages=(python3 python3-matplotlib)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
-# chromium renders the report page in tests/test_page.sh.
+# chromium renders the report page in tests/test_page.sh; python3-yaml reads the
+# Kubernetes manifest in tests/test_cluster.sh.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	clang libclang-rt-14-dev chromium)
+	clang libclang-rt-14-dev chromium python3-yaml)
 
 usage() {
 	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$0"
