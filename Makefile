@@ -5,6 +5,8 @@
 #   make SANITIZE=thread test     the same under ThreadSanitizer (build-thread/)
 #   make SANITIZE=address test    under AddressSanitizer + UBSan (build-address/)
 #   make check-tsan / check-asan  shorthands for the two lines above
+#   make test-slurm          as root: a real one-node Slurm cluster (installs slurm-wlm and
+#                            munge), a 2-shard quick sweep through ./run.sh slurm, merged, checked
 #   make torture             every primitive under random holds, yields and sleeps,
 #                            2 to 4 x PUs threads; TORTURE_SECONDS per configuration
 #   make fuzz                libFuzzer (clang), FUZZ_SECONDS (default 60) per target:
@@ -55,7 +57,7 @@ LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
-.PHONY: all test check-tsan check-asan torture fuzz clean FORCE
+.PHONY: all test test-slurm check-tsan check-asan torture fuzz clean FORCE
 all: $(BIN)
 
 $(BIN): $(OBJS)
@@ -78,6 +80,9 @@ $(BUILD)/build_info.h: FORCE
 
 test: $(BIN) $(TESTS)
 	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(abspath $(BIN))
+
+test-slurm: $(BIN)
+	PYTHON=$(PYTHON) tests/slurm.sh
 
 TORTURE_SECONDS ?= 5
 torture: $(BIN)

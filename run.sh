@@ -19,6 +19,20 @@
 #   ./run.sh -- ARGS...    syncbench run ARGS... (anything custom)
 #   ./run.sh --help        this text
 #
+# Sweeps on many hosts (README.md, "Running on a cluster"):
+#   ./run.sh [quick|full] [--shard I/N | --per-host] [--sweep-id ID] [--host NAME]
+#            [--dir DIR] [--no-build]
+#                          --shard I/N runs the I-th of N slices (N hosts cover
+#                          the sweep once); --per-host (the default) the whole sweep
+#   ./run.sh merge --out DIR RESULTS...   syncbench merge, then the report
+#   ./run.sh slurm [--nodes N] [--partition P] [--time T] [--per-host | --shards N]
+#            [--dry-run] -- quick|default|full
+#                          submits an sbatch job (exclusive nodes) and a merge job
+#   ./run.sh k8s --nodes N --image IMAGE --cpus C [--memory M] [--per-host | --shards N]
+#            [--dry-run] -- quick|default|full
+#                          writes an Indexed Job manifest and the commands to
+#                          collect and merge its results
+#
 # A sweep writes results/<host>-<UTC time>/: one JSON document per workload
 # (results/README.md), manifest.txt (the commands asked for and which are
 # done), table.txt, and the report (index.html, figures/).  Ctrl-C keeps every
@@ -30,12 +44,13 @@ build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansso
 report_packages=(python3 python3-matplotlib)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
-# chromium renders the report page in tests/test_page.sh.
+# chromium renders the report page in tests/test_page.sh; python3-yaml reads the
+# Kubernetes manifest in tests/test_cluster.sh.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	clang libclang-rt-14-dev chromium)
+	clang libclang-rt-14-dev chromium python3-yaml)
 
 usage() {
-	sed -n '2,25s/^# \{0,1\}//p' "$0"
+	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$0"
 }
 
 missing_packages() {
@@ -174,15 +189,99 @@ report() {
 	fi
 }
 
+# The sweep's options (see the header), into the globals below; exits 2 on bad input.
+sweep_dir= no_build= shard= sweep_id= host=
+parse_sweep_options() {
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--shard)
+			[[ ${2:-} =~ ^([0-9]+)/([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] &&
+				[ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] ||
+				die "--shard needs I/N with 1 <= I <= N (e.g. 2/4), not '${2:-}'"
+			shard=$2; shift 2 ;;
+		--per-host) shard=; shift ;;
+		--sweep-id) sweep_id=$(label --sweep-id "${2:-}"); shift 2 ;;
+		--host) host=$(label --host "${2:-}"); shift 2 ;;
+		--dir) [ -n "${2:-}" ] || die "--dir needs a directory"; sweep_dir=$2; shift 2 ;;
+		--no-build) no_build=1; shift ;;
+		*) die "unknown sweep option '$1' (accepted: --shard I/N, --per-host, --sweep-id ID, --host NAME, --dir DIR, --no-build)" ;;
+		esac
+	done
+}
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 2
+}
+
+# A host name or sweep id as syncbench accepts it (it names files).
+label() {
+	[[ $2 =~ ^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$ ]] ||
+		die "$1: '$2' is not 1 to 128 letters, digits, '.', '_' or '-' (not starting with '.')"
+	echo "$2"
+}
+
+# A new sweep id: the UTC time and 32 random bits, so that concurrent
+# submissions never share one.
+new_sweep_id() {
+	echo "$(date -u +%Y%m%dt%H%M%Sz)-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+}
+
+# The cluster jobs pass --no-build: the submitting command built ./syncbench.
+prepare() {
+	[ -n "$no_build" ] && return 0
+	install_missing "${build_packages[@]}" "$@"
+	build
+}
+
 sweep() {
-	local mode=$1 dir; shift
-	dir="results/$(hostname)-$(date -u +%Y%m%dT%H%M%SZ)"
+	local mode=$1 dir extra=(); shift
+	dir=${sweep_dir:-"results/$(hostname)-$(date -u +%Y%m%dT%H%M%SZ)"}
+	[ -e "$dir/manifest.txt" ] && die "$dir already holds a sweep; resume it with ./run.sh --resume $dir"
+	extra+=(--sweep-id "${sweep_id:-$(new_sweep_id)}")
+	[ -n "$host" ] && extra+=(--host "$host")
+	[ -n "$shard" ] && extra+=(--shard "$shard")
 	mkdir -p "$dir"
-	plan_sweep "$dir/manifest.txt" "$mode" "$@"
+	plan_sweep "$dir/manifest.txt" "$mode" "$@" "${extra[@]}"
 	trap forward_stop INT TERM
 	run_manifest "$dir"
+	# One shard's figures would show a random part of each curve: plot the merged set.
+	if [ -n "$shard" ]; then
+		echo "run.sh: shard $shard in $dir/; merge the shards with ./run.sh merge"
+		return
+	fi
 	report "$dir"
 	echo "run.sh: results in $dir/ (fields: results/README.md)"
+}
+
+# The syncbench run arguments of a sweep mode.
+sweep_settings() {
+	case "$1" in
+	quick) echo "--duration 0.01 --warmup 0 --reps 5" ;;
+	full) echo "--duration 1 --warmup 0.2 --reps 10" ;;
+	default) echo "--duration 0.07 --warmup 0.02 --reps 5" ;;
+	*) die "unknown sweep '$1' (accepted: quick, default, full)" ;;
+	esac
+}
+
+sweep_command() {
+	local mode=$1 settings; shift
+	parse_sweep_options "$@"
+	settings=$(sweep_settings "$mode")
+	prepare "${report_packages[@]}"
+	# shellcheck disable=SC2086  # one word per argument
+	sweep "$mode" $settings
+}
+
+merge_command() {
+	local out=
+	[ "${1:-}" = --no-build ] && { no_build=1; shift; }
+	[ "${1:-}" = --out ] && [ -n "${2:-}" ] || die "merge needs --out DIR, then the results to merge"
+	out=$2; shift 2
+	[ $# -gt 0 ] || die "merge needs the results directories to merge"
+	prepare "${report_packages[@]}"
+	./syncbench merge --out "$out" "$@"
+	report "$out"
 }
 
 resume() {
@@ -190,7 +289,8 @@ resume() {
 	[ -f "$dir/manifest.txt" ] || { echo "run.sh: $dir/manifest.txt not found" >&2; exit 2; }
 	trap forward_stop INT TERM
 	run_manifest "$dir"
-	report "$dir"
+	# A shard's report would show a random part of each curve.
+	grep -q -- '--shard' "$dir/manifest.txt" || report "$dir"
 	echo "run.sh: results in $dir/"
 }
 
@@ -208,15 +308,22 @@ torture)
 	;;
 # Every sweep has 5 repetitions or more: with fewer, the U test of
 # `syncbench compare` cannot reach p < 0.05.
-quick)
-	install_missing "${build_packages[@]}" "${report_packages[@]}"
-	build
-	sweep quick --duration 0.01 --warmup 0 --reps 5
+quick|full)
+	mode=$1; shift
+	sweep_command "$mode" "$@"
 	;;
-full)
-	install_missing "${build_packages[@]}" "${report_packages[@]}"
-	build
-	sweep full --duration 1 --warmup 0.2 --reps 10
+""|--shard|--per-host|--sweep-id|--host|--dir|--no-build)
+	sweep_command default "$@"
+	;;
+merge)
+	shift
+	merge_command "$@"
+	;;
+slurm|k8s)
+	# The job generators: harness/cluster.sh, apart because they are long.
+	. harness/cluster.sh
+	cmd=$1; shift
+	"${cmd}_command" "$@"
 	;;
 --resume)
 	install_missing "${build_packages[@]}" "${report_packages[@]}"
@@ -229,13 +336,8 @@ full)
 	build
 	./syncbench run "$@"
 	;;
-"")
-	install_missing "${build_packages[@]}" "${report_packages[@]}"
-	build
-	sweep default --duration 0.07 --warmup 0.02 --reps 5
-	;;
 *)
-	echo "run.sh: unknown command '$1' (accepted: quick, full, --resume DIR, test, torture, -- ARGS, --help)" >&2
+	echo "run.sh: unknown command '$1' (accepted: quick, full, --resume DIR, merge, slurm, k8s, test, torture, -- ARGS, --help)" >&2
 	exit 2
 	;;
 esac

@@ -46,6 +46,12 @@ const char cli_run_usage[] =
 	"  --progress DONE/TOTAL after each pass of repetitions, print on stderr how many of\n"
 	"                        TOTAL configurations are done (counting from DONE) and the\n"
 	"                        time left\n"
+	"  --shard I/N           only every N-th configuration in sweep order, from the\n"
+	"                        I-th: N runs with I = 1..N cover the sweep exactly once\n"
+	"  --sweep-id ID         name the sweep this run belongs to (context.sweep_id), so\n"
+	"                        `syncbench merge` can put the runs of many hosts together\n"
+	"  --host NAME           the machine's name in merged results (default: the\n"
+	"                        hostname; a Kubernetes pod passes its node's name)\n"
 	"  --help                this text\n"
 	"\n"
 	"Exit status: 0 all passed; 1 a configuration failed, crashed or timed out;\n"
@@ -325,6 +331,34 @@ static int parse_progress(const char *text, struct sweep_output *out, const stru
 	return 0;
 }
 
+static int parse_shard(const char *text, struct sweep_output *out, const struct cli_err *e)
+{
+	char index[32];
+	long count, i;
+	const char *slash = strchr(text, '/');
+	if (!slash || (size_t)(slash - text) >= sizeof(index))
+		return fail(e, "--shard: '%s' is not I/N (e.g. 2/4: the second of 4 shards)", text);
+	memcpy(index, text, (size_t)(slash - text));
+	index[slash - text] = '\0';
+	if (parse_count("--shard N", slash + 1, 1, MAX_CONFIGS, &count, e) != 0 ||
+	    parse_count("--shard I", index, 1, count, &i, e) != 0)
+		return -1;
+	out->shard_index = (int)i;
+	out->shard_count = (int)count;
+	return 0;
+}
+
+/* A sweep id or a host name ends up in file names (merge writes HOST.WORKLOAD.json). */
+static int parse_label(const char *option, const char *text, const char **out,
+		       const struct cli_err *e)
+{
+	if (!resultdoc_label_ok(text))
+		return fail(e, "%s: '%s' is not 1 to 128 letters, digits, '.', '_' or '-' "
+			    "(not starting with '.')", option, text);
+	*out = text;
+	return 0;
+}
+
 int cli_load_previous(struct sweep_output *out, char *err, size_t errlen)
 {
 	char why[512];
@@ -337,8 +371,8 @@ int cli_load_previous(struct sweep_output *out, char *err, size_t errlen)
 }
 
 enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
-       OPT_WARMUP, OPT_REPS, OPT_INTERLEAVE, OPT_EVENTS, OPT_OUT, OPT_RESUME, OPT_DRY_RUN, OPT_PROGRESS,
-       OPT_HELP };
+       OPT_WARMUP, OPT_REPS, OPT_INTERLEAVE, OPT_EVENTS, OPT_OUT, OPT_RESUME, OPT_DRY_RUN,
+       OPT_PROGRESS, OPT_SHARD, OPT_SWEEP_ID, OPT_HOST, OPT_HELP };
 
 static const struct option run_options[] = {
 	{ "bench", required_argument, NULL, OPT_BENCH },
@@ -355,6 +389,9 @@ static const struct option run_options[] = {
 	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "sweep-id", required_argument, NULL, OPT_SWEEP_ID },
+	{ "host", required_argument, NULL, OPT_HOST },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -382,6 +419,9 @@ static int take_option(int c, const char *arg, const char *typed, struct raw_arg
 	case OPT_RESUME: req->resume = 1; return 0;
 	case OPT_DRY_RUN: req->output.dry_run = 1; return 0;
 	case OPT_PROGRESS: return parse_progress(arg, &req->output, e);
+	case OPT_SHARD: return parse_shard(arg, &req->output, e);
+	case OPT_SWEEP_ID: return parse_label("--sweep-id", arg, &req->sweep_id, e);
+	case OPT_HOST: return parse_label("--host", arg, &req->host, e);
 	case OPT_HELP: return CLI_HELP;
 	case OPT_SET:
 		if (raw->nsets == 2 * MAX_PARAMS)

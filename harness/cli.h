@@ -15,6 +15,8 @@ struct run_request {
 	struct run_settings settings;
 	struct sweep_output output;	/* --out, --dry-run, --progress */
 	int resume;			/* --resume: keep what output.path holds */
+	const char *sweep_id;		/* --sweep-id, or NULL */
+	const char *host;		/* --host, or NULL: the hostname */
 	struct event_set events;	/* settings.events points here */
 };
 

@@ -14,7 +14,7 @@
 #define ALPHA 0.05
 
 static const char compare_usage[] =
-	"usage: syncbench compare A B\n"
+	"usage: syncbench compare [--host-a HOST] [--host-b HOST] A B\n"
 	"\n"
 	"A and B are result documents or results directories.  For every\n"
 	"configuration with status ok in both: the median ops/s of each, the\n"
@@ -24,8 +24,14 @@ static const char compare_usage[] =
 	"and up to 20 repetitions a side, else the normal approximation with tie\n"
 	"correction).  '*' marks p < 0.05.  With 3 repetitions a side the\n"
 	"smallest p the test can give is 0.1: use 5 or more to detect changes.\n"
-	"Configurations in one side only are listed.  Exit status 0; 2 on bad\n"
-	"input.\n";
+	"Configurations in one side only are listed.\n"
+	"\n"
+	"A merged data set (syncbench merge) holds several hosts.  --host-a and\n"
+	"--host-b keep one host's results of A or B (compare two machines: the\n"
+	"same data set as A and B, a host for each).  When both sides still hold\n"
+	"several hosts, configurations are matched per host (HOST:configuration);\n"
+	"one side with several hosts against one with a single host is refused.\n"
+	"Exit status 0; 2 on bad input.\n";
 
 /* How many orderings of n x's and m y's have exactly u (x, y) pairs with x > y. */
 static void u_counts(size_t n, size_t m, double *out)
@@ -156,16 +162,22 @@ static size_t rep_rates(json_t *entry, double *out, size_t max)
 	return n;
 }
 
-/* name -> entry, for entries with status ok that measured something; first one wins. */
-static json_t *index_ok(json_t *docs, json_t *not_ok)
+/*
+ * name -> entry, for entries with status ok that measured something; first
+ * one wins.  With by_host, the name is HOST:configuration.
+ */
+static json_t *index_ok(json_t *docs, json_t *not_ok, int by_host)
 {
 	json_t *by_name = json_object(), *doc, *e;
 	size_t d, i;
 	char name[1024];
 	json_array_foreach(docs, d, doc) {
+		int used = by_host ? snprintf(name, sizeof(name), "%s:", resultdoc_host(doc)) : 0;
+		if (used < 0 || (size_t)used >= sizeof(name))
+			continue;
 		json_array_foreach(json_object_get(doc, "results"), i, e) {
 			const char *status = json_string_value(json_object_get(e, "status"));
-			if (resultdoc_config_name(e, name, sizeof(name)) != 0 ||
+			if (resultdoc_config_name(e, name + used, sizeof(name) - (size_t)used) != 0 ||
 			    json_object_get(by_name, name) || json_object_get(not_ok, name))
 				continue;
 			if (status && strcmp(status, "ok") == 0 && json_array_size(json_object_get(e, "reps")))
@@ -244,10 +256,10 @@ static void report(json_t *a, json_t *b, json_t *not_ok_a, json_t *not_ok_b)
 		       t.low_power, ALPHA);
 }
 
-void compare_docs(json_t *docs_a, json_t *docs_b)
+void compare_docs(json_t *docs_a, json_t *docs_b, int by_host)
 {
 	json_t *not_ok_a = json_object(), *not_ok_b = json_object();
-	json_t *a = index_ok(docs_a, not_ok_a), *b = index_ok(docs_b, not_ok_b);
+	json_t *a = index_ok(docs_a, not_ok_a, by_host), *b = index_ok(docs_b, not_ok_b, by_host);
 	report(a, b, not_ok_a, not_ok_b);
 	json_decref(a);
 	json_decref(b);
@@ -255,23 +267,88 @@ void compare_docs(json_t *docs_a, json_t *docs_b)
 	json_decref(not_ok_b);
 }
 
+/* The hosts that docs hold, comma-separated, into buf; returns how many. */
+static size_t host_names(json_t *docs, char *buf, size_t len)
+{
+	json_t *hosts = json_object(), *doc, *v;
+	const char *host;
+	size_t i, used = 0;
+	json_array_foreach(docs, i, doc)
+		json_object_set_new(hosts, resultdoc_host(doc), json_true());
+	buf[0] = '\0';
+	json_object_foreach(hosts, host, v) {
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", host);
+	}
+	size_t n = json_object_size(hosts);
+	json_decref(hosts);
+	return n;
+}
+
+/* Keeps the documents of host (NULL: all) in docs; 0, or -1 with err if none is left. */
+static int keep_host(json_t *docs, const char *host, const char *side, char *err, size_t len)
+{
+	char names[512];
+	if (!host)
+		return 0;
+	host_names(docs, names, sizeof(names));
+	for (size_t i = json_array_size(docs); i-- > 0;)
+		if (strcmp(resultdoc_host(json_array_get(docs, i)), host) != 0)
+			json_array_remove(docs, i);
+	if (json_array_size(docs) == 0) {
+		snprintf(err, len, "%s holds no results of host %s (its hosts: %s)", side, host, names);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Match per host when both sides hold several; 0 or 1, or -1 with err when
+ * only one does: its hosts cannot all be matched against the other's one.
+ */
+static int match_by_host(json_t *docs_a, json_t *docs_b, char *err, size_t len)
+{
+	char names_a[512], names_b[512];
+	size_t na = host_names(docs_a, names_a, sizeof(names_a));
+	size_t nb = host_names(docs_b, names_b, sizeof(names_b));
+	if ((na > 1) == (nb > 1))
+		return na > 1;
+	snprintf(err, len, "%s holds results of %zu hosts (%s), %s of one: choose one with --host-%s "
+		 "HOST", na > 1 ? "A" : "B", na > 1 ? na : nb, na > 1 ? names_a : names_b,
+		 na > 1 ? "B" : "A", na > 1 ? "a" : "b");
+	return -1;
+}
+
 int compare_main(int argc, char **argv)
 {
-	char err[512];
+	char err[1024];
+	const char *host[2] = { NULL, NULL };
+	int first = 1;
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		return fputs(compare_usage, stdout), 0;
-	if (argc != 3) {
-		fprintf(stderr, "syncbench: compare needs two results, A and B (see syncbench compare --help)\n");
+	while (first + 1 < argc && (strcmp(argv[first], "--host-a") == 0 ||
+				    strcmp(argv[first], "--host-b") == 0)) {
+		host[argv[first][7] == 'b'] = argv[first + 1];
+		first += 2;
+	}
+	if (argc - first != 2 || argv[first][0] == '-' || argv[first + 1][0] == '-') {
+		fprintf(stderr, "syncbench: compare needs two results, A and B, after --host-a HOST and "
+			"--host-b HOST if any (see syncbench compare --help)\n");
 		return 2;
 	}
-	json_t *docs_a = resultdoc_load_all(&argv[1], 1, err, sizeof(err));
-	json_t *docs_b = docs_a ? resultdoc_load_all(&argv[2], 1, err, sizeof(err)) : NULL;
-	if (!docs_b) {
+	json_t *docs_a = resultdoc_load_all(&argv[first], 1, err, sizeof(err));
+	json_t *docs_b = docs_a ? resultdoc_load_all(&argv[first + 1], 1, err, sizeof(err)) : NULL;
+	int by_host = -1;
+	if (docs_b && keep_host(docs_a, host[0], "A", err, sizeof(err)) == 0 &&
+	    keep_host(docs_b, host[1], "B", err, sizeof(err)) == 0)
+		by_host = match_by_host(docs_a, docs_b, err, sizeof(err));
+	if (by_host < 0) {
 		fprintf(stderr, "syncbench: compare: %s\n", err);
 		json_decref(docs_a);
+		json_decref(docs_b);
 		return 2;
 	}
-	compare_docs(docs_a, docs_b);
+	compare_docs(docs_a, docs_b, by_host);
 	json_decref(docs_a);
 	json_decref(docs_b);
 	return 0;

@@ -19,9 +19,10 @@ double mann_whitney_p(const double *x, size_t n, const double *y, size_t m);
 
 /*
  * The comparison table of docs_b against docs_a (arrays of result
- * documents) on stdout; the caller keeps its references.
+ * documents) on stdout; the caller keeps its references.  by_host: match
+ * configurations per host (HOST:configuration), for two multi-host sets.
  */
-void compare_docs(json_t *docs_a, json_t *docs_b);
+void compare_docs(json_t *docs_a, json_t *docs_b, int by_host);
 
 /* argv[0] is "compare".  Returns the exit status: 0, or 2 on bad input. */
 int compare_main(int argc, char **argv);

@@ -66,4 +66,14 @@ void context_collect(struct run_context *ctx, const struct topo *t, const struct
 	counters_describe(ctx->pfm_version, sizeof(ctx->pfm_version), ctx->pmu, sizeof(ctx->pmu));
 	ctx->argc = argc;
 	ctx->argv = argv;
+	context_set_sweep(ctx, NULL, NULL, 0, 0);
+}
+
+void context_set_sweep(struct run_context *ctx, const char *host, const char *sweep_id,
+		       int shard_index, int shard_count)
+{
+	ctx->host = host ? host : ctx->hostname;
+	ctx->sweep_id = sweep_id;
+	ctx->shard_index = shard_count ? shard_index : 1;
+	ctx->shard_count = shard_count ? shard_count : 1;
 }

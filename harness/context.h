@@ -26,10 +26,18 @@ struct run_context {
 	double interleave_s;		/* the sweep's window (struct sweep) */
 	int argc;
 	char **argv;
+	/* What lets merge put many hosts' runs side by side: */
+	const char *host;		/* the machine's name there: --host, else hostname */
+	const char *sweep_id;		/* --sweep-id, or NULL */
+	int shard_index, shard_count;	/* --shard I/N; 1/1 for a whole sweep */
 };
 
 void context_collect(struct run_context *ctx, const struct topo *t, const struct event_set *events,
 		     int argc, char **argv);
+
+/* The run's place in a sweep across hosts; host NULL: the hostname; shard_count 0: whole. */
+void context_set_sweep(struct run_context *ctx, const char *host, const char *sweep_id,
+		       int shard_index, int shard_count);
 
 /* ns per work unit, by timing the work loop itself (min of several tries). */
 double calibrate_work_unit_ns(void);

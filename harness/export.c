@@ -87,7 +87,7 @@ static void add_counters(json_t *row, json_t *rep)
 }
 
 /* The entry's columns, shared by all its repetitions. */
-static json_t *entry_row(const char *source, json_t *e)
+static json_t *entry_row(const char *source, const char *host, json_t *e)
 {
 	char name[1024];
 	const char *key;
@@ -95,8 +95,8 @@ static json_t *entry_row(const char *source, json_t *e)
 	resultdoc_config_name(e, name, sizeof(name));
 	json_t *placement = json_object_get(e, "placement");
 	/* O?: a field missing from a damaged document is an empty cell, not a lost row. */
-	json_t *row = json_pack("{s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:I}",
-		"source", source, "config", name, "bench", json_object_get(e, "bench"),
+	json_t *row = json_pack("{s:s, s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:I}",
+		"source", source, "host", host, "config", name, "bench", json_object_get(e, "bench"),
 		"prim", json_object_get(e, "prim"), "threads", json_object_get(e, "threads"),
 		"placement", json_object_get(placement, "policy"),
 		"oversubscribed", json_object_get(placement, "oversubscribed"),
@@ -139,7 +139,7 @@ static json_t *tidy_rows(json_t *docs, json_t *sources)
 	json_array_foreach(docs, d, doc) {
 		const char *source = json_string_value(json_array_get(sources, d));
 		json_array_foreach(json_object_get(doc, "results"), i, e) {
-			json_t *base = entry_row(source, e);
+			json_t *base = entry_row(source, resultdoc_host(doc), e);
 			json_array_foreach(json_object_get(e, "reps"), r, rep)
 				json_array_append_new(rows, rep_row(base, rep, r));
 			if (json_array_size(json_object_get(e, "reps")) == 0)

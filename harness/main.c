@@ -3,6 +3,7 @@
  *
  *   syncbench list [--all]
  *   syncbench run --bench NAME --prim LIST [options]
+ *   syncbench export | compare | merge ...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "demo.h"
 #include "export.h"
 #include "floor.h"
+#include "merge.h"
 #include "sweep.h"
 
 static const char usage[] =
@@ -35,6 +37,8 @@ static const char usage[] =
 	"                 see `syncbench compare --help`\n"
 	"  demo catdogfish  three threads print cat, dog, fish in turn 100 times,\n"
 	"                 passing the turn over unbuffered gochans\n"
+	"  merge --out DIR RESULT...   one data set from many hosts' results of one\n"
+	"                 sweep; see `syncbench merge --help`\n"
 	"  help           this text\n";
 
 static int cmd_list(int argc, char **argv, const struct topo *t)
@@ -97,6 +101,8 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 	if (!req.output.dry_run) {
 		context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
 		ctx.interleave_s = req.sweep.interleave_s;
+		context_set_sweep(&ctx, req.host, req.sweep_id, req.output.shard_index,
+				  req.output.shard_count);
 		measure_floor(&req, &ctx, &floor);
 	}
 	int rc = sweep_run(&req.sweep, &req.settings, req.output.dry_run ? NULL : &ctx,
@@ -112,7 +118,7 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, export, compare, demo, help)");
+		usage_error("a command is required (accepted: list, run, export, compare, demo, merge, help)");
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;
@@ -124,6 +130,8 @@ int main(int argc, char **argv)
 		return compare_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "demo") == 0)
 		return demo_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
@@ -135,7 +143,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0)
 		rc = cmd_run(argc - 1, argv + 1, t);
 	else
-		usage_error("unknown command '%s' (accepted: list, run, export, compare, demo, help)", argv[1]);
+		usage_error("unknown command '%s' (accepted: list, run, export, compare, demo, merge, help)", argv[1]);
 	topo_free(t);
 	return rc;
 }

@@ -76,6 +76,10 @@ json_t *report_document(const struct run_context *ctx)
 		"pmu", ctx->pmu[0] ? json_string(ctx->pmu) : json_null(),
 		"preset", ctx->events ? ctx->events->spec : "none",
 		"events", context_events(ctx->events));
+	json_object_set_new(context, "host", json_string(ctx->host));
+	json_object_set_new(context, "sweep_id", ctx->sweep_id ? json_string(ctx->sweep_id) : json_null());
+	json_object_set_new(context, "shard", json_pack("{s:i, s:i}", "index", ctx->shard_index,
+							  "count", ctx->shard_count));
 	json_t *floor = context_floor(ctx->floor);
 	if (floor)
 		json_object_set_new(context, "coherence_floor", floor);

@@ -181,3 +181,19 @@ double resultdoc_summary(json_t *entry, const char *group, const char *field)
 	json_t *v = json_object_get(g, field);
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
+
+const char *resultdoc_host(json_t *doc)
+{
+	json_t *context = json_object_get(doc, "context");
+	const char *host = json_string_value(json_object_get(context, "host"));
+	if (!host)
+		host = json_string_value(json_object_get(context, "hostname"));
+	return host ? host : "?";
+}
+
+int resultdoc_label_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n <= 128 && s[0] != '.' &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}

@@ -38,6 +38,19 @@ json_t *resultdoc_load_all(char *const *paths, int n, char *err, size_t errlen);
  */
 int resultdoc_config_name(json_t *entry, char *buf, size_t len);
 
+/*
+ * The name of the machine a document was measured on: context.host (run
+ * --host), else context.hostname (documents from before hosts were named),
+ * else "?".
+ */
+const char *resultdoc_host(json_t *doc);
+
+/*
+ * Whether s can name a host or a sweep: 1 to 128 letters, digits, '.', '_'
+ * or '-', not starting with '.', since merge makes file names of them.
+ */
+int resultdoc_label_ok(const char *s);
+
 /* entry["summary"][group][field] (group NULL: summary[field]), or NaN. */
 double resultdoc_summary(json_t *entry, const char *group, const char *field);
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,7 @@ struct sweep_state {
 	json_t *kept;		/* names of the reusable entries recorded: name -> true */
 	struct planned *plan;	/* every configuration, in sweep order */
 	int nplanned, capacity;
+	int position;		/* configurations reached so far, in sweep order */
 	int failures;
 	int done;		/* configurations measured, progress_done included */
 	uint64_t started_ns;	/* when the first repetition started */
@@ -357,10 +359,26 @@ static int grow_plan(struct sweep_state *st)
 	return 0;
 }
 
-/* Appends a configuration to the plan, or lists it for --dry-run; -1 if out of memory. */
+/*
+ * Round robin over the sweep order rather than a hash of the name: the
+ * order groups a primitive's thread counts together, and the expensive ones
+ * (oversubscribed, slow locks) sit next to each other, so dealing them out
+ * in turn spreads them evenly over the shards.
+ */
+static bool in_shard(const struct sweep_output *out, int position)
+{
+	return out->shard_count == 0 || position % out->shard_count == out->shard_index - 1;
+}
+
+/*
+ * Appends a configuration of this shard to the plan, or lists it for
+ * --dry-run; -1 if out of memory.
+ */
 static int plan_one(struct sweep_state *st, const struct config *c, int variant)
 {
 	char name[1024];
+	if (!in_shard(st->out, st->position++))
+		return 0;
 	int *pus = malloc((size_t)c->threads * sizeof(*pus));
 	int oversubscribed = pus ? placement_resolve(st->s->topo, &st->s->placement, c->threads,
 						     variant, pus) : -1;

@@ -58,6 +58,12 @@ struct sweep_output {
 	struct json_t *previous;
 	int dry_run;			/* list what would run or be kept; run nothing */
 	int progress_done, progress_total;	/* --progress D/T; total 0: none */
+	/*
+	 * --shard INDEX/COUNT (1-based; count 0: no sharding): this run takes
+	 * the configurations whose position in the sweep order is INDEX - 1
+	 * modulo COUNT, so COUNT runs together cover the sweep exactly once.
+	 */
+	int shard_index, shard_count;
 };
 
 /*

@@ -4,7 +4,9 @@
 usage: results/plot.py RESULTS [--out DIR]
 
 RESULTS is a results directory (every syncbench/1 *.json in it) or one
-result document.  Writes into DIR (default: the results directory, or the
+result document.  A merged data set (syncbench merge) holds several hosts:
+each figure then has one panel per host and contention level, each shaded
+by its own host's PU count.  Writes into DIR (default: the results directory, or the
 document's directory):
 
   figures/throughput-<bench>.{png,svg}   ops/s vs threads, one panel per
@@ -56,6 +58,10 @@ def load(path):
         except (OSError, ValueError) as e:
             sys.exit(f"plot.py: {f}: {e}")
         if isinstance(doc, dict) and doc.get("schema") == "syncbench/1":
+            ctx = doc["context"]
+            for e in doc["results"]:
+                e["_host"] = ctx.get("host", ctx["hostname"])
+                e["_pus"] = ctx["topology"]["pus"]
             docs.append((f, doc))
     if not docs:
         sys.exit(f"plot.py: no syncbench/1 result document in {path}")
@@ -76,8 +82,10 @@ def prim_name(e):
 
 
 def series(entries):
-    """{level: {line label: [entries sorted by threads]}} for one workload."""
+    """{level: {line label: [entries sorted by threads]}} for one workload;
+    with several hosts, a level is a host's: "on HOST: cs=20 ..."."""
     wkeys = workload_keys(entries)
+    several_hosts = len({e["_host"] for e in entries}) > 1
     common = set.intersection(*(set(e["params"]) for e in entries))
     varying = {}
     for e in entries:
@@ -87,6 +95,8 @@ def series(entries):
     out = {}
     for e in entries:
         level = " ".join(f"{k}={e['params'][k]}" for k in wkeys)
+        if several_hosts:
+            level = f"on {e['_host']}" + (f": {level}" if level else "")
         own = [f"{k}={v}" for k, v in e["params"].items()
                if k not in common and len(varying[(prim_name(e), k)]) > 1]
         label = " ".join([prim_name(e)] + own)
@@ -101,7 +111,9 @@ def title(bench, level):
     return f"{bench} {level}" if level else bench
 
 
-def shade_oversubscribed(ax, pus, max_threads):
+def shade_oversubscribed(ax, lines, max_threads):
+    """Threads beyond the PUs of the panel's host."""
+    pus = max(e["_pus"] for es in lines.values() for e in es)
     if max_threads > pus:
         ax.axvspan(pus * 1.1, max_threads * 1.5, color="0.9", zorder=0,
                    label="oversubscribed")
@@ -153,11 +165,11 @@ def med(e, key):
     return v if v is not None else math.nan
 
 
-def plot_throughput(bench, by_level, pus, outdir):
+def plot_throughput(bench, by_level, outdir):
     fig, axes = panels(by_level)
     maxt = max(thread_counts(by_level))
     for ax, (level, lines) in zip(axes, sorted(by_level.items())):
-        shade_oversubscribed(ax, pus, maxt)
+        shade_oversubscribed(ax, lines, maxt)
         for label, es in sorted(lines.items()):
             x = [e["threads"] for e in es]
             y = [med(e, "ops_per_sec") for e in es]
@@ -170,14 +182,14 @@ def plot_throughput(bench, by_level, pus, outdir):
     return save(fig, outdir, f"throughput-{bench}")
 
 
-def plot_normalized(bench, by_level, pus, outdir):
+def plot_normalized(bench, by_level, outdir):
     fig, axes = panels(by_level)
     maxt = max(thread_counts(by_level))
     base_name = None
     for ax, (level, lines) in zip(axes, sorted(by_level.items())):
         base_name = BASELINE if BASELINE in lines else sorted(lines)[0]
         base = {e["threads"]: med(e, "ops_per_sec") for e in lines[base_name]}
-        shade_oversubscribed(ax, pus, maxt)
+        shade_oversubscribed(ax, lines, maxt)
         for label, es in sorted(lines.items()):
             pts = [(e["threads"], med(e, "ops_per_sec") / base[e["threads"]])
                    for e in es if base.get(e["threads"])]
@@ -195,7 +207,7 @@ def worst_latency(e, q):
     return max(vals) if vals else math.nan
 
 
-def plot_latency(bench, by_level, pus, outdir):
+def plot_latency(bench, by_level, outdir):
     """One figure per quantile: p50, p99 and max of the acquire latency."""
     if not any(e["summary"].get("acquire_latency") for lines in by_level.values()
                for es in lines.values() for e in es):
@@ -205,7 +217,7 @@ def plot_latency(bench, by_level, pus, outdir):
     for q, qname in (("p50_ns", "p50"), ("p99_ns", "p99"), ("max_ns", "max")):
         fig, axes = panels(by_level)
         for ax, (level, lines) in zip(axes, sorted(by_level.items())):
-            shade_oversubscribed(ax, pus, maxt)
+            shade_oversubscribed(ax, lines, maxt)
             for label, es in sorted(lines.items()):
                 ax.plot([e["threads"] for e in es], [worst_latency(e, q) for e in es],
                         marker="o", ms=3, label=label)
@@ -217,11 +229,11 @@ def plot_latency(bench, by_level, pus, outdir):
     return paths
 
 
-def plot_fairness(bench, by_level, pus, outdir):
+def plot_fairness(bench, by_level, outdir):
     fig, axes = panels(by_level)
     maxt = max(thread_counts(by_level))
     for ax, (level, lines) in zip(axes, sorted(by_level.items())):
-        shade_oversubscribed(ax, pus, maxt)
+        shade_oversubscribed(ax, lines, maxt)
         for label, es in sorted(lines.items()):
             y = [e["summary"]["fairness"]["jain"] for e in es]
             ax.plot([e["threads"] for e in es], [math.nan if v is None else v for v in y],
@@ -237,9 +249,11 @@ def plot_pair_matrix(bench, entries, outdir):
     (for pingpong, the core-to-core one-way transfer matrix): one panel per
     primitive and parameter values; nothing unless two or more pairs exist."""
     groups = {}
+    several_hosts = len({e["_host"] for e in entries}) > 1
     for e in entries:
         if e["placement"]["policy"] == "pairs":
-            key = (prim_name(e), json.dumps(e["params"], sort_keys=True))
+            prim = f"{e['_host']}: {prim_name(e)}" if several_hosts else prim_name(e)
+            key = (prim, json.dumps(e["params"], sort_keys=True))
             groups.setdefault(key, {})[tuple(e["placement"]["pus"])] = med(e, "ns_per_op")
     groups = {k: g for k, g in groups.items() if len(g) >= 2}
     if not groups:
@@ -270,14 +284,17 @@ CAPACITY = "cap"
 def plot_by_capacity(bench, entries, outdir):
     """For channel workloads (a `cap` parameter with two or more values):
     ops/s vs capacity, one line per primitive, one panel per thread count
-    and other parameter values; cap 0 (unbuffered) sits at the left end."""
+    and other parameter values (and host, in a merged data set); cap 0
+    (unbuffered) sits at the left end."""
     caps = sorted({e["params"][CAPACITY] for e in entries if CAPACITY in e["params"]})
     if len(caps) < 2:
         return []
     wkeys = [k for k in workload_keys(entries) if k != CAPACITY]
+    several_hosts = len({e["_host"] for e in entries}) > 1
     panels_by = {}
     for e in entries:
-        level = " ".join([f"threads={e['threads']}"] + [f"{k}={e['params'][k]}" for k in wkeys])
+        level = " ".join(([f"on {e['_host']}:"] if several_hosts else []) + [f"threads={e['threads']}"]
+                         + [f"{k}={e['params'][k]}" for k in wkeys])
         panels_by.setdefault(level, {}).setdefault(prim_name(e), []).append(e)
     fig, axes = panels(sorted(panels_by))
     for ax, level in zip(axes, sorted(panels_by)):
@@ -303,7 +320,7 @@ def fmt(v, spec="{:.3g}"):
 
 
 def table_html(entries):
-    rows = ["<tr><th>prim</th><th>threads</th><th>params</th><th>ops/s</th><th>ns/op</th>"
+    rows = ["<tr><th>host</th><th>prim</th><th>threads</th><th>params</th><th>ops/s</th><th>ns/op</th>"
             "<th>Jain</th><th>cpu ns/op</th><th>p99 acquire ns</th><th>status</th></tr>"]
     for e in entries:
         s = e.get("summary") or {}
@@ -311,7 +328,7 @@ def table_html(entries):
         params = " ".join(f"{k}={v}" for k, v in e["params"].items())
         over = " (oversubscribed)" if e["placement"]["oversubscribed"] else ""
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
-            prim_name(e), f"{e['threads']}{over}", params,
+            e["_host"], prim_name(e), f"{e['threads']}{over}", params,
             fmt(s["ops_per_sec"]["median"]) if ok else "-",
             fmt(s["ns_per_op"]["median"]) if ok else "-",
             fmt(s["fairness"]["jain"]) if ok else "-",
@@ -326,12 +343,20 @@ def context_html(docs, results_dir):
     topo = ctx["topology"]
     caches = ", ".join(f"L{c['level']} {c['type']} {c['size_bytes'] // 1024} KiB x{c['count']}"
                        for c in topo["caches"])
-    items = [("host", ctx["hostname"]), ("date", ctx["date"]), ("cpu", ctx["cpu_model"]),
+    items = [("host", ctx.get("host", ctx["hostname"])), ("date", ctx["date"]), ("cpu", ctx["cpu_model"]),
              ("topology", f"{topo['packages']} packages, {topo['cores']} cores, {topo['pus']} PUs, "
                           f"{topo['numa_nodes']} NUMA nodes; {caches}"),
              ("kernel", ctx["kernel"]), ("compiler", ctx["compiler"]), ("cflags", ctx["cflags"]),
              ("commit", ctx["git_commit"]), ("clock", f"{ctx['clock']['source']}"),
              ("work unit", f"{ctx['work_unit_ns']:.3g} ns")]
+    others = {}
+    for _, d in docs[1:]:
+        c = d["context"]
+        others.setdefault(c.get("host", c["hostname"]), c)
+    for name, c in sorted(others.items()):
+        if name != ctx.get("host", ctx["hostname"]):
+            items.append((f"host {name}", f"{c['cpu_model']}; {c['topology']['pus']} PUs; "
+                                          f"commit {c['git_commit']}"))
     for f, d in docs:
         items.append((f"command ({os.path.basename(f)})", " ".join(d["context"]["command_line"])))
         if not d["complete"]:
@@ -374,7 +399,6 @@ def main():
     outdir = args.out or results_dir
     os.makedirs(os.path.join(outdir, "figures"), exist_ok=True)
     docs = load(args.results)
-    pus = docs[0][1]["context"]["topology"]["pus"]
 
     by_bench = {}
     for _, doc in docs:
@@ -387,7 +411,7 @@ def main():
         if ok:
             by_level = series(ok)
             for plot in (plot_throughput, plot_normalized, plot_latency, plot_fairness):
-                figures += [p for p in plot(bench, by_level, pus, outdir) if p.endswith(".png")]
+                figures += [p for p in plot(bench, by_level, outdir) if p.endswith(".png")]
             for plot in (plot_pair_matrix, plot_by_capacity):
                 figures += [p for p in plot(bench, ok, outdir) if p.endswith(".png")]
         sections.append((bench, figures, entries))

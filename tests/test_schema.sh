@@ -199,6 +199,17 @@ accept("an entry without a primitive", lambda d: e0(d).update(prim=None))
 corrupt("an empty primitive name", lambda d: e0(d).update(prim=""))
 accept("a resumed sweep", lambda d: d["context"].update(resumes=[{"date": "2026-01-01T00:00:00Z",
                                                                   "command_line": ["syncbench", "run"]}]))
+ctx = ok["context"]
+if (ctx["host"], ctx["sweep_id"], ctx["shard"]) != (ctx["hostname"], None, {"index": 1, "count": 1}):
+    bad.append(f"ok.json: a run without --host, --sweep-id or --shard says host {ctx['host']}, "
+               f"sweep_id {ctx['sweep_id']}, shard {ctx['shard']}")
+corrupt("shard 0", lambda d: d["context"].update(shard={"index": 0, "count": 2}))
+corrupt("an empty host", lambda d: d["context"].update(host=""))
+accept("a merged document", lambda d: d["context"].update(merged_from=[{
+    "source": "results/x/part-1-vm", "date": "2026-01-01T00:00:00Z", "command_line": ["syncbench", "run"],
+    "git_commit": "abc", "shard": {"index": 1, "count": 2}}]))
+corrupt("a merge record without its source", lambda d: d["context"].update(merged_from=[{
+    "date": "2026-01-01T00:00:00Z", "command_line": ["syncbench"]}]))
 corrupt("a resume without its command", lambda d: d["context"].update(resumes=[{"date": "x"}]))
 
 if bad:

@@ -110,7 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    export_write(sink, "gbench", docs, sources) != 0)
 			__builtin_trap();
 		check_jsonl_rows(docs, sources);
-		compare_docs(docs, docs);
+		compare_docs(docs, docs, 0);
+		compare_docs(docs, docs, 1);
 		fflush(stdout);
 	}
 	json_decref(docs);
