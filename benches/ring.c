@@ -16,19 +16,20 @@
  *   futex    a turn word: wait with FUTEX_WAIT while it names another
  *            thread; the passer writes the successor and wakes all
  *   spin     the same word, polled with PAUSE
- *   gomutex  the turn counter under a gomutex, polled: lock, act if it is
- *            our turn, unlock.  (A mutex is no wait-for-condition
- *            primitive; handing a locked gomutex from thread to thread,
- *            which Go allows, cannot be stopped safely: a thread that
- *            leaves at the stop strands the token, and unlocking for it
- *            risks unlocking an unlocked mutex, which is fatal.)
+ *   gomutex  one gomutex per thread used as a baton, which Go allows (a
+ *            Mutex is not tied to the goroutine that locked it): every
+ *            baton starts locked but thread 0's; a thread locks its own,
+ *            acts, and unlocks its successor's.  A waiter spins, then
+ *            parks in the semaphore as Go's Lock does, and the unlock
+ *            wakes it: the cost of handing a Go mutex to a parked waiter.
  *   none     no waiting at all: the order check must fail (it tests the
  *            check; sweeps leave it out)
  *
  * Stop: the stop hook closes the channels, sets `stopped` under the
- * condvar's mutex and broadcasts, and sets the turn word's STOP bit and
- * wakes its futex; spin and gomutex waiters see the bit or the phase.
- * A thread released this way gives up its turn without acting.
+ * condvar's mutex and broadcasts, sets the turn word's STOP bit and wakes
+ * its futex (spin waiters see the bit), and releases the batons (see
+ * release_batons()).  A thread released this way gives up its turn
+ * without acting.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -63,13 +64,16 @@ struct ring_shared {
 	/* Written by the token holder only, read by the next: the order check. */
 	_Alignas(CACHELINE) atomic_int last;
 	atomic_uint_least64_t handoffs, out_of_order;
-	/* condvar and gomutex handoffs: turn is under mu or gm. */
+	/* condvar handoff: turn is under mu. */
 	_Alignas(CACHELINE) pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int turn;
 	bool stopped;
-	struct gomutex gm;
 	struct gochan *ch[RING_MAX];	/* chan handoff; written at setup only */
+	/* gomutex handoff; see release_batons(). */
+	_Alignas(CACHELINE) atomic_bool batons_stopped;
+	atomic_int passing;		/* threads between the stop check and the unlock */
+	struct gomutex baton[RING_MAX];	/* each on lines of its own (struct gomutex) */
 };
 
 struct ring_thread {
@@ -87,17 +91,59 @@ static int ring_validate(const int64_t *params, int threads, char *why, size_t w
 	return -1;
 }
 
+/* Go's starvation threshold, 1 ms, as the gomutex primitive has it. */
+#define BATON_STARVE_NS 1000000
+
+/* Every baton locked but thread 0's: thread 0 has the first turn. */
+static int set_up_batons(struct ring_shared *s, int n, char *why, size_t whylen)
+{
+	struct gomutex_self setup = { 0 };
+	for (int i = 0; i < n; i++) {
+		if (gomutex_init(&s->baton[i], GOMUTEX_GO, BATON_STARVE_NS)) {
+			snprintf(why, whylen, "ring: cannot initialise a gomutex");
+			return -1;
+		}
+		if (i > 0)
+			gomutex_lock(&s->baton[i], &setup);
+	}
+	return 0;
+}
+
+/*
+ * At the stop, every thread blocked on its baton must be let go, and no
+ * baton unlocked twice (fatal, as in Go).  Passers announce themselves in
+ * `passing` before they look at `batons_stopped`; the hook sets
+ * `batons_stopped`, then waits for `passing` to drain: seq_cst on both
+ * sides, so either the passer sees the stop or the hook sees the passer
+ * (a store-buffer handshake).  After that no thread unlocks a baton, so
+ * each one the hook finds locked stays locked until the hook unlocks it,
+ * and one it finds unlocked it takes (trylock) and unlocks: either way its
+ * thread gets it, sees the stop and gives up its turn.
+ */
+static void release_batons(struct ring_shared *s, int n)
+{
+	struct gomutex_self hook = { 0 };
+	atomic_store_explicit(&s->batons_stopped, true, memory_order_seq_cst);
+	while (atomic_load_explicit(&s->passing, memory_order_seq_cst) != 0)
+		cpu_relax();
+	for (int i = 0; i < n; i++) {
+		gomutex_trylock(&s->baton[i]);
+		gomutex_unlock(&s->baton[i], &hook);
+	}
+}
+
 static int ring_setup(const struct bench_run *run, char *why, size_t whylen)
 {
 	struct ring_shared *s = run->shared;
 	int n = run->nthreads;
 
 	atomic_store_explicit(&s->last, n - 1, memory_order_relaxed);
-	if (pthread_mutex_init(&s->mu, NULL) || pthread_cond_init(&s->cv, NULL) ||
-	    gomutex_init(&s->gm, GOMUTEX_GO, 1000000)) {
-		snprintf(why, whylen, "ring: cannot initialise its mutexes");
+	if (pthread_mutex_init(&s->mu, NULL) || pthread_cond_init(&s->cv, NULL)) {
+		snprintf(why, whylen, "ring: cannot initialise its mutex");
 		return -1;
 	}
+	if (run->params[RING_HANDOFF] == HANDOFF_GOMUTEX)
+		return set_up_batons(s, n, why, whylen);
 	if (run->params[RING_HANDOFF] != HANDOFF_CHAN)
 		return 0;
 	for (int i = 0; i < n; i++) {
@@ -114,7 +160,9 @@ static void ring_teardown(const struct bench_run *run)
 	struct ring_shared *s = run->shared;
 	for (int i = 0; i < run->nthreads; i++)
 		gochan_free(s->ch[i]);
-	gomutex_destroy(&s->gm);
+	if (run->params[RING_HANDOFF] == HANDOFF_GOMUTEX)
+		for (int i = 0; i < run->nthreads; i++)
+			gomutex_destroy(&s->baton[i]);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 }
@@ -132,6 +180,8 @@ static void ring_stop(const struct bench_run *run)
 	/* relaxed: the futex call and the waiters' re-read do the rest */
 	atomic_fetch_or_explicit(&s->turn_word, TURN_STOP, memory_order_relaxed);
 	futex_wake(&s->turn_word, INT_MAX);
+	if (run->params[RING_HANDOFF] == HANDOFF_GOMUTEX)
+		release_batons(s, run->nthreads);
 }
 
 /* The turn itself: the order check. */
@@ -210,21 +260,18 @@ static void turn_word(struct ring_shared *s, struct bench_thread *t, int n, bool
 	pass_word(s, t->id, n, sleep);
 }
 
-static void turn_gomutex(const struct bench_run *run, struct ring_shared *s,
-			 struct bench_thread *t, int n)
+static void turn_gomutex(struct ring_shared *s, struct bench_thread *t, int n)
 {
 	struct ring_thread *me = t->local;
-	for (;;) {
-		gomutex_lock(&s->gm, &me->gself);
-		bool mine = s->turn == t->id;
-		if (mine) {
-			act(s, t, n);
-			s->turn = (t->id + 1) % n;
-		}
-		gomutex_unlock(&s->gm, &me->gself);
-		if (mine || bench_stopping(run))
-			return;
-	}
+	gomutex_lock(&s->baton[t->id], &me->gself);
+	/* seq_cst, as every access to these two: see release_batons() */
+	if (atomic_load_explicit(&s->batons_stopped, memory_order_seq_cst))
+		return;
+	act(s, t, n);
+	atomic_fetch_add_explicit(&s->passing, 1, memory_order_seq_cst);
+	if (!atomic_load_explicit(&s->batons_stopped, memory_order_seq_cst))
+		gomutex_unlock(&s->baton[(t->id + 1) % n], &me->gself);
+	atomic_fetch_sub_explicit(&s->passing, 1, memory_order_seq_cst);
 }
 
 static unsigned ring_op(const struct bench_run *run, struct bench_thread *t)
@@ -237,7 +284,7 @@ static unsigned ring_op(const struct bench_run *run, struct bench_thread *t)
 	case HANDOFF_CONDVAR: turn_condvar(s, t, n); break;
 	case HANDOFF_FUTEX: turn_word(s, t, n, true); break;
 	case HANDOFF_SPIN: turn_word(s, t, n, false); break;
-	case HANDOFF_GOMUTEX: turn_gomutex(run, s, t, n); break;
+	case HANDOFF_GOMUTEX: turn_gomutex(s, t, n); break;
 	case HANDOFF_NONE: act(s, t, n); break;
 	}
 	return 0;

@@ -18,6 +18,10 @@ short=(--duration 0.05 --warmup 0.01 --reps 1)
 	--out "$scratch/pc31.json" >/dev/null || fail "chan-prodcons 3P1C exited with status $?"
 "$BIN" run --bench ring --threads 3,4 --set handoff=chan,condvar,futex,spin,gomutex "${short[@]}" \
 	--out "$scratch/ring.json" >/dev/null || fail "ring exited with status $?"
+# Many stops in a row: each must release every thread blocked on a baton,
+# a channel, the condvar or the futex, without a fatal double unlock.
+"$BIN" run --bench ring --threads 2,3,5 --set handoff=chan,condvar,futex,gomutex --duration 0.002 \
+	--warmup 0 --reps 10 --interleave 0 >/dev/null || fail "ring: a short run did not stop cleanly"
 rc=0
 "$BIN" run --bench ring --threads 2 --set handoff=none "${short[@]}" --out "$scratch/none.json" \
 	>/dev/null || rc=$?
