@@ -336,8 +336,8 @@ int compare_main(int argc, char **argv)
 			"--host-b HOST if any (see syncbench compare --help)\n");
 		return 2;
 	}
-	json_t *docs_a = resultdoc_load_all(&argv[first], 1, err, sizeof(err));
-	json_t *docs_b = docs_a ? resultdoc_load_all(&argv[first + 1], 1, err, sizeof(err)) : NULL;
+	json_t *docs_a = resultdoc_load_all(&argv[first], 1, NULL, err, sizeof(err));
+	json_t *docs_b = docs_a ? resultdoc_load_all(&argv[first + 1], 1, NULL, err, sizeof(err)) : NULL;
 	int by_host = -1;
 	if (docs_b && keep_host(docs_a, host[0], "A", err, sizeof(err)) == 0 &&
 	    keep_host(docs_b, host[1], "B", err, sizeof(err)) == 0)

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,11 +18,13 @@ static const char export_usage[] =
 	"\n"
 	"  csv     one row per configuration x repetition; units in the column\n"
 	"          names; with --out, the context of each document goes to the\n"
-	"          sidecar FILE.context.json\n"
+	"          sidecar FILE.context.json, by the file it came from (the\n"
+	"          rows' source column)\n"
 	"  jsonl   the same rows, one JSON object per line (pandas.read_json(lines=True))\n"
 	"  gbench  Google Benchmark's JSON, one entry per repetition, for its\n"
 	"          tools/compare.py: real_time is wall ns per operation, cpu_time\n"
-	"          CPU ns per operation\n";
+	"          CPU ns per operation; names are CONFIG, or HOST:CONFIG when the\n"
+	"          results come from several hosts (a merged data set)\n";
 
 static int bad_input(const char *fmt, const char *arg)
 {
@@ -251,17 +254,34 @@ static json_t *gbench_entry(const char *name, size_t family, json_t *e, json_t *
 	return g;
 }
 
-/* Only entries that measured something: Google Benchmark has no failed runs to show. */
+static bool several_hosts(json_t *docs)
+{
+	json_t *doc;
+	size_t d;
+	json_array_foreach(docs, d, doc)
+		if (strcmp(resultdoc_host(doc), resultdoc_host(json_array_get(docs, 0))) != 0)
+			return true;
+	return false;
+}
+
+/*
+ * Only entries that measured something: Google Benchmark has no failed
+ * runs to show.  Names are unique per benchmark: with several hosts (a
+ * merged data set) they read HOST:CONFIG, as `syncbench compare` shows them.
+ */
 static json_t *gbench_document(json_t *docs)
 {
 	json_t *list = json_array(), *doc, *e, *rep;
 	size_t d, i, r, family = 0;
-	char name[1024];
+	char config[1024], name[1300];
+	bool by_host = several_hosts(docs);
 	json_array_foreach(docs, d, doc) {
 		json_array_foreach(json_object_get(doc, "results"), i, e) {
 			if (json_array_size(json_object_get(e, "reps")) == 0)
 				continue;
-			resultdoc_config_name(e, name, sizeof(name));
+			resultdoc_config_name(e, config, sizeof(config));
+			snprintf(name, sizeof(name), "%s%s%s", by_host ? resultdoc_host(doc) : "",
+				 by_host ? ":" : "", config);
 			json_array_foreach(json_object_get(e, "reps"), r, rep)
 				json_array_append_new(list, gbench_entry(name, family, e, rep, r));
 			family++;
@@ -285,27 +305,6 @@ static int write_sidecar(const char *out, json_t *docs, json_t *sources)
 	int rc = json_dump_file(side, path, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
 	json_decref(side);
 	return rc;
-}
-
-/* Which file each document came from (directories expand to several). */
-static json_t *source_names(char *const *paths, int n, json_t **docs, char *err, size_t len)
-{
-	json_t *sources = json_array();
-	*docs = json_array();
-	for (int i = 0; i < n; i++) {
-		json_t *some = resultdoc_load_all(&paths[i], 1, err, len), *doc;
-		size_t k;
-		if (!some) {
-			json_decref(sources);
-			json_decref(*docs);
-			return NULL;
-		}
-		json_array_foreach(some, k, doc)
-			json_array_append_new(sources, json_string(paths[i]));
-		json_array_extend(*docs, some);
-		json_decref(some);
-	}
-	return sources;
 }
 
 int export_write(FILE *f, const char *format, json_t *docs, json_t *sources)
@@ -357,9 +356,12 @@ int export_main(int argc, char **argv)
 	if (optind == argc)
 		return bad_input("%s", "no result file or directory given");
 
-	json_t *docs, *sources = source_names(argv + optind, argc - optind, &docs, err, sizeof(err));
-	if (!sources)
+	json_t *sources = json_array();	/* the file each document came from */
+	json_t *docs = resultdoc_load_all(argv + optind, argc - optind, sources, err, sizeof(err));
+	if (!docs) {
+		json_decref(sources);
 		return bad_input("%s", err);
+	}
 	FILE *f = out ? fopen(out, "w") : stdout;
 	int rc = f ? export_write(f, format, docs, sources) : -1;
 	if (f && out && fclose(f) != 0)

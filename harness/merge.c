@@ -45,24 +45,6 @@ static int __attribute__((format(printf, 1, 2))) bad_input(const char *fmt, ...)
 	return 2;
 }
 
-/* Loads every path; docs[i] came from sources[i].  Returns 0 or 2. */
-static int load_inputs(char *const *paths, int n, json_t *docs, json_t *sources)
-{
-	char err[512];
-	for (int i = 0; i < n; i++) {
-		json_t *loaded = resultdoc_load_all(&paths[i], 1, err, sizeof(err)), *doc;
-		size_t k;
-		if (!loaded)
-			return bad_input("%s", err);
-		json_array_foreach(loaded, k, doc) {
-			json_array_append(docs, doc);
-			json_array_append_new(sources, json_string(paths[i]));
-		}
-		json_decref(loaded);
-	}
-	return 0;
-}
-
 /* What merge relies on in an entry; the full shape is results/schema.json's. */
 static int check_entries(json_t *doc, const char *source)
 {
@@ -293,9 +275,12 @@ static void print_summary(const char *out, json_t *docs, json_t *groups)
 
 static int merge(const char *out, char *const *inputs, int n)
 {
-	json_t *docs = json_array(), *sources = json_array(), *groups = json_object(), *doc;
+	json_t *sources = json_array(), *groups = json_object(), *doc;
+	char err[512];
 	size_t i;
-	int rc = load_inputs(inputs, n, docs, sources);
+	/* docs[i] came from the file sources[i] */
+	json_t *docs = resultdoc_load_all(inputs, n, sources, err, sizeof(err));
+	int rc = docs ? 0 : bad_input("%s", err);
 	json_array_foreach(docs, i, doc) {
 		if (rc == 0)
 			rc = check_entries(doc, json_string_value(json_array_get(sources, i)));

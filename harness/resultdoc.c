@@ -1,6 +1,7 @@
 #include "resultdoc.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +46,20 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Appends one document, and its file to files (if not NULL); -1 if it is not one. */
+static int load_one(const char *path, json_t *docs, json_t *files, char *err, size_t errlen)
+{
+	json_t *doc = resultdoc_load(path, err, errlen);
+	if (!doc)
+		return -1;
+	json_array_append_new(docs, doc);
+	if (files)
+		json_array_append_new(files, json_string(path));
+	return 0;
+}
+
 /* Appends each *.json document in dir, in name order; -1 on the first bad one. */
-static int load_dir(const char *dir, json_t *docs, char *err, size_t errlen)
+static int load_dir(const char *dir, json_t *docs, json_t *files, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -73,32 +86,25 @@ static int load_dir(const char *dir, json_t *docs, char *err, size_t errlen)
 	for (size_t i = 0; i < n; i++) {
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		json_t *doc = rc == 0 ? resultdoc_load(path, err, errlen) : NULL;
-		if (doc)
-			json_array_append_new(docs, doc);
-		else
-			rc = -1;
+		if (rc == 0)
+			rc = load_one(path, docs, files, err, errlen);
 		free(names[i]);
 	}
 	free(names);
 	return rc;
 }
 
-json_t *resultdoc_load_all(char *const *paths, int n, char *err, size_t errlen)
+json_t *resultdoc_load_all(char *const *paths, int n, json_t *files, char *err, size_t errlen)
 {
 	json_t *docs = json_array();
 	for (int i = 0; i < n; i++) {
 		struct stat st;
-		json_t *doc = NULL;
-		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (load_dir(paths[i], docs, err, errlen) == 0)
-				continue;
-		} else if ((doc = resultdoc_load(paths[i], err, errlen)) != NULL) {
-			json_array_append_new(docs, doc);
-			continue;
+		bool dir = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode);
+		if ((dir ? load_dir(paths[i], docs, files, err, errlen)
+			 : load_one(paths[i], docs, files, err, errlen)) != 0) {
+			json_decref(docs);
+			return NULL;
 		}
-		json_decref(docs);
-		return NULL;
 	}
 	if (json_array_size(docs) == 0) {
 		snprintf(err, errlen, "no result document in %s", n ? paths[0] : "(no path)");

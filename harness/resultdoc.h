@@ -23,10 +23,12 @@ json_t *resultdoc_parse(const char *text, size_t len, char *err, size_t errlen);
 
 /*
  * Loads every path, a document or a results directory (each *.json file
- * in it, in name order), into a JSON array of documents.  NULL with the
- * reason in err if any of them fails to load, or if none holds a document.
+ * in it, in name order), into a JSON array of documents; if files is not
+ * NULL, appends to it the file each document came from, in the same
+ * order.  NULL with the reason in err if any of them fails to load, or if
+ * none holds a document.
  */
-json_t *resultdoc_load_all(char *const *paths, int n, char *err, size_t errlen);
+json_t *resultdoc_load_all(char *const *paths, int n, json_t *files, char *err, size_t errlen);
 
 /*
  * The configuration's name: bench/prim/threads:N/KEY:VALUE... with the

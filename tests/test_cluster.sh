@@ -75,7 +75,15 @@ rc=0; "$BIN" compare "$scratch/m" "$scratch/a" >/dev/null 2>"$scratch/err" || rc
 	fail "compare of 2 hosts against 1: status $rc, $(cat "$scratch/err")"
 rc=0; "$BIN" compare --host-a zz "$scratch/m" "$scratch/a" >/dev/null 2>"$scratch/err" || rc=$?
 [ "$rc" -eq 2 ] || fail "compare --host-a of an absent host: status $rc"
-"$BIN" export --format csv "$scratch/m" | head -1 | grep -q '^source,host,config,' || fail "export has no host column"
+"$BIN" export --format csv "$scratch/m" >"$scratch/m.csv" && head -1 "$scratch/m.csv" | grep -q '^source,host,config,' || fail "export has no host column: $(head -1 "$scratch/m.csv")"
+"$BIN" export --format gbench "$scratch/m" >"$scratch/m.gb.json"
+"$PYTHON" - "$scratch/m.gb.json" <<'PY' || fail "gbench export of several hosts: names not unique per host"
+import json, sys
+runs = json.load(open(sys.argv[1]))["benchmarks"]
+keys = [(b["name"], b["repetition_index"]) for b in runs]
+assert len(keys) == len(set(keys)), "a name and repetition twice"
+assert {b["name"].split(":", 1)[0] for b in runs} == {"a", "b"}, {b["name"] for b in runs}
+PY
 
 # refusals: nothing written, one line (conflicts: one per conflict, then the count).
 refused() {	# STATUS PATTERN ARGS...
@@ -88,7 +96,7 @@ refused() {	# STATUS PATTERN ARGS...
 "$BIN" "${small[@]/s1/s2}" --host d --out "$scratch/other/lock.json" >/dev/null
 refused 2 'results of different sweeps: .* has sweep_id s1, .* has s2' "$scratch/a" "$scratch/other"
 refused 1 '2 conflicts' "$scratch/c1" "$scratch/c2" "$scratch/c1"
-grep -q 'conflict: host c, configuration lock/ticket/threads:1/.*: in .*/c1 and in .*/c1$' "$scratch/err" ||
+grep -q 'conflict: host c, configuration lock/ticket/threads:1/.*: in .*/c1/lock.json and in .*/c1/lock.json$' "$scratch/err" ||
 	fail "the conflict is not named: $(cat "$scratch/err")"
 refused 2 'is of 1 shards' "$scratch/a" "$scratch/c1"
 refused 2 'not a syncbench/1 result document' "$scratch/a" results/schema.json
