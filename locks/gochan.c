@@ -71,29 +71,29 @@
  *
  * select (gochan_select_recv2: two receive cases; runtime/select.go's
  * selectgo): lock both channels in address order, a channel named twice
- * once (lockorder); pass 1 polls the cases in a random order (pollorder)
- * and does the first that can proceed (a closed channel can: it reports
- * closed); else, pass 2 queues one waiter per case on its recvq, in
- * pollorder (Go's lockorder: the same but for a == b, where pollorder
- * keeps the choice random), both on one parker marked select, unlocks
- * both and parks
- * (polling first as long as the larger spin of the two).  A completer (a
- * sender, or close) must claim a select waiter it dequeues by CAS 0 -> 1
- * on the parker's claimed word (Go's selectDone) under that waiter's
- * channel lock; only one claim succeeds, and it records the winning
- * waiter.  A completer whose claim fails drops that waiter from the queue
- * and goes on to the next waiter or the buffer, so no value is lost.  On
- * waking, pass 3 takes the losing waiter out of its queue under its
- * channel's lock (Go relocks both; only that channel can still reach
- * it), unless a completer already dropped it.  Invariants: a
- * select waiter is completed at most once, and only by its claimer; a
- * waiter's memory is touched only under the lock of the channel whose
- * queue holds it, or by its claimer until complete(); after pass 3 no
- * queue holds it, so the select may return and its stack go.  With a
- * default case (gochan_try_select_recv2), the lock-free failure of
- * try_recv is applied to each channel in turn: each was empty and open at
- * some moment of the call, not necessarily the same one (Go's selectgo
- * locks both and decides at one moment), then pass 1 under the locks.
+ * once (lockorder); pass 1 polls the cases in a random order
+ * (pollorder) and does the first that can proceed (a closed channel
+ * can: it reports closed); else, pass 2 queues one waiter per case on
+ * its recvq, in pollorder (Go's lockorder: the same but for a == b,
+ * where pollorder keeps the choice random), both on one parker marked
+ * select, unlocks both and parks (polling first as long as the larger
+ * spin of the two).  A completer (a sender, or close) must claim a
+ * select waiter it dequeues by CAS 0 -> 1 on the parker's claimed word
+ * (Go's selectDone) under that waiter's channel lock; only one claim
+ * succeeds, and it records the winning waiter.  A completer whose claim
+ * fails drops that waiter from the queue and goes on to the next waiter
+ * or the buffer, so no value is lost.  On waking, pass 3 takes the
+ * losing waiter out of its queue under its channel's lock (Go relocks
+ * both; only that channel can still reach it), unless a completer
+ * already dropped it.  Invariants: a select waiter is completed at most
+ * once, and only by its claimer; a waiter's memory is touched only
+ * under the lock of the channel whose queue holds it, or by its claimer
+ * until complete(); after pass 3 no queue holds it, so the select may
+ * return and its stack go.  With a default case
+ * (gochan_try_select_recv2), the lock-free failure of try_recv is
+ * applied to each channel in turn: each was empty and open at some
+ * moment of the call, not necessarily the same one (Go's selectgo locks
+ * both and decides at one moment), then pass 1 under the locks.
  *
  * Departures from Go: send on a closed channel returns CHAN_CLOSED
  * rather than panicking, and closing twice returns CHAN_CLOSED; there is
