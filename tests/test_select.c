@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../locks/gochan.h"
 #include "lockkit.h"
@@ -44,6 +45,16 @@ static void join_or_die(pthread_t t, const char *what)
 			DEADLINE_S);
 		exit(1);
 	}
+}
+
+/* Sends v on c without risking a hang: try_send until it stops saying would-block, or the deadline. */
+static enum chan_result send_bounded(struct gochan *c, int v)
+{
+	uint64_t end = now_ns() + DEADLINE_S * 1000000000ull;
+	enum chan_result r;
+	while ((r = gochan_try_send(c, &v)) == CHAN_WOULD_BLOCK && now_ns() < end)
+		sleep_us(100);
+	return r;
 }
 
 /* ---- one select, nothing concurrent ---- */
@@ -111,16 +122,15 @@ static void test_woken_by_send(size_t cap, int which)
 	struct gochan *ch[2] = { new_chan(sizeof(int), cap, 0), new_chan(sizeof(int), cap, 0) };
 	struct select_call s = { .a = ch[0], .b = ch[1] };
 	pthread_t t;
-	int v = 42;
+	int v = 43;
 
 	start_select(&s, &t);
-	gochan_send(ch[which], &v);
+	CHECK(send_bounded(ch[which], 42) == CHAN_OK, "cap %zu: send to a blocked select", cap);
 	join_or_die(t, "a select woken by a send");
 	CHECK(s.r == CHAN_OK && s.chosen == which && (which ? s.vb : s.va) == 42,
 	      "cap %zu: a send on case %d wakes the select: r %d chose %d", cap, which, s.r,
 	      s.chosen);
 	/* Its waiter on the other channel must be gone, not receive this. */
-	v = 43;
 	struct gochan *other = ch[!which];
 	if (cap == 0) {
 		CHECK(gochan_try_send(other, &v) == CHAN_WOULD_BLOCK,
@@ -173,13 +183,12 @@ static void test_sender_skips_won_select(size_t cap)
 	struct select_call s = { .a = a, .b = b };
 	struct plain_recv p = { .c = b };
 	pthread_t ts, tp;
-	int one = 1, two = 2;
 
 	start_select(&s, &ts);
 	pthread_create(&tp, NULL, recv_once, &p);
 	sleep_us(ASLEEP_US);
-	gochan_send(a, &one);
-	gochan_send(b, &two);
+	CHECK(send_bounded(a, 1) == CHAN_OK && send_bounded(b, 2) == CHAN_OK,
+	      "cap %zu: sends to a select and a receiver behind it", cap);
 	join_or_die(ts, "the select");
 	join_or_die(tp, "the receiver behind it");
 	CHECK(s.r == CHAN_OK && s.chosen == 0 && s.va == 1, "cap %zu: the select got a's value",
@@ -347,6 +356,8 @@ int main(void)
 		{ { 1, 1 }, false, 200 },
 	};
 
+	/* A backstop: the main thread's own selects and sends below have no deadline of their own. */
+	alarm(4 * DEADLINE_S);
 	test_ready();
 	for (size_t cap = 0; cap <= 1; cap++) {
 		for (int which = 0; which < 2; which++) {
