@@ -125,7 +125,7 @@ enum { ACTIVE_SPIN = 4, ACTIVE_SPIN_CNT = 30, PASSIVE_SPIN = 1 };
 /* What one blocked thread sleeps on, however many queues hold its waiters. */
 struct gochan_parker {
 	atomic_uint state;
-	bool select;			/* Go's isSelect: a completer must claim it first */
+	bool is_select;		/* Go's isSelect: a completer must claim it first */
 	atomic_uint claimed;		/* select only: Go's selectDone, 0 -> 1 once */
 	struct gochan_waiter *winner;	/* select only: the waiter its claimer dequeued */
 };
@@ -288,7 +288,7 @@ static bool claim(struct gochan_waiter *w)
 	struct gochan_parker *p = w->parker;
 	unsigned unclaimed = 0;
 
-	if (!p->select)
+	if (!p->is_select)
 		return true;
 	/*
 	 * relaxed: only atomicity matters (one claimer among p's channels);
@@ -320,11 +320,11 @@ static struct gochan_waiter *dequeue(struct gochan_waitq *q)
 }
 
 /* A frame for a thread about to queue its waiters; a select's race to be claimed. */
-static void blocked_init(struct gochan_blocked *b, bool select)
+static void blocked_init(struct gochan_blocked *b, bool is_select)
 {
 	atomic_init(&b->parker.state, WAITING);
 	atomic_init(&b->parker.claimed, 0);
-	b->parker.select = select;
+	b->parker.is_select = is_select;
 	b->parker.winner = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(b->waiter); i++)
 		b->waiter[i].parker = &b->parker;
