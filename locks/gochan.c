@@ -125,7 +125,7 @@ enum { ACTIVE_SPIN = 4, ACTIVE_SPIN_CNT = 30, PASSIVE_SPIN = 1 };
 /* What one blocked thread sleeps on, however many queues hold its waiters. */
 struct gochan_parker {
 	atomic_uint state;
-	bool is_select;		/* Go's isSelect: a completer must claim it first */
+	bool is_select;			/* Go's isSelect: a completer must claim it first */
 	atomic_uint claimed;		/* select only: Go's selectDone, 0 -> 1 once */
 	struct gochan_waiter *winner;	/* select only: the waiter its claimer dequeued */
 };
