@@ -5,13 +5,16 @@
  * State, all under the channel's own lock:
  *   buf[cap]       a ring of elements; qcount of them, from recvx, next
  *                  free slot at sendx (cap 0: no buffer at all)
- *   recvq, sendq   blocked receivers and senders, FIFO: a waiter is a
- *                  node on its own stack (Go's sudog) with its own futex
- *                  word and a pointer to the element it gives or wants
+ *   recvq, sendq   blocked receivers and senders, FIFO, doubly linked: a
+ *                  waiter is a node on its thread's stack (Go's sudog)
+ *                  with a pointer to the element it gives or wants and
+ *                  one to its thread's parker, the futex word it sleeps on
  *   closed         set once by close
  *
  * Invariants (chan.go's header): recvq and sendq are not both non-empty;
  * qcount > 0 implies recvq empty; qcount < cap implies sendq empty.
+ * Select keeps them: a sender drops the waiters of selects won elsewhere
+ * while it looks for a receiver, before it buffers or queues.
  *
  * send: closed -> CHAN_CLOSED (Go panics).  A waiting receiver -> copy the
  *   element straight into its slot, bypassing the buffer, and wake it.
@@ -22,8 +25,8 @@
  *   from it; full buffer: take the head and put the sender's element in
  *   its place (recvx advances, sendx = recvx), which keeps FIFO order.
  *   Data in the buffer -> take the head.  Otherwise queue on recvq.
- * close: set closed, take both queues whole, then complete every waiter
- *   with "closed": receivers get a zero element, senders CHAN_CLOSED.
+ * close: set closed, dequeue every waiter of both queues, then complete
+ *   each with "closed": receivers get a zero element, senders CHAN_CLOSED.
  * try_send/try_recv: Go's select with a default case.  Their failure is
  *   decided without the lock when a relaxed look says "not ready and not
  *   closed" (chansend/chanrecv with block=false); otherwise they run as
@@ -32,7 +35,7 @@
  * Waking (Go's rule: never ready a goroutine while holding c.lock): the
  * completer dequeues the waiter under the lock, releases the lock, then
  * copies the element (for a direct handoff) and release-stores the
- * waiter's state.  The waiter is its exclusively once dequeued.  Waiter
+ * waiter's parker.  The waiter is its exclusively once dequeued.  Parker
  * states:
  *   WAITING -> PARKED        the waiter, when its spin runs out (CAS)
  *   WAITING|PARKED -> DONE | DONE_CLOSED   the completer (exchange); a
@@ -66,35 +69,85 @@
  * the time slice its peer needs); for elements larger than a few hundred
  * bytes, where the copies dominate (pass pointers).
  *
+ * select (gochan_select_recv2: two receive cases; runtime/select.go's
+ * selectgo): lock both channels in address order, a channel named twice
+ * once (lockorder); pass 1 polls the cases in a random order
+ * (pollorder) and does the first that can proceed (a closed channel
+ * can: it reports closed); else, pass 2 queues one waiter per case on
+ * its recvq, in pollorder (Go's lockorder: the same but for a == b,
+ * where pollorder keeps the choice random), both on one parker marked
+ * select, unlocks both and parks (polling first as long as the larger
+ * spin of the two).  A completer (a sender, or close) must claim a
+ * select waiter it dequeues by CAS 0 -> 1 on the parker's claimed word
+ * (Go's selectDone) under that waiter's channel lock; only one claim
+ * succeeds, and it records the winning waiter.  A completer whose claim
+ * fails drops that waiter from the queue and goes on to the next waiter
+ * or the buffer, so no value is lost.  On waking, pass 3 takes the
+ * losing waiter out of its queue under its channel's lock (Go relocks
+ * both; only that channel can still reach it), unless a completer
+ * already dropped it.  Invariants: a select waiter is completed at most
+ * once, and only by its claimer; a waiter's memory is touched only
+ * under the lock of the channel whose queue holds it, or by its claimer
+ * until complete(); after pass 3 no queue holds it, so the select may
+ * return and its stack go.  With a default case
+ * (gochan_try_select_recv2), the lock-free failure of try_recv is
+ * applied to each channel in turn: each was empty and open at some
+ * moment of the call, not necessarily the same one (Go's selectgo locks
+ * both and decides at one moment), then pass 1 under the locks.
+ *
  * Departures from Go: send on a closed channel returns CHAN_CLOSED
  * rather than panicking, and closing twice returns CHAN_CLOSED; there is
- * no nil channel; select (several channels in one wait) is not provided.
+ * no nil channel; select has two receive cases only (no send cases), and
+ * its lock-free default is per channel, as above.
  */
 #include "gochan.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness/clock.h"
 #include "../harness/compiler.h"
 #include "futex.h"
 #include "lock.h"
 
 enum { UNLOCKED, LOCKED, SLEEPING };		/* the channel lock word */
-enum { WAITING, PARKED, DONE, DONE_CLOSED };	/* a waiter's word */
+enum { WAITING, PARKED, DONE, DONE_CLOSED };	/* a parker's word */
 
 /* lock_futex.go's active_spin, active_spin_cnt and passive_spin. */
 enum { ACTIVE_SPIN = 4, ACTIVE_SPIN_CNT = 30, PASSIVE_SPIN = 1 };
 
-struct gochan_waiter {
-	/* Its own line: the completer writes here while the waiter polls. */
-	_Alignas(CACHELINE) atomic_uint state;
-	void *elem;		/* a sender's element, or where a receiver wants it */
-	struct gochan_waiter *next;
+/* What one blocked thread sleeps on, however many queues hold its waiters. */
+struct gochan_parker {
+	atomic_uint state;
+	bool is_select;			/* Go's isSelect: a completer must claim it first */
+	atomic_uint claimed;		/* select only: Go's selectDone, 0 -> 1 once */
+	struct gochan_waiter *winner;	/* select only: the waiter its claimer dequeued */
 };
+
+/* A wait-queue entry (Go's sudog): one blocked thread's offer on one channel. */
+struct gochan_waiter {
+	struct gochan_parker *parker;
+	void *elem;		/* a sender's element, or where a receiver wants it */
+	struct gochan_waiter *next, *prev;
+};
+
+/*
+ * A blocked thread's frame, on its stack, on its own line: the completer
+ * writes the parker while the thread polls it, and a plain send or
+ * receive's one waiter shares that line, so a handoff moves one line.
+ */
+struct gochan_blocked {
+	_Alignas(CACHELINE) struct gochan_parker parker;
+	struct gochan_waiter waiter[2];		/* [1]: select only */
+};
+static_assert(offsetof(struct gochan_blocked, waiter) + sizeof(struct gochan_waiter) <= CACHELINE,
+	      "a plain waiter shares its parker's line");
 
 struct gochan_waitq {
 	/* Atomic only for the lock-free look of try_send/try_recv. */
@@ -200,6 +253,7 @@ static inline void chan_unlock(struct gochan *c)
 static void enqueue(struct gochan_waitq *q, struct gochan_waiter *w)
 {
 	w->next = NULL;
+	w->prev = q->last;
 	if (q->last)
 		q->last->next = w;
 	else
@@ -208,17 +262,72 @@ static void enqueue(struct gochan_waitq *q, struct gochan_waiter *w)
 	q->last = w;
 }
 
-/* Under the lock: the head waiter, dequeued, or NULL. */
-static struct gochan_waiter *dequeue(struct gochan_waitq *q)
+/*
+ * Under the lock: takes w out of q, or does nothing if a completer
+ * already did (w lost its select there): Go's dequeueSudoG.
+ */
+static void unlink_waiter(struct gochan_waitq *q, struct gochan_waiter *w)
 {
 	/* relaxed: under the lock */
-	struct gochan_waiter *w = atomic_load_explicit(&q->first, memory_order_relaxed);
-	if (!w)
-		return NULL;
-	atomic_store_explicit(&q->first, w->next, memory_order_relaxed);
-	if (!w->next)
-		q->last = NULL;
-	return w;
+	if (!w->prev && atomic_load_explicit(&q->first, memory_order_relaxed) != w)
+		return;
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		atomic_store_explicit(&q->first, w->next, memory_order_relaxed);
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		q->last = w->prev;
+	w->next = w->prev = NULL;
+}
+
+/* Under the lock: whether w's completer may complete it; false: w's select was won elsewhere. */
+static bool claim(struct gochan_waiter *w)
+{
+	struct gochan_parker *p = w->parker;
+	unsigned unclaimed = 0;
+
+	if (!p->is_select)
+		return true;
+	/*
+	 * relaxed: only atomicity matters (one claimer among p's channels);
+	 * the claimer's writes reach p's owner by the release in complete(),
+	 * and a loser reads nothing else of p.
+	 */
+	if (!atomic_compare_exchange_strong_explicit(&p->claimed, &unclaimed, 1,
+						     memory_order_relaxed, memory_order_relaxed))
+		return false;
+	p->winner = w;
+	return true;
+}
+
+/*
+ * Under the lock: the first waiter that can still be completed, dequeued
+ * and claimed, or NULL.  Waiters of selects won elsewhere are dropped on
+ * the way (Go's dequeue), so no value is ever given to one.
+ */
+static struct gochan_waiter *dequeue(struct gochan_waitq *q)
+{
+	struct gochan_waiter *w;
+	/* relaxed: under the lock */
+	while ((w = atomic_load_explicit(&q->first, memory_order_relaxed))) {
+		unlink_waiter(q, w);
+		if (claim(w))
+			return w;
+	}
+	return NULL;
+}
+
+/* A frame for a thread about to queue its waiters; a select's race to be claimed. */
+static void blocked_init(struct gochan_blocked *b, bool is_select)
+{
+	atomic_init(&b->parker.state, WAITING);
+	atomic_init(&b->parker.claimed, 0);
+	b->parker.is_select = is_select;
+	b->parker.winner = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(b->waiter); i++)
+		b->waiter[i].parker = &b->parker;
 }
 
 static enum chan_result result_of(unsigned state)
@@ -226,13 +335,13 @@ static enum chan_result result_of(unsigned state)
 	return state == DONE ? CHAN_OK : CHAN_CLOSED;
 }
 
-/* Waits, polling then sleeping, until a completer finishes with w. */
-static enum chan_result park(struct gochan_waiter *w, unsigned spin)
+/* Waits, polling then sleeping, until a completer finishes with p's thread. */
+static enum chan_result park(struct gochan_parker *p, unsigned spin)
 {
 	unsigned st;
 	for (unsigned i = 0; i < spin; i++) {
 		/* acquire: pairs with the release exchange in complete() */
-		st = atomic_load_explicit(&w->state, memory_order_acquire);
+		st = atomic_load_explicit(&p->state, memory_order_acquire);
 		if (st >= DONE)
 			return result_of(st);
 		cpu_relax();
@@ -244,26 +353,28 @@ static enum chan_result park(struct gochan_waiter *w, unsigned spin)
 	 * stronger than success's, so success is acquire too, though PARKED
 	 * only tells the completer to call FUTEX_WAKE.)
 	 */
-	if (!atomic_compare_exchange_strong_explicit(&w->state, &st, PARKED, memory_order_acquire,
+	if (!atomic_compare_exchange_strong_explicit(&p->state, &st, PARKED, memory_order_acquire,
 						     memory_order_acquire))
 		return result_of(st);
 	/* acquire: pairs with the release exchange in complete() */
-	while ((st = atomic_load_explicit(&w->state, memory_order_acquire)) == PARKED)
-		futex_wait(&w->state, PARKED);
+	while ((st = atomic_load_explicit(&p->state, memory_order_acquire)) == PARKED)
+		futex_wait(&p->state, PARKED);
 	return result_of(st);
 }
 
 /*
- * Outside the lock.  release: the element copied to or from w (and for a
- * sender, that its buffer is no longer read) happens before w's owner
- * returns; pairs with the acquire loads in park().  w may be gone after
- * the exchange, so only its futex address is used after it; a wake that
+ * Outside the lock, on a dequeued (so claimed) waiter.  release: the
+ * element copied to or from w (and for a sender, that its buffer is no
+ * longer read), and a select's winner, happen before w's owner returns;
+ * pairs with the acquire loads in park().  The owner may be gone after
+ * the exchange, so only the futex address is used after it; a wake that
  * lands on a reused stack address is spurious, which park() absorbs.
  */
 static void complete(struct gochan_waiter *w, unsigned how)
 {
-	if (atomic_exchange_explicit(&w->state, how, memory_order_release) == PARKED)
-		futex_wake(&w->state, 1);
+	atomic_uint *state = &w->parker->state;
+	if (atomic_exchange_explicit(state, how, memory_order_release) == PARKED)
+		futex_wake(state, 1);
 }
 
 static unsigned char *slot(struct gochan *c, size_t i)
@@ -299,6 +410,13 @@ static bool looks_empty(struct gochan *c)
 		: atomic_load_explicit(&c->qcount, memory_order_acquire) == 0;
 }
 
+/* The lock-free failure of try_recv: empty, then open, so both at one moment. */
+static bool recv_would_block(struct gochan *c)
+{
+	/* relaxed: looks_empty()'s acquire keeps it after the emptiness load; nothing follows */
+	return looks_empty(c) && atomic_load_explicit(&c->closed, memory_order_relaxed) == 0;
+}
+
 static enum chan_result chan_send(struct gochan *c, const void *elem, bool block)
 {
 	if (!block && send_would_block(c))
@@ -329,28 +447,55 @@ static enum chan_result chan_send(struct gochan *c, const void *elem, bool block
 		chan_unlock(c);
 		return CHAN_WOULD_BLOCK;
 	}
-	struct gochan_waiter me = { .elem = (void *)elem };
-	atomic_init(&me.state, WAITING);
-	enqueue(&c->sendq, &me);
+	struct gochan_blocked me;
+	blocked_init(&me, false);
+	me.waiter[0].elem = (void *)elem;
+	enqueue(&c->sendq, &me.waiter[0]);
 	chan_unlock(c);
-	return park(&me, c->spin);
+	return park(&me.parker, c->spin);
 }
 
-/* Under the lock, which it releases: w is a sender blocked on c. */
-static void recv_from_sender(struct gochan *c, struct gochan_waiter *w, void *elem)
+/*
+ * Under c's lock: a receive into elem if one can proceed now, else
+ * CHAN_WOULD_BLOCK.  chanrecv's order: closed and drained, a blocked
+ * sender, the buffer.  *from: a sender for recv_finish() to complete.
+ */
+static enum chan_result recv_poll(struct gochan *c, void *elem, struct gochan_waiter **from)
 {
-	if (c->cap == 0) {
-		chan_unlock(c);
-		memcpy(elem, w->elem, c->elem);
-	} else {
-		/* The buffer is full: take its head, put the sender's element at the tail. */
-		memcpy(elem, slot(c, c->recvx), c->elem);
-		memcpy(slot(c, c->recvx), w->elem, c->elem);
-		c->recvx = next_index(c, c->recvx);
-		c->sendx = c->recvx;
-		chan_unlock(c);
+	/* relaxed: under the lock */
+	size_t n = atomic_load_explicit(&c->qcount, memory_order_relaxed);
+	*from = NULL;
+	if (n == 0 && atomic_load_explicit(&c->closed, memory_order_relaxed))
+		return CHAN_CLOSED;
+	if ((*from = dequeue(&c->sendq))) {
+		if (c->cap > 0) {
+			/* The buffer is full: take its head, put the sender's element at the tail. */
+			memcpy(elem, slot(c, c->recvx), c->elem);
+			memcpy(slot(c, c->recvx), (*from)->elem, c->elem);
+			c->recvx = next_index(c, c->recvx);
+			c->sendx = c->recvx;
+		}
+		return CHAN_OK;
 	}
-	complete(w, DONE);
+	if (n == 0)
+		return CHAN_WOULD_BLOCK;
+	memcpy(elem, slot(c, c->recvx), c->elem);
+	c->recvx = next_index(c, c->recvx);
+	atomic_store_explicit(&c->qcount, n - 1, memory_order_relaxed);
+	return CHAN_OK;
+}
+
+/* After the lock is released: the rest of a receive that recv_poll() did. */
+static void recv_finish(struct gochan *c, enum chan_result r, struct gochan_waiter *from,
+			void *elem)
+{
+	if (r == CHAN_CLOSED)
+		memset(elem, 0, c->elem);
+	if (!from)
+		return;
+	if (c->cap == 0)
+		memcpy(elem, from->elem, c->elem);	/* the sender waits for complete() */
+	complete(from, DONE);
 }
 
 static enum chan_result chan_recv(struct gochan *c, void *elem, bool block)
@@ -371,40 +516,102 @@ static enum chan_result chan_recv(struct gochan *c, void *elem, bool block)
 		}
 	}
 	chan_lock(c);
-	/* relaxed: under the lock */
-	size_t n = atomic_load_explicit(&c->qcount, memory_order_relaxed);
-	if (n == 0 && atomic_load_explicit(&c->closed, memory_order_relaxed)) {
+	struct gochan_waiter *from;
+	enum chan_result r = recv_poll(c, elem, &from);
+	if (r != CHAN_WOULD_BLOCK || !block) {
 		chan_unlock(c);
-		memset(elem, 0, c->elem);
-		return CHAN_CLOSED;
+		recv_finish(c, r, from, elem);
+		return r;
 	}
-	struct gochan_waiter *w = dequeue(&c->sendq);
-	if (w) {
-		recv_from_sender(c, w, elem);
-		return CHAN_OK;
-	}
-	if (n > 0) {
-		memcpy(elem, slot(c, c->recvx), c->elem);
-		c->recvx = next_index(c, c->recvx);
-		atomic_store_explicit(&c->qcount, n - 1, memory_order_relaxed);
-		chan_unlock(c);
-		return CHAN_OK;
-	}
-	if (!block) {
-		chan_unlock(c);
-		return CHAN_WOULD_BLOCK;
-	}
-	struct gochan_waiter me = { .elem = elem };
-	atomic_init(&me.state, WAITING);
-	enqueue(&c->recvq, &me);
+	struct gochan_blocked me;
+	blocked_init(&me, false);
+	me.waiter[0].elem = elem;
+	enqueue(&c->recvq, &me.waiter[0]);
 	chan_unlock(c);
-	enum chan_result r = park(&me, c->spin);
+	r = park(&me.parker, c->spin);
 	if (r == CHAN_CLOSED)
 		memset(elem, 0, c->elem);
 	return r;
 }
 
-/* Completes every waiter of a list taken whole from a queue. */
+/* Go's sellock: both channels in address order (lockorder), a channel named twice once. */
+static void lock_pair(struct gochan *a, struct gochan *b)
+{
+	if ((uintptr_t)a > (uintptr_t)b) {
+		struct gochan *t = a;
+		a = b;
+		b = t;
+	}
+	chan_lock(a);
+	if (b != a)
+		chan_lock(b);
+}
+
+static void unlock_pair(struct gochan *a, struct gochan *b)
+{
+	chan_unlock(a);
+	if (b != a)
+		chan_unlock(b);
+}
+
+/* Go's pollorder for two cases: the one polled first, uniformly at random. */
+static int poll_first(void)
+{
+	static _Thread_local uint64_t rng;	/* xorshift: must not be 0 */
+	if (unlikely(rng == 0))
+		rng = (now_ns() ^ (uintptr_t)&rng) | 1;
+	return (int)(rng_next(&rng) >> 63);
+}
+
+struct select_case {
+	struct gochan *c;
+	void *elem;
+};
+
+/* Go's selectgo, for two receive cases.  See the header. */
+static enum chan_result select_recv2(const struct select_case cs[2], int *chosen, bool block)
+{
+	struct gochan *a = cs[0].c, *b = cs[1].c;
+	if (!block && recv_would_block(a) && recv_would_block(b))
+		return CHAN_WOULD_BLOCK;
+	int first = poll_first();
+	lock_pair(a, b);
+	for (int k = 0; k < 2; k++) {		/* pass 1: poll in pollorder */
+		int i = first ^ k;
+		struct gochan_waiter *from;
+		enum chan_result r = recv_poll(cs[i].c, cs[i].elem, &from);
+		if (r != CHAN_WOULD_BLOCK) {
+			unlock_pair(a, b);
+			recv_finish(cs[i].c, r, from, cs[i].elem);
+			*chosen = i;
+			return r;
+		}
+	}
+	if (!block) {
+		unlock_pair(a, b);
+		return CHAN_WOULD_BLOCK;
+	}
+	struct gochan_blocked me;		/* pass 2: a waiter per case, one parker */
+	blocked_init(&me, true);
+	for (int k = 0; k < 2; k++) {
+		int i = first ^ k;		/* a == b: pollorder also decides who is served first */
+		me.waiter[i].elem = cs[i].elem;
+		enqueue(&cs[i].c->recvq, &me.waiter[i]);
+	}
+	unlock_pair(a, b);
+	enum chan_result r = park(&me.parker, a->spin > b->spin ? a->spin : b->spin);
+	int won = (int)(me.parker.winner - me.waiter);
+	struct gochan *lost = cs[!won].c;	/* pass 3: the loser's channel alone can reach us */
+	chan_lock(lost);
+	unlink_waiter(&lost->recvq, &me.waiter[!won]);
+	chan_unlock(lost);
+	if (r == CHAN_CLOSED)
+		memset(cs[won].elem, 0, cs[won].c->elem);
+	*chosen = won;
+	return r;
+}
+
+/* Completes every waiter of a list from dequeue_all(). */
 static void complete_all(struct gochan_waiter *w)
 {
 	while (w) {
@@ -414,13 +621,15 @@ static void complete_all(struct gochan_waiter *w)
 	}
 }
 
-static struct gochan_waiter *take_all(struct gochan_waitq *q)
+/* Under the lock: every waiter of q that can still be completed, claimed, as a list. */
+static struct gochan_waiter *dequeue_all(struct gochan_waitq *q)
 {
-	/* relaxed: under the lock */
-	struct gochan_waiter *w = atomic_load_explicit(&q->first, memory_order_relaxed);
-	atomic_store_explicit(&q->first, NULL, memory_order_relaxed);
-	q->last = NULL;
-	return w;
+	struct gochan_waiter *head = NULL, **tail = &head, *w;
+	while ((w = dequeue(q))) {
+		*tail = w;
+		tail = &w->next;
+	}
+	return head;
 }
 
 enum chan_result gochan_close(struct gochan *c)
@@ -432,7 +641,7 @@ enum chan_result gochan_close(struct gochan *c)
 		return CHAN_CLOSED;
 	}
 	atomic_store_explicit(&c->closed, 1, memory_order_relaxed);
-	struct gochan_waiter *receivers = take_all(&c->recvq), *senders = take_all(&c->sendq);
+	struct gochan_waiter *receivers = dequeue_all(&c->recvq), *senders = dequeue_all(&c->sendq);
 	chan_unlock(c);
 	complete_all(receivers);
 	complete_all(senders);
@@ -457,6 +666,20 @@ enum chan_result gochan_try_send(struct gochan *c, const void *elem)
 enum chan_result gochan_try_recv(struct gochan *c, void *elem)
 {
 	return chan_recv(c, elem, false);
+}
+
+enum chan_result gochan_select_recv2(struct gochan *a, void *elem_a, struct gochan *b,
+				     void *elem_b, int *chosen)
+{
+	const struct select_case cs[2] = { { a, elem_a }, { b, elem_b } };
+	return select_recv2(cs, chosen, true);
+}
+
+enum chan_result gochan_try_select_recv2(struct gochan *a, void *elem_a, struct gochan *b,
+					 void *elem_b, int *chosen)
+{
+	const struct select_case cs[2] = { { a, elem_a }, { b, elem_b } };
+	return select_recv2(cs, chosen, false);
 }
 
 static enum chan_result ops_send(void *c, const void *elem)

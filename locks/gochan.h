@@ -26,4 +26,17 @@ enum chan_result gochan_try_send(struct gochan *c, const void *elem);
 enum chan_result gochan_try_recv(struct gochan *c, void *elem);
 enum chan_result gochan_close(struct gochan *c);
 
+/*
+ * Go's `select { case *elem_a = <-a: case *elem_b = <-b: }`: waits until
+ * a receive from a or b can proceed, does it, and sets *chosen to 0 (a)
+ * or 1 (b); when both are ready it picks one uniformly at random.  A
+ * closed channel is ready: CHAN_CLOSED for that case, its element zeroed.
+ * a and b may be the same channel.  Returns CHAN_OK or CHAN_CLOSED.
+ */
+enum chan_result gochan_select_recv2(struct gochan *a, void *elem_a, struct gochan *b,
+				     void *elem_b, int *chosen);
+/* The same with a default case: CHAN_WOULD_BLOCK, *chosen untouched, when neither is ready. */
+enum chan_result gochan_try_select_recv2(struct gochan *a, void *elem_a, struct gochan *b,
+					 void *elem_b, int *chosen);
+
 #endif
