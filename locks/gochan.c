@@ -90,15 +90,14 @@
  * under the lock of the channel whose queue holds it, or by its claimer
  * until complete(); after pass 3 no queue holds it, so the select may
  * return and its stack go.  With a default case
- * (gochan_try_select_recv2), the lock-free failure of try_recv is
- * applied to each channel in turn: each was empty and open at some
- * moment of the call, not necessarily the same one (Go's selectgo locks
- * both and decides at one moment), then pass 1 under the locks.
+ * (gochan_try_select_recv2), pass 1 under both locks decides, at one
+ * moment, as Go's selectgo does: the lock-free failure of try_recv would
+ * see each channel empty at a different moment, and could say
+ * would-block while a value moves from one channel to the other.
  *
  * Departures from Go: send on a closed channel returns CHAN_CLOSED
  * rather than panicking, and closing twice returns CHAN_CLOSED; there is
- * no nil channel; select has two receive cases only (no send cases), and
- * its lock-free default is per channel, as above.
+ * no nil channel; select has two receive cases only (no send cases).
  */
 #include "gochan.h"
 
@@ -410,13 +409,6 @@ static bool looks_empty(struct gochan *c)
 		: atomic_load_explicit(&c->qcount, memory_order_acquire) == 0;
 }
 
-/* The lock-free failure of try_recv: empty, then open, so both at one moment. */
-static bool recv_would_block(struct gochan *c)
-{
-	/* relaxed: looks_empty()'s acquire keeps it after the emptiness load; nothing follows */
-	return looks_empty(c) && atomic_load_explicit(&c->closed, memory_order_relaxed) == 0;
-}
-
 static enum chan_result chan_send(struct gochan *c, const void *elem, bool block)
 {
 	if (!block && send_would_block(c))
@@ -572,8 +564,6 @@ struct select_case {
 static enum chan_result select_recv2(const struct select_case cs[2], int *chosen, bool block)
 {
 	struct gochan *a = cs[0].c, *b = cs[1].c;
-	if (!block && recv_would_block(a) && recv_would_block(b))
-		return CHAN_WOULD_BLOCK;
 	int first = poll_first();
 	lock_pair(a, b);
 	for (int k = 0; k < 2; k++) {		/* pass 1: poll in pollorder */

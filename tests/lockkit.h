@@ -1,11 +1,13 @@
 /*
  * What the C tests that drive primitives themselves share: a primitive
  * instance (its lock and one self per thread, allocated as the harness
- * does) and short sleeps.
+ * does), short sleeps, and joins that turn a hang into a failure.
  */
 #ifndef SYNCBENCH_TEST_LOCKKIT_H
 #define SYNCBENCH_TEST_LOCKKIT_H
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -60,6 +62,22 @@ static inline void sleep_us(long us)
 	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
 	while (nanosleep(&ts, &ts) != 0)
 		;
+}
+
+/* How long a test thread may take before the test calls it a hang. */
+#define KIT_DEADLINE_S 20
+
+/* Joins t, or fails the test (label: what is under test) if it has not finished in time. */
+static inline void join_or_die(pthread_t t, const char *label, const char *what)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += KIT_DEADLINE_S;
+	if (pthread_timedjoin_np(t, NULL, &ts) != 0) {
+		fprintf(stderr, "%s: %s did not finish within %d s: hang (lost wakeup?)\n", label,
+			what, KIT_DEADLINE_S);
+		exit(1);
+	}
 }
 
 #endif

@@ -18,7 +18,6 @@
 
 #include "lockkit.h"
 
-#define DEADLINE_S 20
 #define PER_PRODUCER 2000
 #define MAX_SIDE 3
 
@@ -38,18 +37,6 @@ static void *new_chan(const struct chan_under_test *c, size_t elem, size_t cap)
 }
 
 /* Joins t; a thread still running after the deadline means a hang: fail now. */
-static void join_or_die(pthread_t t, const char *what, const char *label)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += DEADLINE_S;
-	if (pthread_timedjoin_np(t, NULL, &ts) != 0) {
-		fprintf(stderr, "%s: %s did not finish within %d s: hang (lost wakeup?)\n", label,
-			what, DEADLINE_S);
-		exit(1);
-	}
-}
-
 /* ---- exactly once, in order per producer ---- */
 
 struct exchange {
@@ -104,10 +91,10 @@ static void test_exactly_once(const struct chan_under_test *c, size_t cap, int n
 		pthread_create(&pt[i], NULL, produce, &px[i]);
 	}
 	for (int i = 0; i < np; i++)
-		join_or_die(pt[i], "a producer", c->label);
+		join_or_die(pt[i], c->label, "a producer");
 	c->p->chan->close(ch);
 	for (int i = 0; i < nc; i++)
-		join_or_die(ct[i], "a consumer", c->label);
+		join_or_die(ct[i], c->label, "a consumer");
 	int lost = 0, dup = 0, failed = 0, broken = 0;
 	for (int i = 0; i < np * PER_PRODUCER; i++)
 		lost += seen[i] == 0, dup += seen[i] > 1;
@@ -158,7 +145,7 @@ static void close_under(const struct chan_under_test *c, void *ch, int sending, 
 	      c->label);
 	CHECK(c->p->chan->close(ch) == CHAN_OK, "%s: first close", c->label);
 	for (int i = 0; i < n; i++)
-		join_or_die(t[i], sending ? "a blocked sender" : "a blocked receiver", c->label);
+		join_or_die(t[i], c->label, sending ? "a blocked sender" : "a blocked receiver");
 	CHECK(atomic_load(&b.results[CHAN_CLOSED]) == n, "%s: %d of %d blocked %s saw closed",
 	      c->label, atomic_load(&b.results[CHAN_CLOSED]), n, sending ? "senders" : "receivers");
 }
@@ -210,7 +197,7 @@ static void *send_one(void *arg)
 /* Retries a try_send or try_recv until it stops saying CHAN_WOULD_BLOCK, or the deadline. */
 static enum chan_result try_until(const struct chan_ops *o, bool sending, void *ch, int *v)
 {
-	uint64_t end = now_ns() + DEADLINE_S * 1000000000ull;
+	uint64_t end = now_ns() + KIT_DEADLINE_S * 1000000000ull;
 	enum chan_result r;
 	while ((r = sending ? o->try_send(ch, v) : o->try_recv(ch, v)) == CHAN_WOULD_BLOCK &&
 	       now_ns() < end)
@@ -231,13 +218,13 @@ static void test_unbuffered_try(const struct chan_under_test *c)
 	pthread_create(&t, NULL, recv_one, &b);
 	CHECK(try_until(o, true, ch, &v) == CHAN_OK, "%s: try_send to a waiting receiver",
 	      c->label);
-	join_or_die(t, "a receiver", c->label);
+	join_or_die(t, c->label, "a receiver");
 	CHECK(atomic_load(&b.results[CHAN_OK]) == 1, "%s: the receiver got 42", c->label);
 
 	pthread_create(&t, NULL, send_one, &b);
 	CHECK(try_until(o, false, ch, &v) == CHAN_OK && v == 43,
 	      "%s: try_recv from a waiting sender got %d", c->label, v);
-	join_or_die(t, "a sender", c->label);
+	join_or_die(t, c->label, "a sender");
 	o->close(ch);
 	CHECK(o->try_send(ch, &v) == CHAN_CLOSED, "%s: try_send on closed", c->label);
 	CHECK(o->try_recv(ch, &v) == CHAN_CLOSED && v == 0, "%s: try_recv on closed", c->label);
@@ -309,10 +296,10 @@ static void test_stress(const struct chan_under_test *c, size_t cap, double seco
 	sleep_us((long)(seconds * 1e6));
 	atomic_store(&stop, true);
 	for (int i = 0; i < N; i += 2)
-		join_or_die(t[i + 1], "a stress sender", c->label);
+		join_or_die(t[i + 1], c->label, "a stress sender");
 	c->p->chan->close(ch);
 	for (int i = 0; i < N; i += 2)
-		join_or_die(t[i], "a stress receiver", c->label);
+		join_or_die(t[i], c->label, "a stress receiver");
 	CHECK(s[0].ok + s[2].ok == s[1].ok + s[3].ok && s[0].ok + s[2].ok > 0,
 	      "%s cap %zu stress: %llu received, %llu sent", c->label, cap,
 	      (unsigned long long)(s[0].ok + s[2].ok), (unsigned long long)(s[1].ok + s[3].ok));

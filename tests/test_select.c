@@ -22,7 +22,6 @@
 #include "../locks/gochan.h"
 #include "lockkit.h"
 
-#define DEADLINE_S 20
 #define ASLEEP_US 20000		/* long enough for a thread to be asleep in a channel */
 
 static struct gochan *new_chan(size_t elem, size_t cap, unsigned spin)
@@ -35,22 +34,10 @@ static struct gochan *new_chan(size_t elem, size_t cap, unsigned spin)
 }
 
 /* Joins t; a thread still running after the deadline means a hang: fail now. */
-static void join_or_die(pthread_t t, const char *what)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += DEADLINE_S;
-	if (pthread_timedjoin_np(t, NULL, &ts) != 0) {
-		fprintf(stderr, "%s did not finish within %d s: hang (lost wakeup?)\n", what,
-			DEADLINE_S);
-		exit(1);
-	}
-}
-
 /* Sends v on c without risking a hang: try_send until it stops saying would-block, or the deadline. */
 static enum chan_result send_bounded(struct gochan *c, int v)
 {
-	uint64_t end = now_ns() + DEADLINE_S * 1000000000ull;
+	uint64_t end = now_ns() + KIT_DEADLINE_S * 1000000000ull;
 	enum chan_result r;
 	while ((r = gochan_try_send(c, &v)) == CHAN_WOULD_BLOCK && now_ns() < end)
 		sleep_us(100);
@@ -126,7 +113,7 @@ static void test_woken_by_send(size_t cap, int which)
 
 	start_select(&s, &t);
 	CHECK(send_bounded(ch[which], 42) == CHAN_OK, "cap %zu: send to a blocked select", cap);
-	join_or_die(t, "a select woken by a send");
+	join_or_die(t, "select", "a select woken by a send");
 	CHECK(s.r == CHAN_OK && s.chosen == which && (which ? s.vb : s.va) == 42,
 	      "cap %zu: a send on case %d wakes the select: r %d chose %d", cap, which, s.r,
 	      s.chosen);
@@ -151,7 +138,7 @@ static void test_woken_by_close(size_t cap, int which)
 
 	start_select(&s, &t);
 	gochan_close(ch[which]);
-	join_or_die(t, "a select woken by a close");
+	join_or_die(t, "select", "a select woken by a close");
 	CHECK(s.r == CHAN_CLOSED && s.chosen == which && (which ? s.vb : s.va) == 0,
 	      "cap %zu: closing case %d wakes the select: r %d chose %d", cap, which, s.r,
 	      s.chosen);
@@ -189,8 +176,8 @@ static void test_sender_skips_won_select(size_t cap)
 	sleep_us(ASLEEP_US);
 	CHECK(send_bounded(a, 1) == CHAN_OK && send_bounded(b, 2) == CHAN_OK,
 	      "cap %zu: sends to a select and a receiver behind it", cap);
-	join_or_die(ts, "the select");
-	join_or_die(tp, "the receiver behind it");
+	join_or_die(ts, "select", "the select");
+	join_or_die(tp, "select", "the receiver behind it");
 	CHECK(s.r == CHAN_OK && s.chosen == 0 && s.va == 1, "cap %zu: the select got a's value",
 	      cap);
 	CHECK(p.r == CHAN_OK && p.v == 2, "cap %zu: the receiver behind the select got b's value",
@@ -326,12 +313,12 @@ static void test_stress(const struct stress_cfg *cfg)
 		pthread_create(&ptid[i], NULL, stress_produce, &pt[i]);
 	}
 	for (int i = 0; i < PRODUCERS; i++)
-		join_or_die(ptid[i], "a stress producer");
+		join_or_die(ptid[i], "select", "a stress producer");
 	gochan_close(a);
 	if (b != a)
 		gochan_close(b);
 	for (int i = 0; i < CONSUMERS; i++)
-		join_or_die(ctid[i], "a stress consumer");
+		join_or_die(ctid[i], "select", "a stress consumer");
 
 	int lost = 0, dup = 0, bad = 0;
 	for (int i = 0; i < PRODUCERS * PER_PRODUCER; i++)
@@ -357,7 +344,7 @@ int main(void)
 	};
 
 	/* A backstop: the main thread's own selects and sends below have no deadline of their own. */
-	alarm(4 * DEADLINE_S);
+	alarm(4 * KIT_DEADLINE_S);
 	test_ready();
 	for (size_t cap = 0; cap <= 1; cap++) {
 		for (int which = 0; which < 2; which++) {
