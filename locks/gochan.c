@@ -58,6 +58,11 @@
  * waiters from burning its time slice.  The lock word shares its line
  * with the queue heads, counts and indexes: every operation takes the
  * lock and then reads them, so one line moves per operation, not two.
+ * The sched_yield() round is Go's osyield(), kept on purpose though it
+ * costs something on threads: with 4 threads on 2 CPUs, dropping it
+ * tripled 2-producer 2-consumer throughput at cap 1024 (9 -> 32 M ops/s,
+ * the lock's spin then sleep wins while the peers stream) but cost 20-25%
+ * at cap 0, 1 and 16, where yielding lets the peer just woken run.
  * The buffer starts on the next line.
  *
  * Fairness: blocked senders and receivers are each served FIFO, but a
