@@ -22,8 +22,9 @@ document's directory):
         the results hold two or more pairs from `--placement pairs` (for
         pingpong: the core-to-core one-way transfer matrix)
   figures/capacity-<bench>.{png,svg}     for channel workloads (a `cap`
-        parameter with two or more values): messages/s vs capacity, one line
-        per primitive, one panel per thread count and other parameter values
+        parameter with two or more values): received messages/s (else ops/s)
+        vs capacity, log scale, one line per primitive and its own varying
+        parameters, one panel per thread count and other parameter values
   index.html                             the figures, a table per workload and
         the run's context (machine, topology, commit, command); no network use
 
@@ -281,36 +282,60 @@ def plot_pair_matrix(bench, entries, outdir):
 CAPACITY = "cap"
 
 
+def own_labels(entries):
+    """{id(entry): its line label}: the primitive, plus its own parameters
+    (those not every entry has) that take several values, such as spin."""
+    common = set.intersection(*(set(e["params"]) for e in entries))
+    values = {}
+    for e in entries:
+        for k, v in e["params"].items():
+            if k not in common:
+                values.setdefault((prim_name(e), k), set()).add(v)
+    return {id(e): " ".join([prim_name(e)] + [f"{k}={v}" for k, v in sorted(e["params"].items())
+                                              if k not in common and len(values[(prim_name(e), k)]) > 1])
+            for e in entries}
+
+
+def message_rate(e):
+    """(median, ci95_lo, ci95_hi): received messages/s where the workload
+    counts receives as a kind of its own (chan-prodcons), else ops/s."""
+    by_kind = e["summary"].get("ops_per_sec_by_kind") or {}
+    s = by_kind.get("recv") or e["summary"]["ops_per_sec"]
+    v = s["median"] if s["median"] is not None else math.nan
+    return v, s["ci95_lo"] if s["ci95_lo"] is not None else v, s["ci95_hi"] if s["ci95_hi"] is not None else v
+
+
 def plot_by_capacity(bench, entries, outdir):
     """For channel workloads (a `cap` parameter with two or more values):
-    ops/s vs capacity, one line per primitive, one panel per thread count
-    and other parameter values (and host, in a merged data set); cap 0
+    messages/s vs capacity on a log scale, one line per primitive (and its
+    own varying parameters, such as spin), one panel per thread count and
+    other parameter values (and host, in a merged data set); cap 0
     (unbuffered) sits at the left end."""
     caps = sorted({e["params"][CAPACITY] for e in entries if CAPACITY in e["params"]})
     if len(caps) < 2:
         return []
     wkeys = [k for k in workload_keys(entries) if k != CAPACITY]
     several_hosts = len({e["_host"] for e in entries}) > 1
+    labels = own_labels(entries)
     panels_by = {}
     for e in entries:
         level = " ".join(([f"on {e['_host']}:"] if several_hosts else []) + [f"threads={e['threads']}"]
                          + [f"{k}={e['params'][k]}" for k in wkeys])
-        panels_by.setdefault(level, {}).setdefault(prim_name(e), []).append(e)
+        panels_by.setdefault(level, {}).setdefault(labels[id(e)], []).append(e)
     fig, axes = panels(sorted(panels_by))
     for ax, level in zip(axes, sorted(panels_by)):
-        for prim, es in sorted(panels_by[level].items()):
+        for label, es in sorted(panels_by[level].items()):
             es.sort(key=lambda e: e["params"][CAPACITY])
-            x = [caps.index(e["params"][CAPACITY]) for e in es]
-            y = [med(e, "ops_per_sec") for e in es]
-            lo = [max(0, v - (e["summary"]["ops_per_sec"]["ci95_lo"] or v)) for v, e in zip(y, es)]
-            hi = [max(0, (e["summary"]["ops_per_sec"]["ci95_hi"] or v) - v) for v, e in zip(y, es)]
-            ax.errorbar(x, y, yerr=[lo, hi], marker="o", capsize=3, label=prim)
+            rates = [message_rate(e) for e in es]
+            ax.errorbar([caps.index(e["params"][CAPACITY]) for e in es], [r[0] for r in rates],
+                        yerr=[[max(0, r[0] - r[1]) for r in rates], [max(0, r[2] - r[0]) for r in rates]],
+                        marker="o", capsize=3, label=label)
         ax.set_xticks(range(len(caps)), [str(c) for c in caps])
+        ax.set_yscale("log")
         ax.set_title(f"{bench} {level}", fontsize=9)
         ax.set_xlabel("channel capacity (0: unbuffered)")
-        ax.set_ylabel("messages/s (ops/s)")
-        ax.set_ylim(bottom=0)
-        ax.grid(True, alpha=0.3)
+        ax.set_ylabel("messages/s (received; else ops/s)")
+        ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
     return save(fig, outdir, f"capacity-{bench}")
 

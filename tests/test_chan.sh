@@ -65,3 +65,14 @@ PY
 for i in $(seq 100); do printf 'cat\ndog\nfish\n'; done >"$scratch/want"
 cmp -s "$scratch/demo" "$scratch/want" ||
 	fail "demo catdogfish: $(wc -l <"$scratch/demo") lines, differing from cat/dog/fish x 100 at line $(cmp "$scratch/demo" "$scratch/want" | awk '{print $NF}')"
+
+# plot.py draws messages/s by capacity for a workload with several capacities.
+if "$PYTHON" -c 'import matplotlib' 2>/dev/null; then
+	mkdir "$scratch/plot" && cp "$scratch/pc.json" "$scratch/plot/"
+	"$PYTHON" "$(dirname "$0")/../results/plot.py" "$scratch/plot" >/dev/null || fail "plot.py failed"
+	for f in capacity-chan-prodcons.{png,svg}; do
+		[ -s "$scratch/plot/figures/$f" ] || fail "plot.py did not draw $f"
+	done
+else
+	echo "test_chan.sh: SKIPPED plot.py: python3-matplotlib is missing (./run.sh test installs it)"
+fi
