@@ -138,42 +138,30 @@ run_forwarding() {
 	return "$rc"
 }
 
-# The configurations left in one workload's file: `run` lines of a dry run.
-missing_count() {
-	./syncbench run "$@" --resume --dry-run | grep -c '^run' || true
-}
-
-# Runs every `run` line of DIR/manifest.txt with --resume, so a fresh sweep
-# and a resumed one are the same code.
+# Runs every `run` line of DIR/manifest.txt with --resume, joined by --then
+# into one syncbench run, so that the repetitions of all the workloads
+# interleave (syncbench run --help) and a fresh sweep and a resumed one are
+# the same code.
 run_manifest() {
-	local dir=$1 line name rest args=() total=0 done_before=0 n rc
-	local -A missing
+	local dir=$1 line name rest args=() all=() total rc=0
 	while read -r line; do
 		[[ $line == run\ * ]] || continue
 		read -r _ name rest <<<"$line"
 		eval "args=($rest)"
-		n=$(missing_count "${args[@]}" --out "$dir/$name.json")
-		missing[$name]=$n
-		total=$((total + n))
+		[ ${#all[@]} -eq 0 ] || all+=(--then)
+		all+=("${args[@]}" --out "$dir/$name.json" --resume)
 	done <"$dir/manifest.txt"
+	total=$(./syncbench run --dry-run "${all[@]}" | grep -c '^run' || true)
 	echo "to run: $total configurations ($(date -u +%Y-%m-%dT%H:%M:%SZ))" >>"$dir/manifest.txt"
 	echo "run.sh: $total configurations to run into $dir/"
-	while read -r line; do
-		[[ $line == run\ * ]] || continue
-		read -r _ name rest <<<"$line"
-		eval "args=($rest)"
-		[ "$total" -gt 0 ] && args+=(--progress "$done_before/$total")
-		rc=0
-		run_forwarding ./syncbench run "${args[@]}" --out "$dir/$name.json" --resume \
-			> >(tee -a "$dir/table.txt") || rc=$?
-		done_before=$((done_before + missing[$name]))
-		if [ -n "$stopping" ] || [ "$rc" -eq 4 ]; then
-			echo "run.sh: interrupted; finished configurations are kept. Resume with:" >&2
-			echo "  ./run.sh --resume $dir" >&2
-			exit 4
-		fi
-		echo "done $name exit $rc" >>"$dir/manifest.txt"
-	done < <(grep '^run ' "$dir/manifest.txt")
+	[ "$total" -gt 0 ] && all=(--progress "0/$total" "${all[@]}")
+	run_forwarding ./syncbench run "${all[@]}" > >(tee -a "$dir/table.txt") || rc=$?
+	if [ -n "$stopping" ] || [ "$rc" -eq 4 ]; then
+		echo "run.sh: interrupted; finished configurations are kept. Resume with:" >&2
+		echo "  ./run.sh --resume $dir" >&2
+		exit 4
+	fi
+	echo "done exit $rc" >>"$dir/manifest.txt"
 	echo "complete $(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$dir/manifest.txt"
 }
 

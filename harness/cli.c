@@ -17,10 +17,13 @@
 #define MAX_CONFIGS 100000
 
 const char cli_run_usage[] =
-	"usage: syncbench run --bench NAME [--prim LIST] [options]\n"
+	"usage: syncbench run --bench NAME [--prim LIST] [options] [--then --bench NAME ...]...\n"
 	"\n"
 	"Runs every combination of primitive x parameter values x thread count.\n"
 	"Lists are comma-separated.  Without --out, only the table is printed.\n"
+	"--then starts another workload's options: the workloads run as one sweep,\n"
+	"their repetitions interleaved, each into its own --out; --interleave,\n"
+	"--progress and --dry-run apply to the whole run (give them first).\n"
 	"\n"
 	"  --bench NAME          workload (see `syncbench list`)\n"
 	"  --prim LIST           primitives, or `all` for every listed one; required,\n"
@@ -522,7 +525,7 @@ int cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reques
 	memset(req, 0, sizeof(*req));
 	req->settings = (struct run_settings){ .topo = t, .duration_s = 1, .warmup_s = 0.2,
 					       .reps = 3 };
-	req->sweep.interleave_s = 60;
+	req->sweep.interleave_s = CLI_DEFAULT_INTERLEAVE_S;
 	int r = read_options(argc, argv, &raw, req, &e);
 	return r != 0 ? r : resolve(&raw, t, req, &e);
 }

@@ -20,6 +20,9 @@ struct run_request {
 	struct event_set events;	/* settings.events points here */
 };
 
+/* --interleave's default: a default sweep's largest workload fits in about one window. */
+#define CLI_DEFAULT_INTERLEAVE_S 60
+
 /* The text of `syncbench run --help`. */
 extern const char cli_run_usage[];
 

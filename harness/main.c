@@ -77,41 +77,135 @@ static void measure_floor(struct run_request *req, struct run_context *ctx,
 	req->settings.floor = ctx->floor = floor;
 }
 
-static int cmd_run(int argc, char **argv, const struct topo *t)
-{
+#define MAX_SEGMENTS 64
+
+/* One workload's part of `syncbench run`, up to a --then. */
+struct segment {
 	struct run_request req;
 	struct run_context ctx;
-	struct coherence_floor floor = { 0 };
-	/* Parsing reorders argv and cuts its strings: keep the command as typed. */
-	char **typed = calloc((size_t)argc + 2, sizeof(*typed));
+	struct coherence_floor floor;
+	int argc;
+	char **argv;		/* "run" and the segment's arguments */
+	char **typed;		/* the same as typed, for the context: parsing cuts argv */
+};
 
-	for (int i = 0; typed && i <= argc; i++)
-		typed[i] = strdup(i == 0 ? "syncbench" : argv[i - 1]);
+/* Splits argv ("run" ...) at each --then into segments; returns how many. */
+static int split_segments(int argc, char **argv, struct segment *seg)
+{
+	int n = 0, start = 1;
+	for (int i = 1; i <= argc; i++) {
+		if (i < argc && strcmp(argv[i], "--then") != 0)
+			continue;
+		if (n == MAX_SEGMENTS)
+			usage_error("run: at most %d workloads joined by --then", MAX_SEGMENTS);
+		seg[n].argc = i - start + 1;
+		seg[n].argv = calloc((size_t)seg[n].argc + 1, sizeof(char *));
+		seg[n].typed = calloc((size_t)seg[n].argc + 2, sizeof(char *));
+		if (!seg[n].argv || !seg[n].typed)
+			usage_error("out of memory");
+		seg[n].argv[0] = argv[0];
+		seg[n].typed[0] = strdup("syncbench");
+		seg[n].typed[1] = strdup(argv[0]);
+		for (int k = start; k < i; k++) {
+			seg[n].argv[k - start + 1] = argv[k];
+			seg[n].typed[k - start + 2] = strdup(argv[k]);
+		}
+		n++;
+		start = i + 1;
+	}
+	return n;
+}
+
+/*
+ * A later segment may repeat the run-wide options (--interleave,
+ * --progress, --dry-run) with the first one's values or leave them out;
+ * the first one's apply.
+ */
+static void take_run_wide_options(const struct segment *first, struct segment *seg)
+{
+	const struct run_request *a = &first->req;
+	struct run_request *b = &seg->req;
+	if ((b->sweep.interleave_s != CLI_DEFAULT_INTERLEAVE_S &&
+	     b->sweep.interleave_s != a->sweep.interleave_s) ||
+	    (b->output.dry_run && !a->output.dry_run) ||
+	    (b->output.progress_total && (b->output.progress_total != a->output.progress_total ||
+					  b->output.progress_done != a->output.progress_done)))
+		usage_error("run: --interleave, --progress and --dry-run apply to the whole run: "
+			    "give them in the first workload's options");
+	b->sweep.interleave_s = a->sweep.interleave_s;
+	b->output.dry_run = a->output.dry_run;
+}
+
+static void parse_segment(struct segment *seg, const struct topo *t)
+{
 	char err[1024];
-	int parsed = cli_parse_run(argc, argv, t, &req, err, sizeof(err));
+	int parsed = cli_parse_run(seg->argc, seg->argv, t, &seg->req, err, sizeof(err));
 	if (parsed == CLI_HELP) {
 		fputs(cli_run_usage, stdout);
 		exit(0);
 	}
-	const char *out = req.output.path;
+	const char *out = seg->req.output.path;
 	if (parsed != 0 || (out && cli_check_output(out, err, sizeof(err)) != 0) ||
-	    (req.resume && cli_load_previous(&req.output, err, sizeof(err)) != 0))
+	    (seg->req.resume && cli_load_previous(&seg->req.output, err, sizeof(err)) != 0))
 		usage_error("%s", err);
-	/* A dry run measures nothing, so it skips the calibrations too. */
-	if (!req.output.dry_run) {
-		context_collect(&ctx, t, req.settings.events, typed ? argc + 1 : 0, typed);
-		ctx.interleave_s = req.sweep.interleave_s;
-		context_set_sweep(&ctx, req.host, req.sweep_id, req.output.shard_index,
-				  req.output.shard_count);
-		measure_floor(&req, &ctx, &floor);
+}
+
+static void check_distinct_outputs(const struct segment *seg, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < i; k++)
+			if (seg[i].req.output.path && seg[k].req.output.path &&
+			    strcmp(seg[i].req.output.path, seg[k].req.output.path) == 0)
+				usage_error("run: two workloads write %s (each --then needs its own --out)",
+					    seg[i].req.output.path);
+}
+
+/* The context of a segment's document, and its coherence floor if it wants one. */
+static void collect_context(struct segment *seg, const struct topo *t)
+{
+	struct run_request *req = &seg->req;
+	context_collect(&seg->ctx, t, req->settings.events, seg->argc + 1, seg->typed);
+	seg->ctx.interleave_s = req->sweep.interleave_s;
+	context_set_sweep(&seg->ctx, req->host, req->sweep_id, req->output.shard_index,
+			  req->output.shard_count);
+	measure_floor(req, &seg->ctx, &seg->floor);
+}
+
+static void free_segment(struct segment *seg)
+{
+	json_decref(seg->req.output.previous);
+	floor_free(&seg->floor);
+	for (int i = 0; i <= seg->argc; i++)
+		free(seg->typed[i]);
+	free(seg->typed);
+	free(seg->argv);
+}
+
+static int cmd_run(int argc, char **argv, const struct topo *t)
+{
+	struct segment *seg = calloc(MAX_SEGMENTS, sizeof(*seg));
+	struct sweep_job jobs[MAX_SEGMENTS];
+	if (!seg)
+		usage_error("out of memory");
+	int n = split_segments(argc, argv, seg);
+	for (int i = 0; i < n; i++) {
+		parse_segment(&seg[i], t);
+		if (i > 0)
+			take_run_wide_options(&seg[0], &seg[i]);
 	}
-	int rc = sweep_run(&req.sweep, &req.settings, req.output.dry_run ? NULL : &ctx,
-			   &req.output);
-	json_decref(req.output.previous);
-	floor_free(&floor);
-	for (int i = 0; typed && i <= argc; i++)
-		free(typed[i]);
-	free(typed);
+	check_distinct_outputs(seg, n);
+	for (int i = 0; i < n; i++) {
+		/* A dry run measures nothing, so it skips the calibrations too. */
+		if (!seg[i].req.output.dry_run)
+			collect_context(&seg[i], t);
+		jobs[i] = (struct sweep_job){ &seg[i].req.sweep, &seg[i].req.settings,
+					      seg[i].req.output.dry_run ? NULL : &seg[i].ctx,
+					      &seg[i].req.output };
+	}
+	int rc = sweep_run(jobs, n);
+	for (int i = 0; i < n; i++)
+		free_segment(&seg[i]);
+	free(seg);
 	return rc;
 }
 

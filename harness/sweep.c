@@ -132,8 +132,11 @@ static enum wait_end read_child(int fd, double limit_s, struct child_output *o)
 	}
 }
 
-/* One configuration of the sweep, planned before anything runs. */
+struct job_state;
+
+/* One configuration of the run, planned before anything runs. */
 struct planned {
+	struct job_state *job;	/* the workload sweep it belongs to */
 	struct config c;
 	int *pus;		/* the PU of each thread; -1: not pinned */
 	json_t *entry;		/* its head; whole once measured or kept */
@@ -270,16 +273,23 @@ static void sets_for_prim(const struct sweep *sw, const struct lock_ops *prim, i
 			     (prim && param_find(prim->params, prim->nparams, sw->sets[k].name) >= 0);
 }
 
-struct sweep_state {
-	const struct sweep *sw;
-	const struct run_settings *s;
-	const struct sweep_output *out;
+/* One workload's sweep within the run: its document and file. */
+struct job_state {
+	const struct sweep_job *job;
 	json_t *doc;
 	json_t *reusable;	/* see reusable_entries() */
 	json_t *kept;		/* names of the reusable entries recorded: name -> true */
-	struct planned *plan;	/* every configuration, in sweep order */
-	int nplanned, capacity;
 	int position;		/* configurations reached so far, in sweep order */
+	bool touched;		/* entries added since the file was last written */
+};
+
+struct sweep_state {
+	struct job_state *jobs;
+	int njobs;
+	double interleave_s;
+	const struct sweep_output *out;	/* the first job's: dry run and progress */
+	struct planned *plan;	/* every configuration of every job, in sweep order */
+	int nplanned, capacity;
 	int failures;
 	int done;		/* configurations measured, progress_done included */
 	uint64_t started_ns;	/* when the first repetition started */
@@ -314,37 +324,49 @@ static json_t *reusable_entries(json_t *previous, const struct run_settings *s)
  * order, and then every previous entry it has not reached yet: a resume
  * that is itself interrupted loses nothing.
  */
-/* Rewrites the output; on failure, err says why.  Returns 0 or -1. */
-static int write_document(struct sweep_state *st, char *err, size_t errlen)
+/* Rewrites a job's file; on failure, err says why.  Returns 0 or -1. */
+static int write_document(struct job_state *js, char *err, size_t errlen)
 {
 	const char *name;
 	json_t *e;
-	json_t *doc = json_copy(st->doc);
-	json_t *results = json_copy(json_object_get(st->doc, "results"));
-	json_object_foreach(st->reusable, name, e) {
-		if (!json_object_get(st->kept, name))
+	json_t *doc = json_copy(js->doc);
+	json_t *results = json_copy(json_object_get(js->doc, "results"));
+	json_object_foreach(js->reusable, name, e) {
+		if (!json_object_get(js->kept, name))
 			json_array_append(results, e);
 	}
 	json_object_set_new(doc, "results", results);
-	int rc = report_write_atomic(doc, st->out->path, err, errlen);
+	int rc = report_write_atomic(doc, js->job->output->path, err, errlen);
 	json_decref(doc);
 	return rc;
 }
 
-/*
- * "12/108 configurations done, about 1m30s left": the pace so far, or the
- * plan; a window's configurations count as done in proportion to its passes.
- */
-static void print_progress(struct sweep_state *st, double window_done)
+static int reps_of(const struct planned *p)
 {
-	const struct run_settings *s = st->s;
-	double per_rep = st->reps_measured ? (double)st->measured_ns / st->reps_measured / 1e9
-					   : s->warmup_s + s->duration_s;
-	double done = st->done + window_done;
-	double left = per_rep * s->reps * (st->out->progress_total - done);
-	if (left < 0)
-		left = 0;
-	fprintf(stderr, "syncbench: %d/%d configurations done, about %dm%02ds left\n", (int)done,
+	return p->job->job->settings->reps;
+}
+
+static double rep_seconds(const struct planned *p)
+{
+	const struct run_settings *s = p->job->job->settings;
+	return s->warmup_s + s->duration_s;
+}
+
+/*
+ * "12/108 configurations done, about 1m30s left": the repetitions left,
+ * at the pace so far (or as planned); a configuration counts as done once
+ * its window is recorded.
+ */
+static void print_progress(struct sweep_state *st)
+{
+	double left = 0;
+	double pace = st->reps_measured ? (double)st->measured_ns / st->reps_measured / 1e9 : 0;
+	for (int i = 0; i < st->nplanned; i++) {
+		const struct planned *p = &st->plan[i];
+		if (!p->finished)
+			left += (reps_of(p) - p->done) * (pace ? pace : rep_seconds(p));
+	}
+	fprintf(stderr, "syncbench: %d/%d configurations done, about %dm%02ds left\n", st->done,
 		st->out->progress_total, (int)(left / 60), (int)left % 60);
 }
 
@@ -371,26 +393,28 @@ static bool in_shard(const struct sweep_output *out, int position)
 }
 
 /*
- * Appends a configuration of this shard to the plan, or lists it for
+ * Appends a configuration of the job's shard to the plan, or lists it for
  * --dry-run; -1 if out of memory.
  */
-static int plan_one(struct sweep_state *st, const struct config *c, int variant)
+static int plan_one(struct sweep_state *st, struct job_state *js, const struct config *c,
+		    int variant)
 {
+	const struct sweep_job *job = js->job;
 	char name[1024];
-	if (!in_shard(st->out, st->position++))
+	if (!in_shard(job->output, js->position++))
 		return 0;
 	int *pus = malloc((size_t)c->threads * sizeof(*pus));
-	int oversubscribed = pus ? placement_resolve(st->s->topo, &st->s->placement, c->threads,
-						     variant, pus) : -1;
+	int oversubscribed = pus ? placement_resolve(job->settings->topo, &job->settings->placement,
+						     c->threads, variant, pus) : -1;
 	if (oversubscribed < 0 || (st->nplanned == st->capacity && grow_plan(st) != 0)) {
 		free(pus);
 		return -1;
 	}
-	json_t *entry = report_entry_head(c, st->s, pus, oversubscribed);
+	json_t *entry = report_entry_head(c, job->settings, pus, oversubscribed);
 	json_t *previous = NULL;
 	if (resultdoc_config_name(entry, name, sizeof(name)) == 0)
-		previous = json_object_get(st->reusable, name);
-	if (st->out->dry_run) {
+		previous = json_object_get(js->reusable, name);
+	if (job->output->dry_run) {
 		printf("%s\t%s\n", previous ? "kept" : "run", name);
 		json_decref(entry);
 		free(pus);
@@ -400,7 +424,7 @@ static int plan_one(struct sweep_state *st, const struct config *c, int variant)
 		json_decref(entry);
 		entry = json_incref(previous);
 	}
-	st->plan[st->nplanned++] = (struct planned){ .c = *c, .pus = pus, .entry = entry,
+	st->plan[st->nplanned++] = (struct planned){ .job = js, .c = *c, .pus = pus, .entry = entry,
 						     .kept = previous, .finished = previous };
 	return 0;
 }
@@ -418,20 +442,30 @@ static int plan_one(struct sweep_state *st, const struct config *c, int variant)
  */
 static int window_end(const struct sweep_state *st, int first)
 {
-	const struct run_settings *s = st->s;
 	double planned_s = 0;
-	int end = first, to_run = 0;
+	int end = first, held = 0;
 	while (end < st->nplanned) {
-		if (!st->plan[end].finished) {
-			if (to_run > 0 && (planned_s >= st->sw->interleave_s ||
-					   (to_run + 1) * s->reps > WINDOW_MAX_REPS))
+		const struct planned *p = &st->plan[end];
+		if (!p->finished) {
+			if (held > 0 && (planned_s >= st->interleave_s ||
+					 held + reps_of(p) > WINDOW_MAX_REPS))
 				break;
-			planned_s += s->reps * (s->warmup_s + s->duration_s);
-			to_run++;
+			planned_s += reps_of(p) * rep_seconds(p);
+			held += reps_of(p);
 		}
 		end++;
 	}
 	return end;
+}
+
+/* The whole entry of a configuration whose every repetition was measured. */
+static void complete_entry(struct planned *p)
+{
+	json_t *body = report_entry_body(&p->c, p->job->job->settings, p->pus, p->reps, p->done,
+					 NULL);
+	json_object_update(p->entry, body);
+	json_decref(body);
+	p->finished = true;
 }
 
 /*
@@ -453,97 +487,98 @@ static int run_pass(struct sweep_state *st, struct planned *window, int n, uint6
 		order[j] = t;
 	}
 	for (int i = 0; i < count; i++) {
+		struct planned *p = &window[order[i]];
 		uint64_t start = now_ns();
 		double started_s = (double)(start - st->started_ns) / 1e9;
-		if (run_isolated(&window[order[i]], st->s, started_s) == CHILD_INTERRUPTED)
+		if (run_isolated(p, p->job->job->settings, started_s) == CHILD_INTERRUPTED)
 			return SWEEP_INTERRUPTED;
 		st->reps_measured++;
 		st->measured_ns += now_ns() - start;
+		if (!p->finished && p->done == reps_of(p))
+			complete_entry(p);
 	}
 	return -1;
 }
 
-/* The whole entry of a configuration whose every repetition was measured. */
-static void complete_entry(struct sweep_state *st, struct planned *p)
-{
-	json_t *body = report_entry_body(&p->c, st->s, p->pus, p->reps, p->done, NULL);
-	json_object_update(p->entry, body);
-	json_decref(body);
-	p->finished = true;
-}
-
-/* Prints, appends and counts the window's entries, in sweep order; writes the file. */
+/* Prints, appends and counts the window's entries, in sweep order; writes the files. */
 static int record_window(struct sweep_state *st, struct planned *window, int n)
 {
 	char name[1024];
 	for (int i = 0; i < n; i++) {
 		struct planned *p = &window[i];
 		if (p->kept && resultdoc_config_name(p->entry, name, sizeof(name)) == 0)
-			json_object_set_new(st->kept, name, json_true());
+			json_object_set_new(p->job->kept, name, json_true());
 		else
 			st->done++;
 		report_table_row(stdout, &p->c, p->entry);
 		st->failures += strcmp(json_string_value(json_object_get(p->entry, "status")), "ok") != 0;
-		report_append(st->doc, p->entry);
+		report_append(p->job->doc, p->entry);
+		p->job->touched = true;
 	}
 	fflush(stdout);
-	char err[512];
-	if (st->out->path && write_document(st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "syncbench: %s; the configurations finished before it are intact\n",
-			err);
-		return SWEEP_WRITE_ERROR;
+	for (int j = 0; j < st->njobs; j++) {
+		struct job_state *js = &st->jobs[j];
+		char err[512];
+		if (!js->touched || !js->job->output->path)
+			continue;
+		js->touched = false;
+		if (write_document(js, err, sizeof(err)) != 0) {
+			fprintf(stderr, "syncbench: %s; the configurations finished before it are intact\n",
+				err);
+			return SWEEP_WRITE_ERROR;
+		}
 	}
 	return -1;
 }
 
-static void free_reps(struct planned *p, int nreps)
+static void free_reps(struct planned *p)
 {
-	for (int r = 0; p->reps && r < nreps; r++)
+	for (int r = 0; p->reps && r < p->done; r++)
 		free(p->reps[r].threads);
 	free(p->reps);
 	p->reps = NULL;
 }
 
 /*
- * Measures the window's configurations, settings->reps passes over them,
- * then records them.  Returns a SWEEP_* stop code or -1.
+ * Measures the window's configurations, one pass per repetition (as many
+ * as the most any of them has), then records them.  Returns a SWEEP_*
+ * stop code or -1.
  */
 static int run_window(struct sweep_state *st, struct planned *window, int n, uint64_t *rng)
 {
-	const struct run_settings *s = st->s;
-	int stop = -1, running = 0;
+	int stop = -1, passes = 0;
 	for (int i = 0; i < n; i++) {
 		if (window[i].finished)
 			continue;
-		running++;
-		window[i].reps = calloc((size_t)s->reps, sizeof(struct rep_figures));
+		passes = reps_of(&window[i]) > passes ? reps_of(&window[i]) : passes;
+		window[i].reps = calloc((size_t)reps_of(&window[i]), sizeof(struct rep_figures));
 		if (!window[i].reps) {
 			report_entry_failed(window[i].entry, "error", "out of memory");
 			window[i].finished = true;
 		}
 	}
-	for (int pass = 0; pass < s->reps && stop < 0; pass++) {
+	for (int pass = 0; pass < passes && stop < 0; pass++) {
 		stop = run_pass(st, window, n, rng);
-		if (stop < 0 && st->out->progress_total)
-			print_progress(st, running * (pass + 1.0) / s->reps);
+		if (stop < 0 && pass < passes - 1 && st->out->progress_total)
+			print_progress(st);
 	}
-	for (int i = 0; i < n && stop < 0; i++)
-		if (!window[i].finished)
-			complete_entry(st, &window[i]);
 	if (stop < 0)
 		stop = record_window(st, window, n);
+	if (stop < 0 && st->out->progress_total)
+		print_progress(st);
 	for (int i = 0; i < n; i++)
-		free_reps(&window[i], window[i].done);
+		free_reps(&window[i]);
 	return stop;
 }
 
 /*
- * Plans the configurations on prim, or, with prim NULL, those that use no
- * primitive: each configuration is in exactly one of these passes.
+ * Plans the job's configurations on prim, or, with prim NULL, those that
+ * use no primitive: each configuration is in exactly one of these passes.
  */
-static int plan_prim(struct sweep_state *st, const struct lock_ops *prim)
+static int plan_prim(struct sweep_state *st, struct job_state *js, const struct lock_ops *prim)
 {
-	const struct sweep *sw = st->sw;
+	const struct sweep *sw = js->job->sweep;
+	const struct run_settings *s = js->job->settings;
 	int applies[2 * MAX_PARAMS], digit[2 * MAX_PARAMS] = { 0 };
 	struct config c = { .bench = sw->bench, .prim = prim };
 
@@ -554,9 +589,9 @@ static int plan_prim(struct sweep_state *st, const struct lock_ops *prim)
 			continue;	/* to the odometer: it is planned in the other pass */
 		for (int t = 0; t < sw->nthreads; t++) {
 			c.threads = sw->threads[t];
-			int variants = placement_variants(st->s->topo, &st->s->placement, c.threads);
+			int variants = placement_variants(s->topo, &s->placement, c.threads);
 			for (int v = 0; v < variants; v++)
-				if (plan_one(st, &c, v) != 0)
+				if (plan_one(st, js, &c, v) != 0)
 					return -1;
 		}
 	} while (next_combination(sw, applies, digit));
@@ -599,14 +634,20 @@ static json_t *resumed_document(const struct run_context *ctx, json_t *previous)
 	return doc;
 }
 
-/* Plans every configuration: those without a primitive first, then each primitive's. */
-static int plan_sweep(struct sweep_state *st)
+/*
+ * Plans every configuration of every job, job by job: in each, those
+ * without a primitive first, then each primitive's.
+ */
+static int plan_run(struct sweep_state *st)
 {
-	if (plan_prim(st, NULL) != 0)
-		return -1;
-	for (int p = 0; p < st->sw->nprims; p++)
-		if (plan_prim(st, st->sw->prims[p]) != 0)
+	for (int j = 0; j < st->njobs; j++) {
+		struct job_state *js = &st->jobs[j];
+		if (plan_prim(st, js, NULL) != 0)
 			return -1;
+		for (int p = 0; p < js->job->sweep->nprims; p++)
+			if (plan_prim(st, js, js->job->sweep->prims[p]) != 0)
+				return -1;
+	}
 	return 0;
 }
 
@@ -624,51 +665,88 @@ static int run_windows(struct sweep_state *st)
 	return -1;
 }
 
-static void free_plan(struct sweep_state *st)
+static void free_state(struct sweep_state *st)
 {
 	for (int i = 0; i < st->nplanned; i++) {
 		free(st->plan[i].pus);
 		json_decref(st->plan[i].entry);
 	}
 	free(st->plan);
-	json_decref(st->reusable);
-	json_decref(st->kept);
+	for (int j = 0; st->jobs && j < st->njobs; j++) {
+		json_decref(st->jobs[j].reusable);
+		json_decref(st->jobs[j].kept);
+		json_decref(st->jobs[j].doc);
+	}
+	free(st->jobs);
 }
 
-int sweep_run(const struct sweep *sw, const struct run_settings *s,
-	      const struct run_context *ctx, const struct sweep_output *out)
+static int set_up_jobs(struct sweep_state *st, const struct sweep_job *jobs)
 {
-	struct sweep_state st = { .sw = sw, .s = s, .out = out, .kept = json_object(),
-				  .reusable = reusable_entries(out->previous, s),
-				  .done = out->progress_done };
+	st->jobs = calloc((size_t)st->njobs, sizeof(*st->jobs));
+	if (!st->jobs)
+		return -1;
+	for (int j = 0; j < st->njobs; j++) {
+		const struct sweep_job *job = &jobs[j];
+		struct job_state *js = &st->jobs[j];
+		js->job = job;
+		js->kept = json_object();
+		js->reusable = reusable_entries(job->output->previous, job->settings);
+		if (!job->output->dry_run)
+			js->doc = job->output->previous ? resumed_document(job->ctx, job->output->previous)
+							: report_document(job->ctx);
+	}
+	return 0;
+}
 
-	if (plan_sweep(&st) != 0) {
+/* The end of the run in every job's document and file; returns the run's stop code. */
+static int finish_jobs(struct sweep_state *st, int stop)
+{
+	for (int j = 0; j < st->njobs; j++) {
+		struct job_state *js = &st->jobs[j];
+		char err[512];
+		if (stop == SWEEP_INTERRUPTED)
+			report_set_complete(js->doc, 0, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+		else if (stop < 0)
+			report_set_complete(js->doc, 1, NULL);
+		if (stop != SWEEP_WRITE_ERROR && js->job->output->path &&
+		    write_document(js, err, sizeof(err)) != 0) {
+			fprintf(stderr, "syncbench: %s\n", err);
+			stop = SWEEP_WRITE_ERROR;
+		}
+	}
+	return stop;
+}
+
+static size_t entries_kept(const struct sweep_state *st)
+{
+	size_t n = 0;
+	for (int j = 0; j < st->njobs; j++)
+		n += json_array_size(json_object_get(st->jobs[j].doc, "results"));
+	return n;
+}
+
+int sweep_run(const struct sweep_job *jobs, int njobs)
+{
+	struct sweep_state st = { .njobs = njobs, .interleave_s = jobs[0].sweep->interleave_s,
+				  .out = jobs[0].output, .done = jobs[0].output->progress_done };
+
+	if (set_up_jobs(&st, jobs) != 0 || plan_run(&st) != 0) {
 		fprintf(stderr, "syncbench: out of memory planning the sweep\n");
-		free_plan(&st);
+		free_state(&st);
 		return SWEEP_FAILED;
 	}
-	if (out->dry_run) {
-		free_plan(&st);
+	if (st.out->dry_run) {
+		free_state(&st);
 		return SWEEP_OK;
 	}
-	st.doc = out->previous ? resumed_document(ctx, out->previous) : report_document(ctx);
 	set_up_signals();
 	report_table_header(stdout);
 	st.started_ns = now_ns();
 	int stop = run_windows(&st);
-	if (stop == SWEEP_INTERRUPTED) {
-		report_set_complete(st.doc, 0, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+	if (stop == SWEEP_INTERRUPTED)
 		fprintf(stderr, "syncbench: interrupted; %zu finished configurations kept\n",
-			json_array_size(json_object_get(st.doc, "results")));
-	} else if (stop < 0) {
-		report_set_complete(st.doc, 1, NULL);
-	}
-	char err[512];
-	if (stop != SWEEP_WRITE_ERROR && out->path && write_document(&st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "syncbench: %s\n", err);
-		stop = SWEEP_WRITE_ERROR;
-	}
-	json_decref(st.doc);
-	free_plan(&st);
+			entries_kept(&st));
+	stop = finish_jobs(&st, stop);
+	free_state(&st);
 	return stop >= 0 ? stop : (st.failures ? SWEEP_FAILED : SWEEP_OK);
 }

@@ -66,14 +66,24 @@ struct sweep_output {
 	int shard_index, shard_count;
 };
 
+/* One workload's sweep within a run, and where its results go. */
+struct sweep_job {
+	const struct sweep *sweep;
+	const struct run_settings *settings;
+	const struct run_context *ctx;		/* NULL for a dry run */
+	const struct sweep_output *output;
+};
+
 /*
- * Runs the sweep, printing a table row per configuration on stdout and,
- * if out->path is set, rewriting it atomically after each window: an
- * interruption loses at most the window in progress.  ctx may be NULL
- * for a dry run.
+ * Runs the jobs' sweeps as one: their configurations, job after job, are
+ * taken in windows of jobs[0].sweep->interleave_s, so that repetitions of
+ * different workloads interleave too.  Prints a table row per
+ * configuration on stdout and, for each job with an output path, rewrites
+ * its file atomically after each window that adds to it: an interruption
+ * loses at most the window in progress.  Dry run and progress are
+ * jobs[0].output's.
  */
-int sweep_run(const struct sweep *sw, const struct run_settings *s,
-	      const struct run_context *ctx, const struct sweep_output *out);
+int sweep_run(const struct sweep_job *jobs, int njobs);
 
 /*
  * 0, or -1 with the reason in why when some configuration of the sweep

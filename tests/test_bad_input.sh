@@ -46,6 +46,10 @@ cases=(
 	"run --bench lock --prim ttas --interleave -1"
 	"run --bench lock --prim ttas --interleave soon"
 	"run --bench lock --prim ttas --interleave"
+	"run --bench lock --prim ttas --then"
+	"run --bench lock --prim ttas --then --bench nosuch"
+	"run --bench lock --prim ttas --then --bench pingpong --interleave 5"
+	"run --bench lock --prim ttas --then --bench pingpong --dry-run"
 	"run --bench lock --prim ttas --events nosuchevent"
 	"run --bench lock --prim ttas --events cycles,,instructions"
 	"run --bench lock --prim ttas --events perf::CYCLES:nosuchumask"
@@ -105,6 +109,7 @@ done
 check "--out into a missing directory" "${ok[@]}" --out "$scratch/missing/dir/out.json"
 check "--out naming a directory" "${ok[@]}" --out "$(dirname "$0")"
 check "--out empty" "${ok[@]}" --out ""
+check "--then to the same --out" "${ok[@]}" --out "$out" --then "${ok[@]:1}" --out "$out"
 # Arguments that word splitting cannot carry: empty, blank, unicode, huge.
 long=$(head -c 100000 /dev/zero | tr '\0' x)
 odd_cases=0

@@ -130,4 +130,23 @@ Draft202012Validator(json.load(open(sys.argv[2]))).validate(d)
 print(f"resume: {len(kept)} kept, {12 - len(kept)} run, 12 in sweep order")
 PY
 "$BIN" "${args[@]}" --resume --dry-run | grep -q '^run' && fail "a complete file still has configurations to run"
+# --- --then: two workloads in one run, each into its own file, their
+# repetitions in the same passes (every first repetition before any second).
+one=(--duration 0.05 --warmup 0 --reps 3 --events none)
+"$BIN" run --bench lock --prim ttas,ticket --threads 1,2 "${one[@]}" --out "$scratch/j-lock.json" \
+	--then --bench pingpong --threads 2 "${one[@]}" --out "$scratch/j-pp.json" >/dev/null ||
+	fail "a run of two workloads joined by --then failed"
+"$PYTHON" - "$scratch" <<'PY'
+import json, sys
+lock, pp = (json.load(open(f"{sys.argv[1]}/j-{n}.json")) for n in ("lock", "pp"))
+assert lock["complete"] and pp["complete"], "a joined workload's document is incomplete"
+assert [len(lock["results"]), len(pp["results"])] == [4, 1], (len(lock["results"]), len(pp["results"]))
+assert pp["context"]["command_line"][:4] == ["syncbench", "run", "--bench", "pingpong"], \
+    pp["context"]["command_line"]
+assert "--then" not in lock["context"]["command_line"], "a document's command line is not its own"
+entries = lock["results"] + pp["results"]
+starts = [[r["started_s"] for r in e["reps"]] for e in entries]
+assert max(s[0] for s in starts) < min(s[1] for s in starts), f"not one pass per repetition: {starts}"
+print("--then: lock and pingpong in one run, two documents, repetitions interleaved across both")
+PY
 echo "test_results.sh: all passed"
