@@ -14,7 +14,8 @@ document's directory):
         primitive, log2 x axis, 95% CI of the mean as error bars, the
         oversubscribed region (threads > PUs) shaded
   figures/normalized-<bench>.{png,svg}   the same divided by the baseline
-        primitive's (pthread-mutex, else the first one)
+        primitive's (pthread-mutex, else the first one), where some panel
+        has two or more lines
   figures/latency-{p50,p99,max}-<bench>.{png,svg}   acquire latency (the
         worst over operation kinds), where the workload measured it
   figures/fairness-<bench>.{png,svg}     Jain's index vs threads
@@ -184,6 +185,10 @@ def plot_throughput(bench, by_level, outdir):
 
 
 def plot_normalized(bench, by_level, outdir):
+    """Nothing where every panel has one line only (a workload without a
+    primitive): it would be a flat line at 1."""
+    if all(len(lines) < 2 for lines in by_level.values()):
+        return []
     fig, axes = panels(by_level)
     maxt = max(thread_counts(by_level))
     base_name = None
