@@ -83,26 +83,32 @@ def prim_name(e):
     return e["prim"] or "(no primitive)"
 
 
+def own_labels(entries):
+    """{id(entry): its line label}: the primitive, plus its own parameters
+    (those not every entry has) that take several values, such as spin."""
+    common = set.intersection(*(set(e["params"]) for e in entries))
+    values = {}
+    for e in entries:
+        for k, v in e["params"].items():
+            if k not in common:
+                values.setdefault((prim_name(e), k), set()).add(v)
+    return {id(e): " ".join([prim_name(e)] + [f"{k}={v}" for k, v in sorted(e["params"].items())
+                                              if k not in common and len(values[(prim_name(e), k)]) > 1])
+            for e in entries}
+
+
 def series(entries):
     """{level: {line label: [entries sorted by threads]}} for one workload;
     with several hosts, a level is a host's: "on HOST: cs=20 ..."."""
     wkeys = workload_keys(entries)
     several_hosts = len({e["_host"] for e in entries}) > 1
-    common = set.intersection(*(set(e["params"]) for e in entries))
-    varying = {}
-    for e in entries:
-        for k, v in e["params"].items():
-            if k not in common:
-                varying.setdefault((prim_name(e), k), set()).add(v)
+    labels = own_labels(entries)
     out = {}
     for e in entries:
         level = " ".join(f"{k}={e['params'][k]}" for k in wkeys)
         if several_hosts:
             level = f"on {e['_host']}" + (f": {level}" if level else "")
-        own = [f"{k}={v}" for k, v in e["params"].items()
-               if k not in common and len(varying[(prim_name(e), k)]) > 1]
-        label = " ".join([prim_name(e)] + own)
-        out.setdefault(level, {}).setdefault(label, []).append(e)
+        out.setdefault(level, {}).setdefault(labels[id(e)], []).append(e)
     for lines in out.values():
         for v in lines.values():
             v.sort(key=lambda e: e["threads"])
@@ -285,20 +291,6 @@ def plot_pair_matrix(bench, entries, outdir):
 
 
 CAPACITY = "cap"
-
-
-def own_labels(entries):
-    """{id(entry): its line label}: the primitive, plus its own parameters
-    (those not every entry has) that take several values, such as spin."""
-    common = set.intersection(*(set(e["params"]) for e in entries))
-    values = {}
-    for e in entries:
-        for k, v in e["params"].items():
-            if k not in common:
-                values.setdefault((prim_name(e), k), set()).add(v)
-    return {id(e): " ".join([prim_name(e)] + [f"{k}={v}" for k, v in sorted(e["params"].items())
-                                              if k not in common and len(values[(prim_name(e), k)]) > 1])
-            for e in entries}
 
 
 def message_rate(e):
