@@ -3,7 +3,7 @@
 # missing (as root with apt-get; otherwise it prints the command), builds,
 # and then:
 #
-#   ./run.sh               the default sweep (about 2 minutes on 2 cores): every
+#   ./run.sh               the default sweep (2m20s on 2 cores): every
 #                          workload that is a figure, each with its primitives,
 #                          threads 1, 2, 4, ... up to the PUs and twice the PUs
 #                          (oversubscribed), at the workload's contention levels;
@@ -33,10 +33,12 @@
 #                          writes an Indexed Job manifest and the commands to
 #                          collect and merge its results
 #
-# A sweep writes results/<host>-<UTC time>/: one JSON document per workload
-# (results/README.md), manifest.txt (the commands asked for and which are
-# done), table.txt, and the report (index.html, figures/).  Ctrl-C keeps every
-# finished configuration; --resume picks up from there.
+# A sweep is one `syncbench run` of all its workloads joined by --then, so
+# that their repetitions interleave.  It writes results/<host>-<UTC time>/:
+# one JSON document per workload (results/README.md), manifest.txt (the
+# commands asked for, and whether they finished), table.txt, and the report
+# (index.html, figures/).  Ctrl-C keeps every finished configuration;
+# --resume picks up from there.
 set -euo pipefail
 cd "$(dirname "$0")"
 
