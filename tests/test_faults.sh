@@ -48,6 +48,29 @@ print(f"{sys.argv[2]}: exit 4, {len(doc['results'])} finished configurations kep
 PY
 done
 
+# SIGTERM in a run of two workloads joined by --then: exit 4, and both
+# files are left valid, marked interrupted, the second one still empty.
+"$BIN" run --bench lock --prim tas,ttas,ticket --threads 1,2 --duration 0.3 --warmup 0 --reps 1 \
+	--interleave 0 --out "$scratch/j1.json" --then --bench pingpong --threads 2 --duration 0.3 \
+	--warmup 0 --reps 1 --out "$scratch/j2.json" >/dev/null 2>"$scratch/j.err" &
+pid=$!
+for _ in $(seq 200); do
+	[ -s "$scratch/j1.json" ] && break
+	sleep 0.05
+done
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 4 ] || fail "--then, SIGTERM: exit status $rc, not 4 ($(cat "$scratch/j.err"))"
+"$PYTHON" - "$scratch/j1.json" "$scratch/j2.json" <<'PY' || fail "--then, SIGTERM: the files left are not as expected"
+import json, sys
+first, second = (json.load(open(p)) for p in sys.argv[1:])
+for doc in (first, second):
+    assert doc["complete"] is False and doc["interrupted_by"] == "SIGTERM", doc["interrupted_by"]
+assert 1 <= len(first["results"]) < 6 and second["results"] == [], (len(first["results"]), len(second["results"]))
+print(f"--then, SIGTERM: exit 4, {len(first['results'])} configurations of the first workload kept, both files marked interrupted")
+PY
+
 # The disk fills mid-sweep, made real by a file-size limit that the first
 # configuration's document fits under and the second's does not: a clear
 # error, exit 3, the first document intact, no temporary file left.
