@@ -52,7 +52,7 @@ static const struct param_decl optimistic_params[] = {
 			"word: one counter; record: words that must stay consistent" },
 	[OPT_STRATEGY] = { "strategy", PARAM_CHOICE, STRATEGY_CAS, 0, 0, strategy_names,
 			   "cas: optimistic, no primitive; lock: under --prim" },
-	[OPT_WINDOW] = { "window", PARAM_INT, 0, 0, 1000000, NULL,
+	[OPT_WINDOW] = { "window", PARAM_WORK, 0, 0, 1000000, NULL,
 			 "work units between read and commit (the optimistic window)" },
 	[OPT_WRITE_PCT] = { "write_pct", PARAM_INT, 100, 0, 100, NULL,
 			    "percentage of operations that write" },
@@ -92,14 +92,14 @@ static void tally(uint64_t retries, uint64_t *sum, uint64_t *max)
 	*max = retries > *max ? retries : *max;
 }
 
-static void word_write_cas(const struct bench_run *run, struct optimistic_shared *s,
-			   struct optimistic_thread *me)
+static void word_write_cas(const struct bench_run *run, struct bench_thread *t,
+			   struct optimistic_shared *s, struct optimistic_thread *me)
 {
 	uint64_t retries = 0;
 	/* acquire: pairs with the release half of the previous committer's CAS */
 	uint64_t old = atomic_load_explicit(&s->word, memory_order_acquire);
 	for (;;) {
-		work_units((uint64_t)run->params[OPT_WINDOW], old);
+		bench_work_after(t, (uint64_t)run->params[OPT_WINDOW], old);
 		/*
 		 * acq_rel, as an update that publishes more than this word
 		 * would need; a failure reloads old, acquire as above.
@@ -114,10 +114,11 @@ static void word_write_cas(const struct bench_run *run, struct optimistic_shared
 }
 
 /* Relaxed inside the lock: the primitive orders it; atomics keep null defined. */
-static void word_write_locked(const struct bench_run *run, struct optimistic_shared *s)
+static void word_write_locked(const struct bench_run *run, struct bench_thread *t,
+			      struct optimistic_shared *s)
 {
 	uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
-	work_units((uint64_t)run->params[OPT_WINDOW], old);
+	bench_work_after(t, (uint64_t)run->params[OPT_WINDOW], old);
 	atomic_store_explicit(&s->word, old + 1, memory_order_relaxed);
 }
 
@@ -128,26 +129,26 @@ static void word_write_locked(const struct bench_run *run, struct optimistic_sha
  * that writer's odd version at its second version load.  On x86 both are
  * plain moves.  Under a lock, relaxed: the primitive orders them.
  */
-static void record_write(const struct bench_run *run, struct optimistic_shared *s, uint64_t x,
-			 memory_order order)
+static void record_write(const struct bench_run *run, struct bench_thread *t,
+			 struct optimistic_shared *s, uint64_t x, memory_order order)
 {
 	int64_t n = run->params[OPT_RECORD_WORDS];
 	for (int64_t i = 0; i < n - 1; i++) {
 		if (i == n / 2)
-			work_units((uint64_t)run->params[OPT_WINDOW], x);
+			bench_work_after(t, (uint64_t)run->params[OPT_WINDOW], x);
 		atomic_store_explicit(&s->record[i], x, order);
 	}
 	atomic_store_explicit(&s->record[n - 1], (uint64_t)-(n - 1) * x, order);
 }
 
 /* The sum of the record's words, after `window` units: 0 unless torn. */
-static uint64_t record_read(const struct bench_run *run, struct optimistic_shared *s,
-			    memory_order order)
+static uint64_t record_read(const struct bench_run *run, struct bench_thread *t,
+			    struct optimistic_shared *s, memory_order order)
 {
 	uint64_t sum = 0;
 	for (int64_t i = 0; i < run->params[OPT_RECORD_WORDS]; i++)
 		sum += atomic_load_explicit(&s->record[i], order);
-	work_units((uint64_t)run->params[OPT_WINDOW], sum);
+	bench_work_after(t, (uint64_t)run->params[OPT_WINDOW], sum);
 	return sum;
 }
 
@@ -188,8 +189,8 @@ static bool seq_read_valid(struct optimistic_shared *s, uint64_t v)
 	return !(v & 1) && atomic_load_explicit(&s->version, memory_order_relaxed) == v;
 }
 
-static uint64_t record_read_seq(const struct bench_run *run, struct optimistic_shared *s,
-				struct optimistic_thread *me)
+static uint64_t record_read_seq(const struct bench_run *run, struct bench_thread *t,
+				struct optimistic_shared *s, struct optimistic_thread *me)
 {
 	bool validate = run->params[OPT_VERSION_CHECK];
 	uint64_t retries = 0, sum;
@@ -197,7 +198,7 @@ static uint64_t record_read_seq(const struct bench_run *run, struct optimistic_s
 		/* acquire: pairs with the release in seq_write_end() */
 		uint64_t v = atomic_load_explicit(&s->version, memory_order_acquire);
 		/* acquire: pairs with the release stores in record_write() */
-		sum = record_read(run, s, memory_order_acquire);
+		sum = record_read(run, t, s, memory_order_acquire);
 		if (!validate || seq_read_valid(s, v))
 			break;
 		retries++;
@@ -215,16 +216,16 @@ static unsigned write_op(const struct bench_run *run, struct bench_thread *t)
 	if (run->params[OPT_STRATEGY] == STRATEGY_LOCK) {
 		run->prim->lock(run->lock, t->self);
 		if (word)
-			word_write_locked(run, s);
+			word_write_locked(run, t, s);
 		else
-			record_write(run, s, rng_next(&t->rng), memory_order_relaxed);
+			record_write(run, t, s, rng_next(&t->rng), memory_order_relaxed);
 		run->prim->unlock(run->lock, t->self);
 	} else if (word) {
-		word_write_cas(run, s, me);
+		word_write_cas(run, t, s, me);
 	} else {
 		uint64_t v = seq_write_begin(s, me);
 		/* release: pairs with the acquire loads in record_read_seq() */
-		record_write(run, s, rng_next(&t->rng), memory_order_release);
+		record_write(run, t, s, rng_next(&t->rng), memory_order_release);
 		seq_write_end(s, v);
 	}
 	me->writes++;
@@ -242,7 +243,7 @@ static uint64_t read_locked(const struct bench_run *run, struct bench_thread *t,
 	else
 		p->lock(run->lock, t->self);
 	sum = word ? atomic_load_explicit(&s->word, memory_order_relaxed)
-		   : record_read(run, s, memory_order_relaxed);
+		   : record_read(run, t, s, memory_order_relaxed);
 	if (p->rlock)
 		p->runlock(run->lock, t->self);
 	else
@@ -263,7 +264,7 @@ static unsigned read_op(const struct bench_run *run, struct bench_thread *t)
 		/* acquire: pairs with the committers' CAS */
 		sum = atomic_load_explicit(&s->word, memory_order_acquire);
 	else
-		sum = record_read_seq(run, s, me);
+		sum = record_read_seq(run, t, s, me);
 	me->torn += !word && sum != 0;
 	me->reads++;
 	return KIND_READ;

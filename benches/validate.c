@@ -39,11 +39,11 @@ enum { VALIDATE_BUMPS, VALIDATE_CS, VALIDATE_HOLD, VALIDATE_GAP, VALIDATE_YIELD_
 static const struct param_decl validate_params[] = {
 	[VALIDATE_BUMPS] = { "bumps", PARAM_INT, 10, 1, 1000, NULL,
 			     "non-atomic increments per write critical section" },
-	[VALIDATE_CS] = { "cs", PARAM_INT, 0, 0, 1000000, NULL,
+	[VALIDATE_CS] = { "cs", PARAM_WORK, 0, 0, 1000000, NULL,
 			  "extra work units inside each critical section" },
-	[VALIDATE_HOLD] = { "hold", PARAM_INT, 0, 0, 1000000, NULL,
+	[VALIDATE_HOLD] = { "hold", PARAM_WORK, 0, 0, 1000000, NULL,
 			    "up to this many random work units more inside" },
-	[VALIDATE_GAP] = { "gap", PARAM_INT, 0, 0, 1000000, NULL,
+	[VALIDATE_GAP] = { "gap", PARAM_WORK, 0, 0, 1000000, NULL,
 			   "up to this many random work units after each release" },
 	[VALIDATE_YIELD_PCT] = { "yield_pct", PARAM_INT, 0, 0, 100, NULL,
 				 "percent chance of sched_yield() inside and again outside" },
@@ -60,7 +60,7 @@ static bool chance(struct bench_thread *t, int64_t pct)
 static void dawdle(const struct bench_run *run, struct bench_thread *t, int64_t max_units)
 {
 	if (max_units > 0)
-		work_units(rng_next(&t->rng) % (uint64_t)(max_units + 1), t->rng);
+		bench_work(t, rng_next(&t->rng) % (uint64_t)(max_units + 1));
 	if (chance(t, run->params[VALIDATE_YIELD_PCT]))
 		sched_yield();
 	if (chance(t, run->params[VALIDATE_SLEEP_PCT])) {
@@ -96,7 +96,7 @@ static void write_section(const struct bench_run *run, struct bench_thread *t,
 		cpu_relax();
 		atomic_store_explicit(&s->counter, c + 1, memory_order_relaxed);
 	}
-	work_units((uint64_t)run->params[VALIDATE_CS], 1);
+	bench_work(t, (uint64_t)run->params[VALIDATE_CS]);
 	if (!(run->prim->flags & LOCK_NO_EXCLUSION))
 		s->plain++;
 	atomic_fetch_add_explicit(&s->writes, 1, memory_order_relaxed);
@@ -110,7 +110,7 @@ static void read_section(const struct bench_run *run, struct bench_thread *t,
 	uint64_t before = atomic_load_explicit(&s->counter, memory_order_relaxed);
 	dawdle(run, t, run->params[VALIDATE_HOLD]);
 	uint64_t plain = run->prim->flags & LOCK_NO_EXCLUSION ? 0 : s->plain;
-	work_units((uint64_t)run->params[VALIDATE_CS], before + plain);
+	bench_work_after(t, (uint64_t)run->params[VALIDATE_CS], before + plain);
 	if (atomic_load_explicit(&s->writers_inside, memory_order_relaxed) != 0 ||
 	    atomic_load_explicit(&s->counter, memory_order_relaxed) != before)
 		atomic_fetch_add_explicit(&s->overlaps, 1, memory_order_relaxed);

@@ -14,6 +14,9 @@
 #define CACHELINE 128
 #endif
 
+/* The line that coherence moves: 64 bytes on x86 and most Arm cores. */
+#define COHERENCE_LINE 64
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -34,7 +37,10 @@ static inline void cpu_relax(void)
  * n units of work: each unit is one step of a dependent integer chain
  * (a 64-bit LCG) that touches no memory.  The empty asm makes the value
  * opaque to the compiler, so the chain can be neither folded nor
- * vectorised away.  The harness calibrates ns per unit at start-up.
+ * vectorised away.  Workloads carry one chain per thread across all
+ * their sections (bench_work() in benches/bench.h): chains that started
+ * afresh at every call would overlap in the CPU and cost less than n
+ * units.  harness/work.c calibrates ns per unit at start-up.
  */
 static inline uint64_t work_units(uint64_t n, uint64_t x)
 {

@@ -3,9 +3,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "work.h"
 
 static int parse_int(const struct param_decl *d, const char *text, int64_t *out,
 		     char *err, size_t errlen)
@@ -32,6 +35,44 @@ static int parse_int(const struct param_decl *d, const char *text, int64_t *out,
 	return 0;
 }
 
+int parse_time_ns(const char *text, double *ns)
+{
+	static const struct {
+		const char *suffix;
+		double ns;
+	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 } };
+	size_t digits = strspn(text, "0123456789."), len = strlen(text);
+	if (digits == 0 || digits == len || strchr(text, '.') != strrchr(text, '.') ||
+	    !isdigit((unsigned char)text[0]) || !isdigit((unsigned char)text[digits - 1]))
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(text + digits, units[i].suffix) == 0) {
+			*ns = strtod(text, NULL) * units[i].ns;
+			return isfinite(*ns) ? 0 : -1;
+		}
+	}
+	return -1;
+}
+
+/* Units, or a time converted to units; range-checked like an integer. */
+static int parse_work(const struct param_decl *d, const char *text, int64_t *out,
+		      char *err, size_t errlen)
+{
+	double ns;
+	if (parse_time_ns(text, &ns) != 0)
+		return parse_int(d, text, out, err, errlen);
+	int64_t units = work_units_for_ns(ns);
+	if (units < d->min || units > d->max) {
+		char range[64];
+		param_describe_range(d, range, sizeof(range));
+		snprintf(err, errlen, "%s=%s is %" PRId64 " units here, out of range (accepted: %s)",
+			 d->name, text, units, range);
+		return -1;
+	}
+	*out = units;
+	return 0;
+}
+
 static int parse_choice(const struct param_decl *d, const char *text, int64_t *out,
 			char *err, size_t errlen)
 {
@@ -53,6 +94,8 @@ int param_parse(const struct param_decl *d, const char *text, int64_t *out,
 {
 	if (d->type == PARAM_CHOICE)
 		return parse_choice(d, text, out, err, errlen);
+	if (d->type == PARAM_WORK)
+		return parse_work(d, text, out, err, errlen);
 	return parse_int(d, text, out, err, errlen);
 }
 
@@ -60,6 +103,11 @@ void param_describe_range(const struct param_decl *d, char *buf, size_t len)
 {
 	if (d->type == PARAM_INT) {
 		snprintf(buf, len, "%" PRId64 "..%" PRId64, d->min, d->max);
+		return;
+	}
+	if (d->type == PARAM_WORK) {
+		snprintf(buf, len, "%" PRId64 "..%" PRId64 " units, or a time such as 40ns or 1.5us",
+			 d->min, d->max);
 		return;
 	}
 	size_t used = 0;

@@ -15,13 +15,20 @@
 enum param_type {
 	PARAM_INT,	/* an integer in [min, max] */
 	PARAM_CHOICE,	/* one of choices[]; the value is its index */
+	/*
+	 * Work units (harness/work.h), an integer in [min, max], also given
+	 * as a time (`40ns`, `1.5us`) that converts to the nearest whole
+	 * number of units at the calibrated cost; results also report each
+	 * such parameter in nanoseconds (`work_ns`).
+	 */
+	PARAM_WORK,
 };
 
 struct param_decl {
 	const char *name;
 	enum param_type type;
 	int64_t def;
-	int64_t min, max;		/* PARAM_INT only */
+	int64_t min, max;		/* PARAM_INT and PARAM_WORK */
 	const char *const *choices;	/* PARAM_CHOICE: NULL-terminated */
 	const char *help;
 };
@@ -32,6 +39,12 @@ struct param_decl {
  */
 int param_parse(const struct param_decl *d, const char *text, int64_t *out,
 		char *err, size_t errlen);
+
+/*
+ * A time with its unit (ns, us, ms or s; a decimal number, as in "1.5us")
+ * into nanoseconds.  Returns 0, or -1 if text is not such a time.
+ */
+int parse_time_ns(const char *text, double *ns);
 
 /* Writes the accepted values of d ("0..1000" or "a|b|c") into buf. */
 void param_describe_range(const struct param_decl *d, char *buf, size_t len);

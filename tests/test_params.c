@@ -1,12 +1,48 @@
 /* Parameter parsing, and the declarations of every registered workload and primitive. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../benches/bench.h"
+#include "../harness/work.h"
 #include "check.h"
 
 static const char *const colours[] = { "red", "green", NULL };
 static const struct param_decl int_decl = { "cs", PARAM_INT, 0, 0, 100, NULL, "" };
 static const struct param_decl choice_decl = { "colour", PARAM_CHOICE, 0, 0, 0, colours, "" };
+static const struct param_decl work_decl = { "cs", PARAM_WORK, 0, 0, 1000000, NULL, "" };
+
+/* Units as integers, or a time converted at the calibrated unit. */
+static void test_work(void)
+{
+	int64_t v;
+	char err[256];
+	double unit = work_unit_ns();
+	CHECK(unit > 0.01 && unit < 100, "a unit costs %g ns", unit);
+	CHECK(param_parse(&work_decl, "40", &v, err, sizeof(err)) == 0 && v == 40, "40 units");
+	CHECK(param_parse(&work_decl, "1us", &v, err, sizeof(err)) == 0 &&
+	      v == work_units_for_ns(1000), "1us: %lld units", (long long)v);
+	CHECK(llabs(v - llround(1000 / unit)) <= 1, "1us is 1000 ns of units: %lld", (long long)v);
+	CHECK(param_parse(&work_decl, "1.5us", &v, err, sizeof(err)) == 0 &&
+	      v == work_units_for_ns(1500), "1.5us");
+	CHECK(param_parse(&work_decl, "0.1ms", &v, err, sizeof(err)) == 0 &&
+	      v == work_units_for_ns(1e5), "0.1ms");
+	CHECK(param_parse(&work_decl, "0ns", &v, err, sizeof(err)) == 0 && v == 0, "0ns is none");
+	CHECK(param_parse(&work_decl, "0.001ns", &v, err, sizeof(err)) == 0 && v == 1,
+	      "any time above 0 is at least one unit");
+	const char *bad[] = { "1h", "ns", "1.2.3us", ".5us", "5.us", "-1us", "1 us", "1e3ns", "us5",
+			      "10s" /* far more than 1000000 units */ };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		CHECK(param_parse(&work_decl, bad[i], &v, err, sizeof(err)) == -1, "'%s' accepted", bad[i]);
+		CHECK(strstr(err, "accepted: 0..1000000 units, or a time") != NULL, "'%s' message: %s",
+		      bad[i], err);
+	}
+	double ns;
+	CHECK(parse_time_ns("250ms", &ns) == 0 && ns == 250e6, "250ms");
+	CHECK(parse_time_ns("3s", &ns) == 0 && ns == 3e9, "3s");
+	CHECK(parse_time_ns("3", &ns) == -1, "a bare number is not a time");
+}
 
 static void test_parse(void)
 {
@@ -42,7 +78,7 @@ static void check_decls(const char *owner, const struct param_decl *d, size_t n)
 		CHECK(d[i].name && d[i].help && d[i].help[0], "%s: parameter %zu lacks a name or help",
 		      owner, i);
 		CHECK(param_find(d, n, d[i].name) == (int)i, "%s declares %s twice", owner, d[i].name);
-		if (d[i].type == PARAM_INT)
+		if (d[i].type == PARAM_INT || d[i].type == PARAM_WORK)
 			CHECK(d[i].min <= d[i].def && d[i].def <= d[i].max,
 			      "%s.%s default out of its range", owner, d[i].name);
 	}
@@ -86,6 +122,7 @@ static void test_registry_declarations(void)
 int main(void)
 {
 	test_parse();
+	test_work();
 	test_registry_declarations();
 	return check_exit();
 }

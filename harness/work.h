@@ -1,0 +1,23 @@
+/*
+ * The work unit's cost on this machine, measured once per process the way
+ * the workloads spend units (bench_work() on a thread's chain), and the
+ * conversion of a time (`cs=40ns`) into units.
+ */
+#ifndef SYNCBENCH_WORK_H
+#define SYNCBENCH_WORK_H
+
+#include <stdint.h>
+
+/*
+ * ns per unit: the slope between sections of WORK_CALIBRATE_SHORT and
+ * WORK_CALIBRATE_LONG units, each timed over many sections, fastest of
+ * several tries, so that the call's fixed cost cancels and what remains
+ * is the cost of one more unit.  The first call measures (about 20 ms);
+ * later calls, and forked children, reuse the figure.
+ */
+double work_unit_ns(void);
+
+/* The units closest to ns nanoseconds (at least 1 for any ns > 0). */
+int64_t work_units_for_ns(double ns);
+
+#endif
