@@ -4,10 +4,18 @@
  * Each operation: acquire; increment a shared counter; `cs` units of
  * work; release; `ncs` units of work outside.  cs sets how long the lock
  * is held, ncs how often it is asked for: cs=0,ncs=0 is the handoff
- * stress, larger ncs/cs ratios approach real programs.  At the end the
- * counter must equal the number of operations, or the lock let two
- * threads in at once.  Every sample_every-th acquisition is timed, from
- * the request to the return of lock().
+ * stress, larger ncs/cs ratios approach real programs.  The units extend
+ * the thread's one chain of work (bench_work), and the critical
+ * section's units start from the counter value read under the lock, so
+ * they run while the lock is held.  At the end the counter must equal
+ * the number of operations, or the lock let two threads in at once.
+ *
+ * Every sample_every-th acquisition is timed, from the request to the
+ * return of lock(); the sample is recorded after the release.
+ *
+ * A primitive that excludes nothing (null) gets a counter per thread,
+ * on the thread's own line: with no shared line to move, null is the
+ * harness's own cost at every thread count.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,12 +26,12 @@
 enum { LOCK_CS, LOCK_NCS, LOCK_SAMPLE_EVERY };
 
 static const struct param_decl lock_params[] = {
-	[LOCK_CS] = { "cs", PARAM_INT, 0, 0, 1000000, NULL,
+	[LOCK_CS] = { "cs", PARAM_WORK, 0, 0, 1000000, NULL,
 		      "work units inside the critical section" },
-	[LOCK_NCS] = { "ncs", PARAM_INT, 0, 0, 1000000, NULL,
+	[LOCK_NCS] = { "ncs", PARAM_WORK, 0, 0, 1000000, NULL,
 		       "work units outside, between releases and acquires" },
-	[LOCK_SAMPLE_EVERY] = { "sample_every", PARAM_INT, 16, 1, 1 << 30, NULL,
-				"time the acquisition of every Nth operation (1: all)" },
+	[LOCK_SAMPLE_EVERY] = { "sample_every", PARAM_INT, LATENCY_SAMPLE_EVERY, 0, 1 << 30, NULL,
+				"time the acquisition of every Nth operation (1: all, 0: none)" },
 };
 
 /*
@@ -35,30 +43,43 @@ struct lock_shared {
 	_Alignas(CACHELINE) atomic_uint_least64_t counter;
 };
 
+/* On the thread's own lines (the harness pads each thread's state). */
+struct lock_thread {
+	atomic_uint_least64_t counter;	/* for primitives that exclude nothing */
+};
+
+static atomic_uint_least64_t *counter_of(const struct bench_run *run, struct bench_thread *t)
+{
+	if (run->prim->flags & LOCK_NO_EXCLUSION)
+		return &((struct lock_thread *)t->local)->counter;
+	return &((struct lock_shared *)run->shared)->counter;
+}
+
 static unsigned lock_op(const struct bench_run *run, struct bench_thread *t)
 {
-	struct lock_shared *s = run->shared;
+	atomic_uint_least64_t *counter = counter_of(run, t);
 	uint64_t start = latency_begin(&t->lat, run->params[LOCK_SAMPLE_EVERY]);
 
 	run->prim->lock(run->lock, t->self);
-	latency_end(&t->lat, start, 0);
+	uint64_t acquired = latency_stamp(start);
 	/*
 	 * A relaxed load and store, not an atomic increment: under a lock
 	 * that excludes, nothing is lost; under one that does not, updates
 	 * are lost and check() sees it.  Atomics keep the null lock free of
 	 * undefined behaviour; the lock itself provides the ordering.
 	 */
-	uint64_t c = atomic_load_explicit(&s->counter, memory_order_relaxed);
-	atomic_store_explicit(&s->counter, c + 1, memory_order_relaxed);
-	work_units((uint64_t)run->params[LOCK_CS], c);
+	uint64_t c = atomic_load_explicit(counter, memory_order_relaxed);
+	atomic_store_explicit(counter, c + 1, memory_order_relaxed);
+	bench_work_after(t, (uint64_t)run->params[LOCK_CS], c);
 	run->prim->unlock(run->lock, t->self);
-	work_units((uint64_t)run->params[LOCK_NCS], (uint64_t)t->id);
+	latency_end(&t->lat, start, acquired, 0);
+	bench_work(t, (uint64_t)run->params[LOCK_NCS]);
 	return 0;
 }
 
 static enum check_result lock_check(const struct bench_run *run,
-				struct bench_thread *const *threads, uint64_t total_ops,
-				char *why, size_t whylen)
+				    struct bench_thread *const *threads, uint64_t total_ops,
+				    char *why, size_t whylen)
 {
 	(void)threads;
 	struct lock_shared *s = run->shared;
@@ -81,6 +102,7 @@ const struct bench_ops lock_bench = {
 	.params = lock_params,
 	.nparams = ARRAY_SIZE(lock_params),
 	.shared_size = sizeof(struct lock_shared),
+	.thread_size = sizeof(struct lock_thread),
 	.op = lock_op,
 	.check = lock_check,
 };

@@ -24,12 +24,12 @@ enum { RW_READ_PCT, RW_CS, RW_NCS, RW_SAMPLE_EVERY };
 static const struct param_decl rw_params[] = {
 	[RW_READ_PCT] = { "read_pct", PARAM_INT, 90, 0, 100, NULL,
 			  "percentage of operations that read" },
-	[RW_CS] = { "cs", PARAM_INT, 0, 0, 1000000, NULL,
+	[RW_CS] = { "cs", PARAM_WORK, 0, 0, 1000000, NULL,
 		    "work units inside each read or write section" },
-	[RW_NCS] = { "ncs", PARAM_INT, 0, 0, 1000000, NULL,
+	[RW_NCS] = { "ncs", PARAM_WORK, 0, 0, 1000000, NULL,
 		     "work units outside, between operations" },
-	[RW_SAMPLE_EVERY] = { "sample_every", PARAM_INT, 16, 1, 1 << 30, NULL,
-			      "time the acquisition of every Nth operation (1: all)" },
+	[RW_SAMPLE_EVERY] = { "sample_every", PARAM_INT, LATENCY_SAMPLE_EVERY, 0, 1 << 30, NULL,
+			      "time the acquisition of every Nth operation (1: all, 0: none)" },
 };
 
 enum { KIND_READ, KIND_WRITE };
@@ -49,24 +49,26 @@ struct rw_shared {
 };
 
 /* Relaxed loads and stores: the lock orders them; atomics keep null defined. */
-static unsigned read_record(const struct bench_run *run, struct rw_shared *s)
+static unsigned read_record(const struct bench_run *run, struct bench_thread *t,
+			    struct rw_shared *s)
 {
 	uint64_t first = atomic_load_explicit(&s->record[0], memory_order_relaxed);
 	int torn = 0;
 	for (int i = 1; i < RECORD_WORDS; i++)
 		torn |= atomic_load_explicit(&s->record[i], memory_order_relaxed) != first;
-	work_units((uint64_t)run->params[RW_CS], first);
+	bench_work_after(t, (uint64_t)run->params[RW_CS], first);
 	if (torn)
 		atomic_fetch_add_explicit(&s->torn_reads, 1, memory_order_relaxed);
 	return KIND_READ;
 }
 
-static unsigned write_record(const struct bench_run *run, struct rw_shared *s)
+static unsigned write_record(const struct bench_run *run, struct bench_thread *t,
+			     struct rw_shared *s)
 {
 	uint64_t next = atomic_load_explicit(&s->record[0], memory_order_relaxed) + 1;
 	for (int i = 0; i < RECORD_WORDS; i++)
 		atomic_store_explicit(&s->record[i], next, memory_order_relaxed);
-	work_units((uint64_t)run->params[RW_CS], next);
+	bench_work_after(t, (uint64_t)run->params[RW_CS], next);
 	return KIND_WRITE;
 }
 
@@ -75,21 +77,22 @@ static unsigned rw_op(const struct bench_run *run, struct bench_thread *t)
 	const struct lock_ops *p = run->prim;
 	struct rw_shared *s = run->shared;
 	int reading = (int64_t)(rng_next(&t->rng) % 100) < run->params[RW_READ_PCT];
-	uint64_t start = latency_begin(&t->lat, run->params[RW_SAMPLE_EVERY]);
+	uint64_t start = latency_begin(&t->lat, run->params[RW_SAMPLE_EVERY]), acquired;
 	unsigned kind;
 
 	if (reading && p->rlock) {
 		p->rlock(run->lock, t->self);
-		latency_end(&t->lat, start, KIND_READ);
-		kind = read_record(run, s);
+		acquired = latency_stamp(start);
+		kind = read_record(run, t, s);
 		p->runlock(run->lock, t->self);
 	} else {
 		p->lock(run->lock, t->self);
-		latency_end(&t->lat, start, reading ? KIND_READ : KIND_WRITE);
-		kind = reading ? read_record(run, s) : write_record(run, s);
+		acquired = latency_stamp(start);
+		kind = reading ? read_record(run, t, s) : write_record(run, t, s);
 		p->unlock(run->lock, t->self);
 	}
-	work_units((uint64_t)run->params[RW_NCS], (uint64_t)t->id);
+	latency_end(&t->lat, start, acquired, kind);
+	bench_work(t, (uint64_t)run->params[RW_NCS]);
 	return kind;
 }
 

@@ -1,11 +1,14 @@
 #include "latency.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 
 int tick_use_tsc;
+uint64_t tick_pair_ticks;
 static double ticks_per_ns = 1.0;
 
 /* The TSC ticks at a fixed rate through frequency and sleep states only if both flags are set. */
@@ -50,6 +53,29 @@ double clock_read_cost_ns(uint64_t (*read_clock)(void))
 	return best;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * A begin/end pair with nothing between, as a workload reads it: the
+ * median of many, so that a sample loses what a typical pair adds (an
+ * interrupt inside one pair does not move it).
+ */
+static uint64_t measure_pair_ticks(void)
+{
+	enum { PAIRS = 4096 };
+	static uint64_t d[PAIRS];
+	for (int i = 0; i < PAIRS; i++) {
+		uint64_t t0 = ticks_now();
+		d[i] = ticks_now() - t0;
+	}
+	qsort(d, PAIRS, sizeof(d[0]), cmp_u64);
+	return d[PAIRS / 2];
+}
+
 void tick_clock_init(struct tick_clock *info)
 {
 #if defined(__x86_64__)
@@ -59,6 +85,8 @@ void tick_clock_init(struct tick_clock *info)
 	info->source = tick_use_tsc ? "tsc" : "clock_gettime";
 	info->ticks_per_ns = ticks_per_ns;
 	info->overhead_ns = clock_read_cost_ns(ticks_now);
+	tick_pair_ticks = measure_pair_ticks();
+	info->pair_ns = ticks_to_ns((double)tick_pair_ticks);
 }
 
 double ticks_to_ns(double ticks)
@@ -95,14 +123,15 @@ double latency_hist_quantile(const struct latency_hist *h, double q)
 {
 	if (h->count == 0)
 		return 0;
-	uint64_t rank = (uint64_t)(q * (double)h->count);
+	double wanted = ceil(q * (double)h->count);
+	uint64_t rank = wanted < 1 ? 1 : wanted > (double)h->count ? h->count : (uint64_t)wanted;
 	uint64_t seen = 0;
 	for (unsigned i = 0; i < LATENCY_BUCKETS; i++) {
 		seen += h->bucket[i];
-		if (seen > rank) {
+		if (seen >= rank) {
 			double lo = (double)latency_bucket_low(i);
 			double hi = i + 1 < LATENCY_BUCKETS ? (double)latency_bucket_low(i + 1) : lo;
-			double mid = (lo + hi) / 2;
+			double mid = hi - lo > 1 ? (lo + hi) / 2 : lo;
 			return mid < (double)h->max ? mid : (double)h->max;
 		}
 	}

@@ -4,11 +4,18 @@
  *
  *	uint64_t t0 = latency_begin(&t->lat, every);
  *	prim->lock(...);
- *	latency_end(&t->lat, t0, kind);
+ *	uint64_t t1 = latency_stamp(t0);
+ *	... the critical section ...
+ *	prim->unlock(...);
+ *	latency_end(&t->lat, t0, t1, kind);
  *
- * Only every `every`-th operation is timed, so the clock's own cost can be
- * kept off most operations.  The harness allocates the histograms, clears
- * them when the measured window opens, and merges them afterwards.
+ * Only every `every`-th operation is timed (0: none), so the clock's own
+ * cost can be kept off most operations.  The only work inside the
+ * critical section is the clock read that ends the interval; the
+ * histogram is updated after the release.  Each sample has the cost of
+ * a clock pair with nothing between (tick_clock.pair_ns) taken off,
+ * floored at 0.  The harness allocates the histograms, clears them when
+ * the measured window opens, and merges them afterwards.
  */
 #ifndef SYNCBENCH_LATENCY_H
 #define SYNCBENCH_LATENCY_H
@@ -24,6 +31,14 @@
 #define LATENCY_SUB_BITS 7
 #define LATENCY_MAX_BITS 44	/* ~2.9 hours of 1.7 GHz ticks; larger values clamp */
 #define LATENCY_BUCKETS ((LATENCY_MAX_BITS - LATENCY_SUB_BITS + 2) << LATENCY_SUB_BITS)
+
+/*
+ * The default sample_every of the lock and rw workloads: rare enough that
+ * sampling moves an uncontended ticket lock's ns/op at one thread by well
+ * under 2% (README, "Acquire latency"), frequent enough for thousands of
+ * samples in a contended window.
+ */
+#define LATENCY_SAMPLE_EVERY 1024
 
 /* Counters a workload can time and count separately (e.g. read, write). */
 #define MAX_OP_KINDS 4
@@ -45,6 +60,8 @@ struct tick_clock {
 	const char *source;		/* "tsc" or "clock_gettime" */
 	double ticks_per_ns;
 	double overhead_ns;		/* one read */
+	/* The median of begin/end read pairs with nothing between: taken off each sample. */
+	double pair_ns;
 };
 
 /* Chooses and calibrates the clock; call once, before any thread starts. */
@@ -54,6 +71,8 @@ double clock_read_cost_ns(uint64_t (*read_clock)(void));
 double ticks_to_ns(double ticks);
 
 extern int tick_use_tsc;
+/* tick_clock.pair_ns in ticks, set by tick_clock_init(). */
+extern uint64_t tick_pair_ticks;
 
 static inline uint64_t ticks_now(void)
 {
@@ -87,15 +106,30 @@ static inline void latency_hist_add(struct latency_hist *h, uint64_t v)
 	h->max = v > h->max ? v : h->max;
 }
 
-/* Returns a start time if this operation is to be sampled, else 0. */
+/* Returns a start time if this operation is to be sampled, else 0; every 0: none. */
 static inline uint64_t latency_begin(struct latency_recorder *r, int64_t every)
 {
 	if (r->countdown > 1) {
 		r->countdown--;
 		return 0;
 	}
+	if (every == 0)
+		return 0;
 	r->countdown = (uint32_t)every;
 	return ticks_now();
+}
+
+/* The end of a sampled interval (0 if start is 0): read it as soon as the acquisition returns. */
+static inline uint64_t latency_stamp(uint64_t start)
+{
+	return start ? ticks_now() : 0;
+}
+
+/* end - start less the cost of the clock pair that measured it, floored at 0. */
+static inline uint64_t latency_net_ticks(uint64_t start, uint64_t end)
+{
+	uint64_t ticks = end - start;
+	return ticks > tick_pair_ticks ? ticks - tick_pair_ticks : 0;
 }
 
 /* Records a latency of `ticks` that ended at `now`: for one measured otherwise than begin/end. */
@@ -108,17 +142,21 @@ static inline void latency_record(struct latency_recorder *r, uint64_t now, uint
 	r->last_acquired = now;
 }
 
-static inline void latency_end(struct latency_recorder *r, uint64_t start, unsigned kind)
+/* After the release: records the interval begin() and stamp() took, if sampled. */
+static inline void latency_end(struct latency_recorder *r, uint64_t start, uint64_t end,
+			       unsigned kind)
 {
-	if (!start)
-		return;
-	uint64_t now = ticks_now();
-	latency_record(r, now, now - start, kind);
+	if (start)
+		latency_record(r, end, latency_net_ticks(start, end), kind);
 }
 
 void latency_recorder_clear(struct latency_recorder *r);
 void latency_hist_merge(struct latency_hist *into, const struct latency_hist *from);
-/* The value below which a fraction q of the samples lie (bucket midpoint), in ticks. */
+/*
+ * The q-quantile by nearest rank, in ticks: the ceil(q * count)-th
+ * smallest sample (the smallest for q = 0), exact below 2^SUB_BITS ticks,
+ * else its bucket's midpoint, never above the maximum.  0 when empty.
+ */
 double latency_hist_quantile(const struct latency_hist *h, double q);
 /* The lower bound, in ticks, of bucket i. */
 uint64_t latency_bucket_low(unsigned i);

@@ -1,5 +1,6 @@
 /* The latency histogram: bucket bounds, relative error, quantiles, merging. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../harness/latency.h"
 #include "check.h"
@@ -42,6 +43,38 @@ static void test_quantiles(void)
 	free(h);
 }
 
+/* Nearest rank on known arrays, in the buckets that hold values exactly (< 256 ticks). */
+static void test_nearest_rank(void)
+{
+	struct latency_hist *h = calloc(1, sizeof(*h));
+	for (uint64_t v = 1; v <= 100; v++)
+		latency_hist_add(h, v);
+	/* the ceil(q n)-th smallest: p50 is the 50th of 1..100, p99 the 99th, p100 the max */
+	CHECK(latency_hist_quantile(h, 0.50) == 50, "p50 of 1..100: %g", latency_hist_quantile(h, 0.5));
+	CHECK(latency_hist_quantile(h, 0.99) == 99, "p99 of 1..100: %g", latency_hist_quantile(h, 0.99));
+	CHECK(latency_hist_quantile(h, 0.999) == 100, "p99.9 of 1..100: %g",
+	      latency_hist_quantile(h, 0.999));
+	CHECK(latency_hist_quantile(h, 0) == 1, "p0 is the smallest");
+
+	memset(h, 0, sizeof(*h));
+	const uint64_t ten[] = { 30, 10, 90, 20, 50, 40, 100, 60, 80, 70 };
+	for (int i = 0; i < 10; i++)
+		latency_hist_add(h, ten[i]);
+	CHECK(latency_hist_quantile(h, 0.5) == 50, "p50 of 10..100 by 10: %g",
+	      latency_hist_quantile(h, 0.5));
+	CHECK(latency_hist_quantile(h, 0.9) == 90, "p90: %g", latency_hist_quantile(h, 0.9));
+	CHECK(latency_hist_quantile(h, 0.99) == 100, "p99 of 10 samples is the max: %g",
+	      latency_hist_quantile(h, 0.99));
+
+	memset(h, 0, sizeof(*h));
+	latency_hist_add(h, 7);
+	CHECK(latency_hist_quantile(h, 0.5) == 7 && latency_hist_quantile(h, 0.999) == 7,
+	      "one sample is every quantile");
+	memset(h, 0, sizeof(*h));
+	CHECK(latency_hist_quantile(h, 0.5) == 0, "empty: 0");
+	free(h);
+}
+
 static void test_sampling(void)
 {
 	struct latency_hist hists[MAX_OP_KINDS];
@@ -51,11 +84,29 @@ static void test_sampling(void)
 	latency_recorder_clear(&r);
 	for (int i = 0; i < 100; i++) {
 		uint64_t t0 = latency_begin(&r, 10);
+		uint64_t t1 = latency_stamp(t0);
 		sampled += t0 != 0;
-		latency_end(&r, t0, 1);
+		CHECK(!t0 == !t1, "a stamp exactly when sampled");
+		latency_end(&r, t0, t1, 1);
 	}
 	CHECK(sampled == 10, "every 10th of 100 operations: %d sampled", sampled);
 	CHECK(hists[1].count == 10 && hists[0].count == 0, "samples go to their kind");
+
+	latency_recorder_clear(&r);
+	for (int i = 0; i < 100; i++) {
+		uint64_t t0 = latency_begin(&r, 0);
+		CHECK(t0 == 0, "every 0: nothing sampled");
+		latency_end(&r, t0, latency_stamp(t0), 0);
+	}
+	CHECK(hists[0].count == 0, "every 0 records nothing");
+}
+
+/* A clock pair with nothing between costs pair_ns: taken off, it leaves about 0. */
+static void test_pair_cost(const struct tick_clock *clock)
+{
+	CHECK(clock->pair_ns > 0 && clock->pair_ns < 10000, "pair cost %g ns", clock->pair_ns);
+	CHECK(latency_net_ticks(100, 100 + tick_pair_ticks / 2) == 0, "floored at 0");
+	CHECK(latency_net_ticks(100, 100 + tick_pair_ticks + 5) == 5, "the pair taken off");
 }
 
 int main(void)
@@ -65,6 +116,8 @@ int main(void)
 	CHECK(clock.ticks_per_ns > 0, "calibrated: %g ticks/ns", clock.ticks_per_ns);
 	test_buckets();
 	test_quantiles();
+	test_nearest_rank();
 	test_sampling();
+	test_pair_cost(&clock);
 	return check_exit();
 }

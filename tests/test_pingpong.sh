@@ -54,3 +54,25 @@ if "$PYTHON" -c 'import matplotlib' 2>/dev/null; then
 else
 	echo "test_pingpong.sh: SKIPPED plot.py: python3-matplotlib is missing"
 fi
+
+# sample_every: one round trip timed in every N, whatever N (a skipped turn
+# once threw the pending sample away, and N >= 2 recorded nothing), none with 0.
+for every in 0 1 2 16; do
+	"$BIN" run --bench pingpong --threads 2 --set sample_every=$every --duration 0.02 --warmup 0.005 \
+		--reps 2 --events none --out "$scratch/every-$every.json" >/dev/null ||
+		fail "sample_every=$every: exit status $?"
+done
+"$PYTHON" - "$scratch"/every-{0,1,2,16}.json <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    r = json.load(open(path))["results"][0]
+    every = r["params"]["sample_every"]
+    turns = sum(rep["threads"][0]["ops"] for rep in r["reps"])    # thread 0's turns
+    lat = r["summary"]["acquire_latency"]
+    samples = lat["kinds"]["one_way"]["samples"] if lat else 0
+    want = turns // every if every else 0
+    # each repetition can gain or lose one at either edge of its window
+    if abs(samples - want) > 2 * len(r["reps"]) or (every == 0 and samples):
+        sys.exit(f"sample_every={every}: {samples} samples over {turns} turns of thread 0, not about {want}")
+    print(f"sample_every={every}: {samples} round trips timed of {turns}")
+PY
