@@ -247,9 +247,9 @@ sweep() {
 # The syncbench run arguments of a sweep mode.
 sweep_settings() {
 	case "$1" in
-	quick) echo "--duration 0.01 --warmup 0 --reps 5" ;;
+	quick) echo "--duration 0.01 --warmup 0 --reps 6" ;;
 	full) echo "--duration 1 --warmup 0.2 --reps 10" ;;
-	default) echo "--duration 0.07 --warmup 0.02 --reps 5" ;;
+	default) echo "--duration 0.07 --warmup 0.02 --reps 6" ;;
 	*) die "unknown sweep '$1' (accepted: quick, default, full)" ;;
 	esac
 }

@@ -17,7 +17,7 @@
  * `layout` says whose word it is:
  *   shared  all threads on one word: the line moves on every write
  *   padded  each thread its own word on its own CACHELINE (per-thread state)
- *   packed  each thread its own word, all words in one CACHELINE: no data
+ *   packed  each thread its own word, all in one 64-byte line: no data
  *           is shared, yet the line moves as if it were (false sharing)
  * packed vs padded at 2 threads on 2 cores is the locality lesson.
  *
@@ -26,6 +26,7 @@
  * written-minus-returned tally sums to the words' final values.  load,
  * store and fence leave nothing to check (skipped).
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -55,12 +56,23 @@ static const struct param_decl atomic_params[] = {
 			    "shared: one word; padded: a line each; packed: a word each, one line" },
 };
 
-#define PACKED_WORDS (CACHELINE / sizeof(uint64_t))
+/*
+ * Packed words share one 64-byte line, the unit of coherence on every
+ * x86 and most Arm cores, whatever CACHELINE pads to: two of them in one
+ * CACHELINE of 128 bytes would be two lines, and half the threads would
+ * not share at all.
+ */
+#define PACKED_WORDS (COHERENCE_LINE / sizeof(uint64_t))
 
 struct atomic_shared {
 	_Alignas(CACHELINE) atomic_uint_least64_t word;
-	_Alignas(CACHELINE) atomic_uint_least64_t packed[PACKED_WORDS];
+	/* On a line of its own, starting at a coherence line even if CACHELINE is smaller. */
+	_Alignas(CACHELINE > COHERENCE_LINE ? CACHELINE : COHERENCE_LINE)
+	atomic_uint_least64_t packed[PACKED_WORDS];
 };
+
+static_assert(sizeof(((struct atomic_shared *)0)->packed) == COHERENCE_LINE,
+	      "the packed words fill exactly one coherence line");
 
 /* Per thread, on the thread's own lines: the padded word and the tallies. */
 struct atomic_thread {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../harness/compiler.h"
 #include "../harness/latency.h"
 #include "../harness/params.h"
 #include "../harness/stat_emit.h"
@@ -59,8 +60,31 @@ struct bench_thread {
 	void *self;		/* prim->self_size bytes, or NULL */
 	void *local;		/* bench->thread_size bytes, aligned, zeroed */
 	uint64_t rng;		/* seeded per thread, for rng_next() */
+	/*
+	 * The thread's one chain of work units (harness/compiler.h): every
+	 * unit the thread performs in the whole run extends it, so that one
+	 * section's units cannot overlap the next section's in the CPU and n
+	 * units cost n times the calibrated unit (context.work_unit_ns).
+	 */
+	uint64_t work;
 	struct latency_recorder lat;	/* see harness/latency.h */
 };
+
+/* n units of work on the thread's chain. */
+static inline void bench_work(struct bench_thread *t, uint64_t n)
+{
+	t->work = work_units(n, t->work);
+}
+
+/*
+ * n units of work that cannot start before `after` is known: a critical
+ * section passes a value it read under the lock, so that its units run
+ * while the lock is held, not speculatively before the acquisition.
+ */
+static inline void bench_work_after(struct bench_thread *t, uint64_t n, uint64_t after)
+{
+	t->work = work_units(n, t->work ^ after);
+}
 
 enum check_result { CHECK_PASSED, CHECK_FAILED, CHECK_SKIPPED };
 
@@ -105,6 +129,12 @@ struct bench_ops {
 	 * "read", "write"), at most MAX_OP_KINDS; NULL: one kind, "op".
 	 */
 	const char *const *op_kinds;
+	/*
+	 * The kinds (bit i: op_kinds[i]) that are the workload's unit of
+	 * throughput: ops/s, ns/op and CPU ns/op count their operations
+	 * alone (chan-pingpong counts round trips, not echoes).  0: all.
+	 */
+	unsigned counted_kinds;
 
 	/* One operation, the unit that ops/s counts; returns its kind's index. */
 	unsigned (*op)(const struct bench_run *run, struct bench_thread *t);

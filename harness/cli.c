@@ -524,6 +524,7 @@ int cli_parse_run(int argc, char **argv, const struct topo *t, struct run_reques
 
 	memset(req, 0, sizeof(*req));
 	req->settings = (struct run_settings){ .topo = t, .duration_s = 1, .warmup_s = 0.2,
+					       .min_ops = RUN_MIN_OPS,
 					       .reps = 3 };
 	req->sweep.interleave_s = CLI_DEFAULT_INTERLEAVE_S;
 	int r = read_options(argc, argv, &raw, req, &e);

@@ -17,13 +17,15 @@ static const char compare_usage[] =
 	"usage: syncbench compare [--host-a HOST] [--host-b HOST] A B\n"
 	"\n"
 	"A and B are result documents or results directories.  For every\n"
-	"configuration with status ok in both: the median ops/s of each, the\n"
-	"ratio B/A with a 95% percentile-bootstrap interval (2000 resamples of\n"
-	"the repetitions, fixed seed), and the two-sided p-value of a\n"
-	"Mann-Whitney U test over the repetitions' ops/s (exact without ties\n"
-	"and up to 20 repetitions a side, else the normal approximation with tie\n"
-	"correction).  '*' marks p < 0.05.  With 3 repetitions a side the\n"
-	"smallest p the test can give is 0.1: use 5 or more to detect changes.\n"
+	"configuration with status ok in both: the median ops/s of each, with its\n"
+	"own 95% interval relative to it (order statistics, as in the run's table\n"
+	"and JSON; none under 6 repetitions); the ratio B/A with a 95%\n"
+	"percentile-bootstrap interval (2000 resamples of the repetitions, fixed\n"
+	"seed); and the two-sided p-value of a Mann-Whitney U test over the\n"
+	"repetitions' ops/s (exact without ties and up to 20 repetitions a side,\n"
+	"else the normal approximation with tie correction).  '*' marks p < 0.05.\n"
+	"With 3 repetitions a side the smallest p the test can give is 0.1: use\n"
+	"6 or more to detect changes and to have each side's interval.\n"
 	"Configurations in one side only are listed.\n"
 	"\n"
 	"A merged data set (syncbench merge) holds several hosts.  --host-a and\n"
@@ -149,6 +151,20 @@ static void ratio_interval(const double *a, size_t n, const double *b, size_t m,
 	*hi = ratios[(int)(0.975 * BOOTSTRAP_ROUNDS) - 1];
 }
 
+/*
+ * A side's own 95% interval of its median, relative to the median
+ * ("[-2.1%, +3.0%]"), as the run's table and JSON give it; "[-]" with too
+ * few repetitions for one.
+ */
+static void side_interval(const struct summary *s, char *buf, size_t len)
+{
+	if (isnan(s->ci95_lo))
+		snprintf(buf, len, "[-]");
+	else
+		snprintf(buf, len, "[%+.1f%%, %+.1f%%]", 100 * (s->ci95_lo / s->median - 1),
+			 100 * (s->ci95_hi / s->median - 1));
+}
+
 /* The repetitions' ops/s, at most max; returns how many. */
 static size_t rep_rates(json_t *entry, double *out, size_t max)
 {
@@ -200,12 +216,18 @@ static void compare_one(const char *name, json_t *ea, json_t *eb, struct tally *
 	size_t n = rep_rates(ea, a, 1000), m = rep_rates(eb, b, 1000);
 	if (!n || !m)
 		return;
-	double ma = median(a, n), mb = median(b, m), ratio = mb / ma;
+	struct summary sa, sb;
+	char ia[32], ib[32];
+	summarize(a, n, &sa);
+	summarize(b, m, &sb);
+	double ma = sa.median, mb = sb.median, ratio = mb / ma;
 	double p = mann_whitney_p(a, n, b, m);
 	ratio_interval(a, n, b, m, &lo, &hi);
 	int significant = p < ALPHA;
-	printf("%-64s %12.4g %12.4g %7.3f [%6.3f, %6.3f] %7.4f %s\n", name, ma, mb, ratio, lo, hi, p,
-	       significant ? "*" : "");
+	side_interval(&sa, ia, sizeof(ia));
+	side_interval(&sb, ib, sizeof(ib));
+	printf("%-64s %12.4g %-17s %12.4g %-17s %7.3f [%6.3f, %6.3f] %7.4f %s\n", name, ma, ia, mb, ib,
+	       ratio, lo, hi, p, significant ? "*" : "");
 	t->both++;
 	t->log_sum += log(ratio);
 	t->faster += significant && ratio > 1;
@@ -237,8 +259,8 @@ static void report(json_t *a, json_t *b, json_t *not_ok_a, json_t *not_ok_b)
 	struct tally t = { 0 };
 	const char *name;
 	json_t *ea;
-	printf("%-64s %12s %12s %7s %-16s %7s\n", "configuration", "A ops/s", "B ops/s", "B/A",
-	       "[95% CI]", "p");
+	printf("%-64s %12s %-17s %12s %-17s %7s %-16s %7s\n", "configuration", "A ops/s", "A 95% CI",
+	       "B ops/s", "B 95% CI", "B/A", "[95% CI]", "p");
 	json_object_foreach(a, name, ea) {
 		json_t *eb = json_object_get(b, name);
 		if (eb)

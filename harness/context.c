@@ -10,19 +10,8 @@
 #include "clock.h"
 #include "compiler.h"
 #include "counters.h"
-
-double calibrate_work_unit_ns(void)
-{
-	const uint64_t units = 1u << 20;
-	double best = 1e30;
-	for (int i = 0; i < 7; i++) {
-		uint64_t t0 = now_ns();
-		work_units(units, t0);
-		double ns = (double)(now_ns() - t0) / (double)units;
-		best = ns < best ? ns : best;
-	}
-	return best;
-}
+#include "overhead.h"
+#include "work.h"
 
 static void read_first_line(const char *path, char *buf, size_t len)
 {
@@ -61,7 +50,8 @@ void context_collect(struct run_context *ctx, const struct topo *t, const struct
 	clock_getres(CLOCK_MONOTONIC, &res);
 	ctx->clock_resolution_ns = (double)res.tv_sec * 1e9 + (double)res.tv_nsec;
 	ctx->timer_overhead_ns = clock_read_cost_ns(now_ns);
-	ctx->work_unit_ns = calibrate_work_unit_ns();
+	ctx->work_unit_ns = work_unit_ns();
+	ctx->harness_ns_per_op = harness_ns_per_op(t);
 	tick_clock_init(&ctx->latency_clock);
 	counters_describe(ctx->pfm_version, sizeof(ctx->pfm_version), ctx->pmu, sizeof(ctx->pmu));
 	ctx->argc = argc;

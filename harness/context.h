@@ -18,7 +18,8 @@ struct run_context {
 	char clock_source[64];		/* the kernel's clocksource */
 	double clock_resolution_ns;
 	double timer_overhead_ns;	/* one now_ns() call */
-	double work_unit_ns;		/* one work_units() step */
+	double work_unit_ns;		/* one work unit, as the workloads spend it (work.h) */
+	double harness_ns_per_op;	/* the measurement loop alone (overhead.h) */
 	struct tick_clock latency_clock;	/* the clock acquire latencies are read with */
 	char pfm_version[32], pmu[64];
 	const struct event_set *events;	/* what --events resolved to, probed here */
@@ -38,8 +39,5 @@ void context_collect(struct run_context *ctx, const struct topo *t, const struct
 /* The run's place in a sweep across hosts; host NULL: the hostname; shard_count 0: whole. */
 void context_set_sweep(struct run_context *ctx, const char *host, const char *sweep_id,
 		       int shard_index, int shard_count);
-
-/* ns per work unit, by timing the work loop itself (min of several tries). */
-double calibrate_work_unit_ns(void);
 
 #endif

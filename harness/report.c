@@ -8,6 +8,7 @@
 
 #include "floor.h"
 #include "stats.h"
+#include "work.h"
 
 /* JSON has no NaN or infinity: a figure that does not exist is null. */
 static json_t *number_or_null(double v)
@@ -76,6 +77,10 @@ json_t *report_document(const struct run_context *ctx)
 		"pmu", ctx->pmu[0] ? json_string(ctx->pmu) : json_null(),
 		"preset", ctx->events ? ctx->events->spec : "none",
 		"events", context_events(ctx->events));
+	json_object_set_new(json_object_get(context, "latency_clock"), "pair_ns",
+			    json_real(ctx->latency_clock.pair_ns));
+	json_object_set_new(context, "harness_ns_per_op", number_or_null(ctx->harness_ns_per_op));
+	json_object_set_new(context, "min_ops", json_integer(RUN_MIN_OPS));
 	json_object_set_new(context, "host", json_string(ctx->host));
 	json_object_set_new(context, "sweep_id", ctx->sweep_id ? json_string(ctx->sweep_id) : json_null());
 	json_object_set_new(context, "shard", json_pack("{s:i, s:i}", "index", ctx->shard_index,
@@ -111,6 +116,20 @@ static void add_params(json_t *obj, const struct param_decl *decls, size_t n,
 	}
 }
 
+static json_t *work_ns_json(const struct config *c)
+{
+	json_t *obj = json_object();
+	const struct param_decl *decls[2] = { c->bench->params, c->prim ? c->prim->params : NULL };
+	const size_t counts[2] = { c->bench->nparams, c->prim ? c->prim->nparams : 0 };
+	const int64_t *values[2] = { c->bench_params, c->prim_params };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < counts[k]; i++)
+			if (decls[k][i].type == PARAM_WORK)
+				json_object_set_new(obj, decls[k][i].name,
+						    json_real((double)values[k][i] * work_unit_ns()));
+	return obj;
+}
+
 json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 			  const int *pus, int oversubscribed)
 {
@@ -128,35 +147,22 @@ json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 	for (int i = 0; i < c->threads; i++)
 		json_array_append_new(pu_list, pus[i] >= 0 ? json_integer(pus[i]) : json_null());
 
-	return json_pack("{s:s, s:s?, s:i, s:o, s:{s:s, s:o, s:b}, s:f, s:f}",
+	return json_pack("{s:s, s:s?, s:i, s:o, s:o, s:{s:s, s:o, s:b}, s:f, s:f}",
 			 "bench", c->bench->name, "prim", c->prim ? c->prim->name : NULL,
 			 "threads", c->threads,
-			 "params", params,
+			 "params", params, "work_ns", work_ns_json(c),
 			 "placement", "policy", policy, "pus", pu_list, "oversubscribed", oversubscribed,
 			 "duration_s", s->duration_s, "warmup_s", s->warmup_s);
-}
-
-static int kind_count(const struct bench_ops *b)
-{
-	int n = 0;
-	while (b->op_kinds && b->op_kinds[n])
-		n++;
-	return n ? n : 1;
-}
-
-static const char *kind_name(const struct bench_ops *b, int k)
-{
-	return b->op_kinds ? b->op_kinds[k] : "op";
 }
 
 /* {"read": 12, "write": 3} for workloads with more than one kind, else NULL. */
 static json_t *by_kind_json(const struct bench_ops *b, const uint64_t *counts)
 {
-	if (kind_count(b) == 1)
+	if (bench_kind_count(b) == 1)
 		return NULL;
 	json_t *obj = json_object();
-	for (int k = 0; k < kind_count(b); k++)
-		json_object_set_new(obj, kind_name(b, k), json_integer((json_int_t)counts[k]));
+	for (int k = 0; k < bench_kind_count(b); k++)
+		json_object_set_new(obj, bench_kind_name(b, k), json_integer((json_int_t)counts[k]));
 	return obj;
 }
 
@@ -166,17 +172,6 @@ static json_t *named_stats_json(const struct named_stats *ns)
 	for (int i = 0; i < ns->n; i++)
 		json_object_set_new(obj, ns->item[i].name, number_or_null(ns->item[i].value));
 	return obj;
-}
-
-static uint64_t rep_ops(const struct config *c, const struct rep_figures *r, uint64_t *cpu_ns)
-{
-	uint64_t ops = 0;
-	*cpu_ns = 0;
-	for (int t = 0; t < c->threads; t++) {
-		ops += r->threads[t].ops;
-		*cpu_ns += r->threads[t].cpu_ns;
-	}
-	return ops;
 }
 
 static json_t *thread_counters_json(const struct run_settings *s, const struct thread_figures *f)
@@ -193,35 +188,41 @@ static json_t *thread_counters_json(const struct run_settings *s, const struct t
 }
 
 static json_t *rep_json(const struct config *c, const struct run_settings *s,
-			const struct rep_figures *r)
+			const struct rep_figures *r, const struct rep_summary *rs)
 {
-	uint64_t cpu_ns, ops = rep_ops(c, r, &cpu_ns), by_kind[MAX_OP_KINDS] = { 0 };
 	json_t *threads = json_array();
-	for (int t = 0; t < c->threads; t++) {
-		for (int k = 0; k < MAX_OP_KINDS; k++)
-			by_kind[k] += r->threads[t].ops_by_kind[k];
+	for (int t = 0; t < c->threads; t++)
 		json_array_append_new(threads, json_pack("{s:I, s:o*, s:I, s:o, s:o}",
 			"ops", (json_int_t)r->threads[t].ops,
 			"ops_by_kind", by_kind_json(c->bench, r->threads[t].ops_by_kind),
 			"cpu_ns", (json_int_t)r->threads[t].cpu_ns,
 			"counters", thread_counters_json(s, &r->threads[t]),
 			"pu", r->threads[t].pu >= 0 ? json_integer(r->threads[t].pu) : json_null()));
-	}
 	return json_pack("{s:f, s:I, s:I, s:o*, s:o, s:o, s:I, s:o, s:o, s:o}",
-			 "started_s", r->started_s, "wall_ns", (json_int_t)r->wall_ns, "ops", (json_int_t)ops,
-			 "ops_by_kind", by_kind_json(c->bench, by_kind),
-			 "ops_per_sec", number_or_null((double)ops * 1e9 / (double)r->wall_ns),
-			 "ns_per_op", number_or_null((double)r->wall_ns / (double)ops),
-			 "cpu_ns", (json_int_t)cpu_ns, "threads", threads,
+			 "started_s", r->started_s, "wall_ns", (json_int_t)r->wall_ns,
+			 "ops", (json_int_t)rs->ops, "ops_by_kind", by_kind_json(c->bench, rs->ops_by_kind),
+			 "ops_per_sec", number_or_null(rs->ops_per_sec),
+			 "ns_per_op", number_or_null(rs->ns_per_op),
+			 "cpu_ns", (json_int_t)rs->cpu_ns, "threads", threads,
 			 "prim_stats", named_stats_json(&r->prim_stats),
 			 "bench_stats", named_stats_json(&r->bench_stats));
 }
 
 static json_t *summary_json(const struct summary *s)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "median", number_or_null(s->median),
-			 "min", number_or_null(s->min), "max", number_or_null(s->max),
-			 "ci95_lo", number_or_null(s->ci95_lo), "ci95_hi", number_or_null(s->ci95_hi));
+	json_t *obj = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		"n", (json_int_t)s->n, "median", number_or_null(s->median),
+		"min", number_or_null(s->min), "max", number_or_null(s->max),
+		"mean", number_or_null(s->mean), "cv", number_or_null(s->cv),
+		"ci95_lo", number_or_null(s->ci95_lo), "ci95_hi", number_or_null(s->ci95_hi),
+		"ci95_level", number_or_null(s->ci95_level));
+	if (isnan(s->ci95_lo)) {
+		char why[96];
+		snprintf(why, sizeof(why), "%zu repetitions: %zu or more are needed for a %g%% interval",
+			 s->n, median_interval_min_n(), 100 * CI_LEVEL);
+		json_object_set_new(obj, "ci95_reason", json_string(why));
+	}
+	return obj;
 }
 
 static json_t *histogram_json(const struct latency_hist *h)
@@ -236,191 +237,106 @@ static json_t *histogram_json(const struct latency_hist *h)
 	return json_pack("{s:o, s:o}", "bucket_low_ns", low, "count", count);
 }
 
-static json_t *latency_kind_json(const struct latency_hist *h)
+static json_t *latency_kind_json(const struct latency_summary *l, const struct latency_hist *h)
 {
-	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:o}", "samples", (json_int_t)h->count,
-			 "p50_ns", ticks_to_ns(latency_hist_quantile(h, 0.50)),
-			 "p90_ns", ticks_to_ns(latency_hist_quantile(h, 0.90)),
-			 "p99_ns", ticks_to_ns(latency_hist_quantile(h, 0.99)),
-			 "p999_ns", ticks_to_ns(latency_hist_quantile(h, 0.999)),
-			 "max_ns", ticks_to_ns((double)h->max), "histogram", histogram_json(h));
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:o}", "samples", (json_int_t)l->samples,
+			 "p50_ns", l->p50_ns, "p90_ns", l->p90_ns, "p99_ns", l->p99_ns,
+			 "p999_ns", l->p999_ns, "max_ns", l->max_ns, "histogram", histogram_json(h));
 }
 
-/* Acquire latency over every repetition, per kind; NULL if nothing was sampled. */
-static json_t *latency_json(const struct config *c, const struct rep_figures *reps, int n)
+/* Acquire latency over every repetition, per kind; null if nothing was sampled. */
+static json_t *latency_json(const struct config *c, const struct config_summary *cs)
 {
-	struct latency_hist *merged = calloc(MAX_OP_KINDS, sizeof(*merged));
-	uint64_t samples = 0, max_gap = 0;
-
-	if (!merged)
-		return NULL;
-	for (int r = 0; r < n; r++) {
-		for (int k = 0; k < MAX_OP_KINDS; k++)
-			latency_hist_merge(&merged[k], &reps[r].latency[k]);
-		max_gap = reps[r].max_gap_ticks > max_gap ? reps[r].max_gap_ticks : max_gap;
-	}
+	if (!cs->sampled)
+		return json_null();
 	json_t *kinds = json_object();
-	for (int k = 0; k < kind_count(c->bench); k++) {
-		samples += merged[k].count;
-		if (merged[k].count)
-			json_object_set_new(kinds, kind_name(c->bench, k), latency_kind_json(&merged[k]));
-	}
-	free(merged);
-	if (!samples) {
-		json_decref(kinds);
-		return NULL;
-	}
-	return json_pack("{s:f, s:o}", "max_gap_ns", ticks_to_ns((double)max_gap), "kinds", kinds);
+	for (int k = 0; k < bench_kind_count(c->bench); k++)
+		if (cs->latency[k].samples)
+			json_object_set_new(kinds, bench_kind_name(c->bench, k),
+					    latency_kind_json(&cs->latency[k], &cs->hist[k]));
+	return json_pack("{s:f, s:o}", "max_gap_ns", cs->max_gap_ns, "kinds", kinds);
 }
 
 /* Ops/s of each kind, summarized over repetitions; NULL for one-kind workloads. */
-static json_t *kind_rates_json(const struct config *c, const struct rep_figures *reps, int n)
+static json_t *kind_rates_json(const struct config *c, const struct config_summary *cs)
 {
-	if (kind_count(c->bench) == 1)
+	if (cs->nkinds == 1)
 		return NULL;
 	json_t *obj = json_object();
-	for (int k = 0; k < kind_count(c->bench); k++) {
-		double rate[n];
-		for (int r = 0; r < n; r++) {
-			uint64_t ops = 0;
-			for (int t = 0; t < c->threads; t++)
-				ops += reps[r].threads[t].ops_by_kind[k];
-			rate[r] = (double)ops * 1e9 / (double)reps[r].wall_ns;
-		}
-		struct summary s;
-		summarize(rate, (size_t)n, &s);
-		json_object_set_new(obj, kind_name(c->bench, k), summary_json(&s));
+	for (int k = 0; k < cs->nkinds; k++)
+		json_object_set_new(obj, bench_kind_name(c->bench, k),
+				    summary_json(&cs->kind_ops_per_sec[k]));
+	return obj;
+}
+
+static json_t *counters_json(const struct run_settings *s, const struct config_summary *cs)
+{
+	json_t *obj = json_object();
+	for (int i = 0; i < cs->nevents; i++) {
+		const struct event_summary *e = &cs->events[i];
+		json_t *v = e->reason
+			? json_pack("{s:n, s:n, s:b, s:s}", "total", "per_op", "multiplexed", 0,
+				    "reason", e->reason)
+			: json_pack("{s:o, s:o, s:b}", "total", number_or_null(e->total),
+				    "per_op", number_or_null(e->per_op), "multiplexed", e->multiplexed);
+		json_object_set_new(obj, s->events->ev[i].name, v);
 	}
 	return obj;
 }
 
-static double median_of(const double *x, int n)
+static json_t *summary_object(const struct config *c, const struct run_settings *s,
+			      const struct config_summary *cs)
 {
-	struct summary s;
-	summarize(x, (size_t)n, &s);
-	return s.median;
-}
-
-/* One event over the repetitions: totals scaled for multiplexing, and per operation. */
-static json_t *event_summary(const struct config *c, const struct event_spec *e, int index,
-			     const struct rep_figures *reps, int n)
-{
-	double total[n], per_op[n];
-	int multiplexed = 0, valid = 1;
-
-	if (!e->available)
-		return json_pack("{s:n, s:n, s:b, s:s}", "total", "per_op", "multiplexed", 0,
-				 "reason", e->reason);
-	for (int r = 0; r < n; r++) {
-		uint64_t cpu_ns, ops = rep_ops(c, &reps[r], &cpu_ns);
-		total[r] = 0;
-		for (int t = 0; t < c->threads; t++) {
-			const struct counter_reading *cr = &reps[r].threads[t].counters[index];
-			valid &= cr->valid;
-			multiplexed |= e->hardware && cr->running_ns < cr->enabled_ns;
-			total[r] += counter_scaled(e, cr);
-		}
-		per_op[r] = total[r] / (double)ops;
-	}
-	if (!valid)
-		return json_pack("{s:n, s:n, s:b, s:s}", "total", "per_op", "multiplexed", 0,
-				 "reason", "a thread could not open or read it");
-	return json_pack("{s:o, s:o, s:b}", "total", number_or_null(median_of(total, n)),
-			 "per_op", number_or_null(median_of(per_op, n)), "multiplexed", multiplexed);
-}
-
-static json_t *counters_summary(const struct config *c, const struct run_settings *s,
-				const struct rep_figures *reps, int n)
-{
-	json_t *obj = json_object();
-	for (int i = 0; i < s->events->n; i++)
-		json_object_set_new(obj, s->events->ev[i].name,
-				    event_summary(c, &s->events->ev[i], i, reps, n));
-	return obj;
-}
-
-/*
- * ns/op over the coherence floor of the PUs the threads were on, for a
- * workload that wants it; NULL (left out) for any other.
- */
-static json_t *handoff_vs_floor(const struct config *c, const struct run_settings *s,
-				const int *pus, double ns_per_op)
-{
-	if (!(c->bench->flags & BENCH_WANTS_FLOOR))
-		return NULL;
-	return number_or_null(ns_per_op / floor_mean_ns(s->floor, pus, c->threads));
-}
-
-static json_t *summary_over_reps(const struct config *c, const struct run_settings *s,
-				 const int *pus, const struct rep_figures *reps, int n)
-{
-	double ops_per_sec[n], ns_per_op[n], cpu_per_op[n], jain[n], ratio[n];
-	uint64_t per_thread[c->threads];
-
-	for (int r = 0; r < n; r++) {
-		uint64_t cpu_ns, ops = rep_ops(c, &reps[r], &cpu_ns);
-		ops_per_sec[r] = (double)ops * 1e9 / (double)reps[r].wall_ns;
-		ns_per_op[r] = (double)reps[r].wall_ns / (double)ops;
-		cpu_per_op[r] = (double)cpu_ns / (double)ops;
-		for (int t = 0; t < c->threads; t++)
-			per_thread[t] = reps[r].threads[t].ops;
-		jain[r] = jain_index(per_thread, (size_t)c->threads);
-		ratio[r] = max_min_ratio(per_thread, (size_t)c->threads);
-	}
-	struct summary ops_s, ns_s;
-	summarize(ops_per_sec, (size_t)n, &ops_s);
-	summarize(ns_per_op, (size_t)n, &ns_s);
-	json_t *latency = latency_json(c, reps, n);
 	return json_pack("{s:o, s:o*, s:o, s:o*, s:{s:o, s:o}, s:o, s:o, s:o}",
-			 "ops_per_sec", summary_json(&ops_s),
-			 "ops_per_sec_by_kind", kind_rates_json(c, reps, n),
-			 "ns_per_op", summary_json(&ns_s),
-			 "handoff_vs_floor", handoff_vs_floor(c, s, pus, ns_s.median),
-			 "fairness", "jain", number_or_null(median_of(jain, n)),
-			 "max_min_ratio", number_or_null(median_of(ratio, n)),
-			 "cpu_ns_per_op", number_or_null(median_of(cpu_per_op, n)),
-			 "acquire_latency", latency ? latency : json_null(),
-			 "counters", counters_summary(c, s, reps, n));
+			 "ops_per_sec", summary_json(&cs->ops_per_sec),
+			 "ops_per_sec_by_kind", kind_rates_json(c, cs),
+			 "ns_per_op", summary_json(&cs->ns_per_op),
+			 "handoff_vs_floor", cs->wants_floor ? number_or_null(cs->handoff_vs_floor) : NULL,
+			 "fairness", "jain", number_or_null(cs->jain),
+			 "max_min_ratio", number_or_null(cs->max_min_ratio),
+			 "cpu_ns_per_op", number_or_null(cs->cpu_ns_per_op.median),
+			 "acquire_latency", latency_json(c, cs),
+			 "counters", counters_json(s, cs));
+}
+
+/* {"few_ops": "why"}: the figures are real, but worth less than they seem. */
+static json_t *flags_json(const struct config_summary *cs)
+{
+	json_t *obj = json_object();
+	char why[160];
+	if (cs->flags & FLAG_FEW_OPS) {
+		snprintf(why, sizeof(why), "%d of %d repetitions counted fewer than %d operations "
+			 "(fewest: %llu), even with the window extended", cs->few_ops_reps, cs->nreps,
+			 RUN_MIN_OPS, (unsigned long long)cs->fewest_ops);
+		json_object_set_new(obj, "few_ops", json_string(why));
+	}
+	return obj;
 }
 
 static const char *const check_names[] = {
 	[CHECK_PASSED] = "passed", [CHECK_FAILED] = "failed", [CHECK_SKIPPED] = "skipped",
 };
 
-/* The worst repetition speaks for all: one failure fails the configuration. */
-static const struct rep_figures *worst_check(const struct rep_figures *reps, int n)
+json_t *report_entry_body(const struct config *c, const struct run_settings *s,
+			  const struct rep_figures *reps, const struct config_summary *cs)
 {
-	const struct rep_figures *worst = &reps[0];
-	for (int r = 0; r < n; r++)
-		if (reps[r].check == CHECK_FAILED)
-			return &reps[r];
-	return worst;
-}
-
-json_t *report_entry_body(const struct config *c, const struct run_settings *s, const int *pus,
-			  const struct rep_figures *reps, int nreps, const char *error)
-{
-	if (error)
-		return json_pack("{s:s, s:s, s:n, s:[], s:n}", "status", "error",
-				 "status_detail", error, "check", "reps", "summary");
-
-	const struct rep_figures *w = worst_check(reps, nreps);
 	json_t *rep_list = json_array();
-	for (int r = 0; r < nreps; r++)
-		json_array_append_new(rep_list, rep_json(c, s, &reps[r]));
+	for (int r = 0; r < cs->nreps; r++)
+		json_array_append_new(rep_list, rep_json(c, s, &reps[r], &cs->rep[r]));
 
-	const char *failure = w->check == CHECK_FAILED ? w->check_detail : NULL;
-	return json_pack("{s:s, s:s?, s:{s:s, s:s?}, s:o, s:o}",
+	const char *failure = cs->check == CHECK_FAILED ? cs->check_detail : NULL;
+	return json_pack("{s:s, s:s?, s:{s:s, s:s?}, s:o, s:o, s:o}",
 			 "status", failure ? "failed" : "ok", "status_detail", failure,
-			 "check", "result", check_names[w->check],
-			 "detail", w->check_detail[0] ? w->check_detail : NULL,
-			 "reps", rep_list, "summary", summary_over_reps(c, s, pus, reps, nreps));
+			 "check", "result", check_names[cs->check],
+			 "detail", cs->check_detail[0] ? cs->check_detail : NULL,
+			 "flags", flags_json(cs), "reps", rep_list,
+			 "summary", summary_object(c, s, cs));
 }
 
 void report_entry_failed(json_t *entry, const char *status, const char *detail)
 {
-	json_t *body = json_pack("{s:s, s:s, s:n, s:[], s:n}", "status", status,
-				 "status_detail", detail, "check", "reps", "summary");
+	json_t *body = json_pack("{s:s, s:s, s:n, s:{}, s:[], s:n}", "status", status,
+				 "status_detail", detail, "check", "flags", "reps", "summary");
 	json_object_update(entry, body);
 	json_decref(body);
 }
@@ -466,14 +382,6 @@ static void format_si(double v, char *buf, size_t len)
 	snprintf(buf, len, "%.2f%s", v, suffix[i]);
 }
 
-static double summary_field(json_t *entry, const char *group, const char *field)
-{
-	json_t *summary = json_object_get(entry, "summary");
-	json_t *g = group ? json_object_get(summary, group) : summary;
-	json_t *v = json_object_get(g, field);
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static void format_params(const struct config *c, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -493,22 +401,20 @@ static void format_params(const struct config *c, char *buf, size_t len)
 	}
 }
 
-/* The largest p99 acquire latency over the kinds ("-" if none was sampled). */
-static void worst_p99(json_t *entry, char *buf, size_t len)
+/* The largest p99 acquire latency over the kinds, "*" when it stands on few samples. */
+static void worst_p99(const struct config *c, const struct config_summary *cs, char *buf,
+		      size_t len)
 {
-	json_t *kinds = json_object_get(json_object_get(json_object_get(entry, "summary"),
-							 "acquire_latency"), "kinds");
-	double worst = NAN;
-	const char *key;
-	json_t *kind;
-	json_object_foreach(kinds, key, kind) {
-		double p99 = json_number_value(json_object_get(kind, "p99_ns"));
-		worst = isnan(worst) || p99 > worst ? p99 : worst;
-	}
-	if (isnan(worst))
+	int worst = -1;
+	for (int k = 0; cs && cs->sampled && k < bench_kind_count(c->bench); k++)
+		if (cs->latency[k].samples &&
+		    (worst < 0 || cs->latency[k].p99_ns > cs->latency[worst].p99_ns))
+			worst = k;
+	if (worst < 0)
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%.0f", worst);
+		snprintf(buf, len, "%.0f%s", cs->latency[worst].p99_ns,
+			 cs->latency[worst].samples < LATENCY_FEW_SAMPLES ? "*" : "");
 }
 
 void report_table_header(FILE *f)
@@ -518,32 +424,29 @@ void report_table_header(FILE *f)
 		"cpu ns/op", "p99 acq ns", "status");
 }
 
-void report_table_row(FILE *f, const struct config *c, json_t *entry)
+void report_table_footer(FILE *f)
+{
+	fprintf(f, "ops/s and ns/op: medians over the repetitions; [95%% CI]: the interval of the "
+		"ns/op median (none under %zu repetitions); p99 marked * stands on fewer than %d "
+		"samples\n", median_interval_min_n(), LATENCY_FEW_SAMPLES);
+}
+
+void report_table_row(FILE *f, const struct config *c, const char *status, const char *detail,
+		      const struct config_summary *cs)
 {
 	char params[256], ops[32], ci[48], p99[32];
 	format_params(c, params, sizeof(params));
-	worst_p99(entry, p99, sizeof(p99));
-	format_si(summary_field(entry, "ops_per_sec", "median"), ops, sizeof(ops));
-	double lo = summary_field(entry, "ns_per_op", "ci95_lo");
-	double hi = summary_field(entry, "ns_per_op", "ci95_hi");
-	if (isfinite(lo))
-		snprintf(ci, sizeof(ci), "[%.1f, %.1f]", lo, hi);
+	worst_p99(c, cs, p99, sizeof(p99));
+	format_si(cs ? cs->ops_per_sec.median : NAN, ops, sizeof(ops));
+	if (cs && isfinite(cs->ns_per_op.ci95_lo))
+		snprintf(ci, sizeof(ci), "[%.1f, %.1f]", cs->ns_per_op.ci95_lo, cs->ns_per_op.ci95_hi);
 	else
 		snprintf(ci, sizeof(ci), "[-]");
-
-	json_t *detail = json_object_get(entry, "status_detail");
-	json_t *check = json_object_get(entry, "check");
-	const char *result = json_string_value(json_object_get(check, "result"));
-	const char *why = json_is_string(detail) ? json_string_value(detail)
-			  : result && strcmp(result, "failed") == 0
-				? json_string_value(json_object_get(check, "detail"))
-			  : result && strcmp(result, "skipped") == 0 ? "check skipped" : "";
-	fprintf(f, "%-8s %-14s %4d  %-24s %9s %10.1f %-21s %6.3f %8.2f %10.1f %10s  %s%s%s\n",
+	const char *flag = cs && (cs->flags & FLAG_FEW_OPS) ? " few_ops" : "";
+	fprintf(f, "%-8s %-14s %4d  %-24s %9s %10.1f %-21s %6.3f %8.2f %10.1f %10s  %s%s%s%s\n",
 		c->bench->name, c->prim ? c->prim->name : "-", c->threads, params, ops,
-		summary_field(entry, "ns_per_op", "median"), ci,
-		summary_field(entry, "fairness", "jain"),
-		summary_field(entry, "fairness", "max_min_ratio"),
-		summary_field(entry, NULL, "cpu_ns_per_op"), p99,
-		json_string_value(json_object_get(entry, "status")), why[0] ? ": " : "", why);
+		cs ? cs->ns_per_op.median : NAN, ci, cs ? cs->jain : NAN,
+		cs ? cs->max_min_ratio : NAN, cs ? cs->cpu_ns_per_op.median : NAN, p99, status, flag,
+		detail && detail[0] ? ": " : "", detail ? detail : "");
 	fflush(f);
 }

@@ -1,7 +1,9 @@
 /*
- * Results as JSON (the only code that knows jansson) and as the table
- * printed on stdout.  The document's shape is described field by field in
- * results/README.md and formally in results/schema.json.
+ * Results as JSON and as the table printed on stdout, both written from
+ * the figures harness/summary.c computed.  jansson appears only here and
+ * in the code that reads documents back (resultdoc.c and its users:
+ * export, compare, merge, resume).  The document's shape is described
+ * field by field in results/README.md and formally in results/schema.json.
  */
 #ifndef SYNCBENCH_REPORT_H
 #define SYNCBENCH_REPORT_H
@@ -11,6 +13,7 @@
 
 #include "context.h"
 #include "runner.h"
+#include "summary.h"
 
 #define SCHEMA_VERSION "syncbench/1"
 
@@ -23,9 +26,9 @@ void report_set_complete(json_t *doc, int complete, const char *interrupted_by);
 json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 			  const int *pus, int oversubscribed);
 
-/* What a child measured on PUs pus: status, check, reps and summary. */
-json_t *report_entry_body(const struct config *c, const struct run_settings *s, const int *pus,
-			  const struct rep_figures *reps, int nreps, const char *error);
+/* What the children measured, summarized in cs: status, check, flags, reps and summary. */
+json_t *report_entry_body(const struct config *c, const struct run_settings *s,
+			  const struct rep_figures *reps, const struct config_summary *cs);
 
 /* An entry whose child did not report: status is crashed, timeout or error. */
 void report_entry_failed(json_t *entry, const char *status, const char *detail);
@@ -34,6 +37,10 @@ void report_entry_failed(json_t *entry, const char *status, const char *detail);
 int report_write_atomic(json_t *doc, const char *path, char *err, size_t errlen);
 
 void report_table_header(FILE *f);
-void report_table_row(FILE *f, const struct config *c, json_t *entry);
+/* One row: the figures of cs (NULL: a configuration without them, e.g. crashed or kept). */
+void report_table_row(FILE *f, const struct config *c, const char *status, const char *detail,
+		      const struct config_summary *cs);
+/* What the table's intervals and marks mean. */
+void report_table_footer(FILE *f);
 
 #endif

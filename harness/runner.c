@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -34,6 +35,14 @@ struct rep_state {
 struct worker {
 	/* Each worker on its own lines: no false sharing between counters. */
 	_Alignas(CACHELINE) struct bench_thread bt;
+	/*
+	 * Operations per kind since the window opened (the warmup's are in
+	 * warmup_ops): only this worker writes them, and the controller
+	 * reads them, relaxed, to decide whether the window measured enough
+	 * (extend_window()).
+	 */
+	atomic_uint_least64_t ops[MAX_OP_KINDS];
+	uint64_t warmup_ops[MAX_OP_KINDS];
 	struct rep_state *rep;
 	pthread_t thread;
 	int pu;			/* where to pin, -1 for nowhere */
@@ -82,12 +91,30 @@ static void open_gate(struct rep_state *rs, int started)
 	pthread_mutex_unlock(&rs->gate_mutex);
 }
 
+static void count_op(atomic_uint_least64_t *count)
+{
+	/* A plain increment: the worker is the only writer (see struct worker). */
+	atomic_store_explicit(count, atomic_load_explicit(count, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+}
+
+/* At the window's start: the warmup's counts set aside, the window's from 0. */
+static void open_window(struct worker *w)
+{
+	for (int k = 0; k < MAX_OP_KINDS; k++) {
+		w->warmup_ops[k] = atomic_load_explicit(&w->ops[k], memory_order_relaxed);
+		atomic_store_explicit(&w->ops[k], 0, memory_order_relaxed);
+	}
+	latency_recorder_clear(&w->bt.lat);
+	counters_enable(w->rep->events, &w->counters);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct rep_state *rs = w->rep;
 	unsigned (*op)(const struct bench_run *, struct bench_thread *) = rs->bench->op;
-	uint64_t ops[MAX_OP_KINDS] = { 0 }, ops_before[MAX_OP_KINDS] = { 0 }, cpu_before = 0;
+	uint64_t cpu_before = 0;
 	int seen = PHASE_WARMUP;
 
 	if (w->pu >= 0 && topo_bind_self(rs->topo, w->pu) != 0)
@@ -100,24 +127,22 @@ static void *worker_main(void *arg)
 		int phase = atomic_load_explicit(&rs->phase, memory_order_relaxed);
 		if (unlikely(phase != seen)) {
 			if (seen == PHASE_WARMUP) {
-				memcpy(ops_before, ops, sizeof(ops));
-				latency_recorder_clear(&w->bt.lat);
-				counters_enable(rs->events, &w->counters);
+				open_window(w);
 				cpu_before = thread_cpu_ns();
 			}
 			seen = phase;
 			if (phase == PHASE_STOP)
 				break;
 		}
-		ops[op(&rs->run, &w->bt)]++;
+		count_op(&w->ops[op(&rs->run, &w->bt)]);
 	}
 	w->fig.cpu_ns = thread_cpu_ns() - cpu_before;
 	counters_finish(rs->events, &w->counters, w->fig.counters);
 	w->fig.pu = sched_getcpu();
 	for (int k = 0; k < MAX_OP_KINDS; k++) {
-		w->fig.ops_by_kind[k] = ops[k] - ops_before[k];
+		w->fig.ops_by_kind[k] = atomic_load_explicit(&w->ops[k], memory_order_relaxed);
 		w->fig.ops += w->fig.ops_by_kind[k];
-		w->all_ops += ops[k];
+		w->all_ops += w->warmup_ops[k] + w->fig.ops_by_kind[k];
 	}
 	return NULL;
 }
@@ -141,8 +166,40 @@ static void emit_into(void *sink, const char *name, double value)
 	ns->item[ns->n++].value = value;
 }
 
+/* The window's operations so far, of the kinds the workload counts. */
+static uint64_t window_ops(const struct rep_state *rs, struct worker *w, int n)
+{
+	unsigned counted = rs->bench->counted_kinds ? rs->bench->counted_kinds : ~0u;
+	uint64_t ops = 0;
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < MAX_OP_KINDS; k++)
+			if (counted & (1u << k))
+				ops += atomic_load_explicit(&w[i].ops[k], memory_order_relaxed);
+	return ops;
+}
+
+/*
+ * Once the planned duration is over: while the window holds fewer than
+ * s->min_ops operations, it goes on, at the pace seen so far plus a
+ * quarter, up to run_max_window_s().  A slow configuration then measures
+ * enough to be worth a figure, or is flagged; a fast one never waits.
+ */
+static void extend_window(const struct rep_state *rs, struct worker *w, int n,
+			  const struct run_settings *s, uint64_t t0)
+{
+	double max_s = run_max_window_s(s);
+	for (;;) {
+		double elapsed = (double)(now_ns() - t0) / 1e9;
+		uint64_t ops = window_ops(rs, w, n);
+		if (ops >= s->min_ops || elapsed >= max_s)
+			return;
+		double more = ops ? elapsed * ((double)s->min_ops / (double)ops - 1) * 1.25 : elapsed;
+		sleep_s(fmin(fmax(more, 1e-3), max_s - elapsed));
+	}
+}
+
 /* Releases the threads, times the window, stops them. */
-static uint64_t drive_phases(struct rep_state *rs, int nthreads,
+static uint64_t drive_phases(struct rep_state *rs, struct worker *w, int nthreads,
 			     const struct run_settings *s)
 {
 	open_gate(rs, nthreads);
@@ -150,11 +207,18 @@ static uint64_t drive_phases(struct rep_state *rs, int nthreads,
 	atomic_store_explicit(&rs->phase, PHASE_MEASURE, memory_order_relaxed);
 	uint64_t t0 = now_ns();
 	sleep_s(s->duration_s);
+	extend_window(rs, w, nthreads, s, t0);
 	atomic_store_explicit(&rs->phase, PHASE_STOP, memory_order_relaxed);
 	uint64_t wall = now_ns() - t0;
 	if (rs->bench->stop)
 		rs->bench->stop(&rs->run);
 	return wall;
+}
+
+double run_max_window_s(const struct run_settings *s)
+{
+	double extension = fmin(s->duration_s * (RUN_MAX_EXTENSION - 1), RUN_MAX_EXTENSION_S);
+	return s->min_ops ? s->duration_s + extension : s->duration_s;
 }
 
 /* The workload's check, unless the primitive makes it meaningless. */
@@ -267,7 +331,7 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	}
 	int started = start_workers(rs, w, n, err, errlen);
 	if (started == n)
-		out->wall_ns = drive_phases(rs, n, s);
+		out->wall_ns = drive_phases(rs, w, n, s);
 	for (int i = 0; i < started; i++)
 		pthread_join(w[i].thread, NULL);
 	pthread_cond_destroy(&rs->gate_cond);

@@ -21,11 +21,27 @@ struct config {
 
 struct coherence_floor;
 
+/*
+ * A repetition whose window holds fewer of the workload's operations
+ * than this is extended, and flagged `few_ops` if it still does: a rate
+ * counted over fewer operations moves by more than 0.5% with one
+ * operation at either edge of the window.
+ */
+#define RUN_MIN_OPS 200
+/*
+ * How far a window may be extended: to this many times the planned
+ * duration in all, and by at most RUN_MAX_EXTENSION_S seconds.
+ */
+#define RUN_MAX_EXTENSION 8
+#define RUN_MAX_EXTENSION_S 2.0
+
 /* What stays the same across a sweep. */
 struct run_settings {
 	const struct topo *topo;
 	struct placement placement;
 	double duration_s, warmup_s;
+	/* RUN_MIN_OPS for a measurement; 0 for a probe that runs its duration exactly. */
+	uint64_t min_ops;
 	int reps;
 	const struct event_set *events;	/* counters each worker opens */
 	const struct coherence_floor *floor;	/* NULL unless the workload wants it */
@@ -62,6 +78,9 @@ struct rep_figures {
 	struct latency_hist latency[MAX_OP_KINDS];
 	uint64_t max_gap_ticks;		/* longest gap between sampled acquisitions */
 };
+
+/* The longest a repetition's window can be: the duration, extended for min_ops. */
+double run_max_window_s(const struct run_settings *s);
 
 /*
  * Runs one repetition in this process: creates, pins and releases the

@@ -17,21 +17,39 @@ double welford_variance(const struct welford *w)
 	return w->n > 1 ? w->m2 / (double)(w->n - 1) : 0.0;
 }
 
-double student_t95(size_t df)
+/* P(Bin(n, 1/2) <= k), summed in log space: exact enough for any n a sweep has. */
+static double binomial_half_cdf(size_t n, size_t k)
 {
-	static const double table[] = {
-		NAN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262,
-		2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093,
-		2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045,
-		2.042,
-	};
-	if (df < sizeof(table) / sizeof(table[0]))
-		return table[df];
-	if (df < 60)
-		return 2.021;	/* df = 40, conservative up to 59 */
-	if (df < 120)
-		return 2.000;	/* df = 60 */
-	return 1.960;
+	double sum = 0, log_half_n = (double)n * log(0.5);
+	for (size_t i = 0; i <= k && i <= n; i++)
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+			   lgamma((double)(n - i) + 1) + log_half_n);
+	return sum;
+}
+
+size_t median_interval_rank(size_t n, double *level)
+{
+	size_t best = 0;
+	double best_level = NAN;
+	/* Coverage falls as k grows: the first k that misses ends the search. */
+	for (size_t k = 1; 2 * k <= n + 1; k++) {
+		double coverage = 1 - 2 * binomial_half_cdf(n, k - 1);
+		if (coverage < CI_LEVEL)
+			break;
+		best = k;
+		best_level = coverage;
+	}
+	if (level)
+		*level = best_level;
+	return best;
+}
+
+size_t median_interval_min_n(void)
+{
+	size_t n = 1;
+	while (median_interval_rank(n, NULL) == 0)
+		n++;
+	return n;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -42,25 +60,35 @@ static int cmp_double(const void *a, const void *b)
 
 void summarize(const double *x, size_t n, struct summary *out)
 {
-	double *sorted = malloc(n * sizeof(*sorted));
+	double *sorted = malloc((n ? n : 1) * sizeof(*sorted));
 	struct welford w = { 0 };
+	size_t m = 0;
 
-	if (n == 0 || !sorted) {
+	*out = (struct summary){ 0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
+	if (!sorted)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(x[i]))
+			continue;
+		sorted[m++] = x[i];
+		welford_add(&w, x[i]);
+	}
+	if (m == 0) {
 		free(sorted);
-		*out = (struct summary){ NAN, NAN, NAN, NAN, NAN };
 		return;
 	}
-	memcpy(sorted, x, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_double);
-	for (size_t i = 0; i < n; i++)
-		welford_add(&w, x[i]);
-
+	qsort(sorted, m, sizeof(*sorted), cmp_double);
+	out->n = m;
 	out->min = sorted[0];
-	out->max = sorted[n - 1];
-	out->median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-	double half = n > 1 ? student_t95(n - 1) * sqrt(welford_variance(&w) / (double)n) : NAN;
-	out->ci95_lo = w.mean - half;
-	out->ci95_hi = w.mean + half;
+	out->max = sorted[m - 1];
+	out->mean = w.mean;
+	out->median = m % 2 ? sorted[m / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+	out->cv = m > 1 && w.mean != 0 ? sqrt(welford_variance(&w)) / fabs(w.mean) : NAN;
+	size_t k = median_interval_rank(m, &out->ci95_level);
+	if (k) {
+		out->ci95_lo = sorted[k - 1];
+		out->ci95_hi = sorted[m - k];
+	}
 	free(sorted);
 }
 

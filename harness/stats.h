@@ -17,17 +17,39 @@ struct welford {
 void welford_add(struct welford *w, double x);
 double welford_variance(const struct welford *w);	/* sample (n-1) */
 
-/* Median, min, max and a 95% confidence interval of the mean. */
+/* The confidence the median's interval must reach. */
+#define CI_LEVEL 0.95
+
+/*
+ * One figure over repetitions.  NaN values (a figure a repetition could
+ * not give) are left out: n counts the others, and with n == 0 every
+ * field is NaN.
+ */
 struct summary {
-	double median, min, max;
-	/* Student's t interval; NaN when n < 2 (reported as null). */
+	size_t n;
+	double median, min, max, mean;
+	double cv;		/* sample standard deviation / mean; NaN for n < 2 */
+	/*
+	 * A distribution-free interval of the median: the order statistics
+	 * x(k) and x(n+1-k) with the largest k whose coverage, under any
+	 * continuous distribution, is at least CI_LEVEL (the binomial
+	 * interval benchstat uses).  NaN with n < 6, where no k reaches it.
+	 */
 	double ci95_lo, ci95_hi;
+	double ci95_level;	/* that coverage, exactly: 1 - 2 P(Bin(n, 1/2) < k) */
 };
 
 void summarize(const double *x, size_t n, struct summary *out);
 
-/* Two-sided 95% quantile of Student's t with df degrees of freedom. */
-double student_t95(size_t df);
+/*
+ * For n samples, the rank k (1-based) of the median interval's lower end
+ * [x(k), x(n+1-k)], and its coverage in *level; 0 when no interval
+ * reaches CI_LEVEL.
+ */
+size_t median_interval_rank(size_t n, double *level);
+
+/* The fewest samples for which a median interval exists (6 at 95%). */
+size_t median_interval_min_n(void);
 
 /*
  * Jain's fairness index (sum x)^2 / (n * sum x^2): 1 when every thread

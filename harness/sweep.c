@@ -37,8 +37,9 @@ static void set_up_signals(void)
 }
 
 /*
- * The child's own time is warmup + duration for its one repetition,
- * whatever the primitive does, since the loop is stopped by the clock: 5
+ * The child's own time is warmup + its window for its one repetition,
+ * whatever the primitive does, since the loop is stopped by the clock
+ * (the window is the duration, extended for a slow configuration: run_max_window_s()): 5
  * times that absorbs a loaded or oversubscribed machine and a sanitizer's
  * slowdown.  The fixed part covers only what does not scale with the run
  * (fork, creating and pinning threads, opening counters, sending the
@@ -47,7 +48,7 @@ static void set_up_signals(void)
  */
 double sweep_time_limit_s(const struct run_settings *s)
 {
-	return 5 * (s->warmup_s + s->duration_s) + 3;
+	return 5 * (s->warmup_s + run_max_window_s(s)) + 3;
 }
 
 /*
@@ -144,6 +145,7 @@ struct planned {
 	bool finished;		/* kept, failed, or every repetition measured */
 	int done;		/* repetitions measured */
 	struct rep_figures *reps;	/* settings->reps of them, while its window runs */
+	struct config_summary *summary;	/* once measured, until its row is printed */
 };
 
 /*
@@ -458,14 +460,39 @@ static int window_end(const struct sweep_state *st, int first)
 	return end;
 }
 
-/* The whole entry of a configuration whose every repetition was measured. */
+/* The whole entry of a configuration whose every repetition was measured: summarized, then written. */
 static void complete_entry(struct planned *p)
 {
-	json_t *body = report_entry_body(&p->c, p->job->job->settings, p->pus, p->reps, p->done,
-					 NULL);
+	const struct run_settings *s = p->job->job->settings;
+	p->finished = true;
+	p->summary = malloc(sizeof(*p->summary));
+	if (!p->summary || config_summarize(&p->c, s, p->pus, p->reps, p->done, p->summary) != 0) {
+		free(p->summary);
+		p->summary = NULL;
+		report_entry_failed(p->entry, "error", "out of memory summarizing the repetitions");
+		return;
+	}
+	json_t *body = report_entry_body(&p->c, s, p->reps, p->summary);
 	json_object_update(p->entry, body);
 	json_decref(body);
-	p->finished = true;
+}
+
+/* The table row of an entry: its figures if measured here, its status and why. */
+static void print_row(struct planned *p)
+{
+	const char *status = json_string_value(json_object_get(p->entry, "status"));
+	const char *detail = json_string_value(json_object_get(p->entry, "status_detail"));
+	if (p->kept) {
+		report_table_row(stdout, &p->c, "kept", "measured before, in the resumed file", NULL);
+		return;
+	}
+	if (!detail && p->summary && p->summary->check == CHECK_SKIPPED)
+		detail = "check skipped";
+	report_table_row(stdout, &p->c, status, detail, p->summary);
+	if (p->summary)
+		config_summary_free(p->summary);
+	free(p->summary);
+	p->summary = NULL;
 }
 
 /*
@@ -510,7 +537,7 @@ static int record_window(struct sweep_state *st, struct planned *window, int n)
 			json_object_set_new(p->job->kept, name, json_true());
 		else
 			st->done++;
-		report_table_row(stdout, &p->c, p->entry);
+		print_row(p);
 		st->failures += strcmp(json_string_value(json_object_get(p->entry, "status")), "ok") != 0;
 		report_append(p->job->doc, p->entry);
 		p->job->touched = true;
@@ -743,6 +770,8 @@ int sweep_run(const struct sweep_job *jobs, int njobs)
 	report_table_header(stdout);
 	st.started_ns = now_ns();
 	int stop = run_windows(&st);
+	if (stop < 0)
+		report_table_footer(stdout);
 	if (stop == SWEEP_INTERRUPTED)
 		fprintf(stderr, "syncbench: interrupted; %zu finished configurations kept\n",
 			entries_kept(&st));

@@ -11,7 +11,7 @@ document's directory):
 
   figures/throughput-<bench>.{png,svg}   ops/s vs threads, one panel per
         contention level (the workload's parameter values), one line per
-        primitive, log2 x axis, 95% CI of the mean as error bars, the
+        primitive, log2 x axis, 95% interval of the median as error bars (none under 6 repetitions), the
         oversubscribed region (threads > PUs) shaded
   figures/normalized-<bench>.{png,svg}   the same divided by the baseline
         primitive's (pthread-mutex, else the first one), where some panel
@@ -184,7 +184,7 @@ def plot_throughput(bench, by_level, outdir):
             lo = [max(0.0, yi - (e["summary"]["ops_per_sec"]["ci95_lo"] or yi)) for yi, e in zip(y, es)]
             hi = [max(0.0, (e["summary"]["ops_per_sec"]["ci95_hi"] or yi) - yi) for yi, e in zip(y, es)]
             ax.errorbar(x, y, yerr=[lo, hi], marker="o", ms=3, capsize=2, label=label)
-        setup_axes(ax, title(bench, level), "ops/s (median, 95% CI of mean)", thread_counts(by_level))
+        setup_axes(ax, title(bench, level), "ops/s (median, 95% CI of the median)", thread_counts(by_level))
         ax.set_yscale("log")
     axes[0].legend(fontsize=7)
     return save(fig, outdir, f"throughput-{bench}")

@@ -7,29 +7,29 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 schema="$(dirname "$0")/../results/schema.json"
-reps=2
+reps=6	# the fewest with a 95% interval of the median
 
 "$BIN" run --bench lock --prim null,pthread-mutex,ttas,ticket --threads 1,2 --set cs=0,20 \
-	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/ok.json" >/dev/null ||
+	--duration 0.02 --warmup 0 --reps "$reps" --out "$scratch/ok.json" >/dev/null ||
 	fail "the passing sweep exited with status $?"
 
 rc=0
 "$BIN" run --bench lock --prim broken --threads 2 --set cs=0,20 \
-	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/broken.json" >/dev/null || rc=$?
+	--duration 0.02 --warmup 0 --reps "$reps" --out "$scratch/broken.json" >/dev/null || rc=$?
 [ "$rc" -eq 1 ] || fail "the broken lock's sweep exited with status $rc, not 1"
 "$BIN" run --bench rw --prim pthread-mutex,ttas --threads 2 --set read_pct=90 --set sample_every=1 \
-	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/rw.json" >/dev/null ||
+	--duration 0.02 --warmup 0 --reps "$reps" --out "$scratch/rw.json" >/dev/null ||
 	fail "the rw sweep exited with status $?"
 
 # The workloads of issue 4: without a primitive (prim null), and optimistic
 # with one entry using none (strategy=cas) beside one under a lock.
 "$BIN" run --bench atomic --threads 2 --set op=cas --set layout=shared,packed \
-	--duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/atomic.json" >/dev/null ||
+	--duration 0.02 --warmup 0 --reps "$reps" --out "$scratch/atomic.json" >/dev/null ||
 	fail "the atomic sweep exited with status $?"
 "$BIN" run --bench optimistic --prim ttas --threads 2 --set strategy=cas,lock --set shape=record \
-	--set write_pct=50 --duration 0.05 --warmup 0 --reps "$reps" --out "$scratch/optimistic.json" \
+	--set write_pct=50 --duration 0.02 --warmup 0 --reps "$reps" --out "$scratch/optimistic.json" \
 	>/dev/null || fail "the optimistic sweep exited with status $?"
-"$BIN" run --bench pingpong --threads 2 --duration 0.05 --warmup 0 --reps "$reps" \
+"$BIN" run --bench pingpong --threads 2 --duration 0.02 --warmup 0 --reps "$reps" \
 	--out "$scratch/pingpong.json" >/dev/null || fail "the pingpong run exited with status $?"
 
 "$PYTHON" - "$schema" "$reps" "$scratch/ok.json" "$scratch/broken.json" "$scratch/rw.json" \
@@ -74,7 +74,9 @@ def semantics(doc, name, expected_entries):
             t = rep["threads"]
             if len(t) != r["threads"]:
                 bad.append(f"{tag} rep {i}: {len(t)} thread records")
-            if rep["ops"] != sum(x["ops"] for x in t) or rep["cpu_ns"] != sum(x["cpu_ns"] for x in t):
+            # ops counts the workload's counted kinds; threads[].ops every call
+            every_call = sum(rep["ops_by_kind"].values()) if "ops_by_kind" in rep else rep["ops"]
+            if every_call != sum(x["ops"] for x in t) or rep["cpu_ns"] != sum(x["cpu_ns"] for x in t):
                 bad.append(f"{tag} rep {i}: ops or cpu_ns is not the sum over threads")
             if rep["ops"] > 0 and not (close(rep["ops_per_sec"], rep["ops"] * 1e9 / rep["wall_ns"])
                                        and close(rep["ns_per_op"], 1e9 / rep["ops_per_sec"])):
@@ -89,8 +91,19 @@ def semantics(doc, name, expected_entries):
         if r["status"] == "ok" and not s["ops_per_sec"]["median"] > 0:
             bad.append(f"{tag}: median ops/s {s['ops_per_sec']['median']}")
         for i, rep in enumerate(r["reps"]):
-            if "ops_by_kind" in rep and sum(rep["ops_by_kind"].values()) != rep["ops"]:
-                bad.append(f"{tag} rep {i}: ops_by_kind does not add up to ops")
+            if "ops_by_kind" in rep and sum(rep["ops_by_kind"].values()) < rep["ops"]:
+                bad.append(f"{tag} rep {i}: ops_by_kind holds fewer than ops")
+        for k in ("ops_per_sec", "ns_per_op"):
+            f = s[k]
+            if f["ci95_lo"] is None:
+                if f["n"] >= 6 or f["ci95_level"] is not None or "ci95_reason" not in f:
+                    bad.append(f"{tag}: {k}: no interval with {f['n']} repetitions: {f}")
+            elif not (f["ci95_lo"] <= f["median"] <= f["ci95_hi"] and f["ci95_level"] >= 0.95
+                      and f["min"] <= f["ci95_lo"] and f["ci95_hi"] <= f["max"]):
+                bad.append(f"{tag}: {k}: the interval does not hold its median within the extremes: {f}")
+        few = [rep["ops"] for rep in r["reps"] if rep["ops"] < doc["context"]["min_ops"]]
+        if bool(few) != ("few_ops" in r["flags"]):
+            bad.append(f"{tag}: repetitions under min_ops {few}, flags {r['flags']}")
         for kind, lat in ((s["acquire_latency"] or {}).get("kinds") or {}).items():
             q = [lat[k] for k in ("p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns")]
             if q != sorted(q) or sum(lat["histogram"]["count"]) != lat["samples"]:
@@ -175,6 +188,10 @@ corrupt("a crashed entry with reps", lambda d: e0(d).update(status="crashed", st
                                                             check=None, summary=None))
 corrupt("a string ops count", lambda d: e0(d)["reps"][0].update(ops="12"))
 corrupt("a missing ci95_hi", lambda d: e0(d)["summary"]["ns_per_op"].pop("ci95_hi"))
+corrupt("an interval below 95%", lambda d: e0(d)["summary"]["ns_per_op"].update(ci95_level=0.9))
+corrupt("an unknown flag", lambda d: e0(d).update(flags={"slow": "why"}))
+corrupt("no work_ns", lambda d: e0(d).pop("work_ns"))
+corrupt("no harness cost", lambda d: d["context"].pop("harness_ns_per_op"))
 corrupt("an unknown fairness key", lambda d: e0(d)["summary"]["fairness"].update(gini=0.1))
 corrupt("a float thread count", lambda d: e0(d).update(threads=1.5))
 corrupt("a negative handoff_vs_floor", lambda d: e0(d)["summary"].update(handoff_vs_floor=-1.0))
