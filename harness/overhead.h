@@ -9,7 +9,10 @@
 
 #include "topo.h"
 
-/* The fastest of a few short repetitions, measured once per process; NaN if none ran. */
+/*
+ * CPU ns per operation, the fastest of 5 repetitions of 10 ms, measured
+ * once per process; NaN if none ran.
+ */
 double harness_ns_per_op(const struct topo *t);
 
 #endif
