@@ -98,8 +98,12 @@ enum bench_flags {
 	 */
 	BENCH_FLOOR_PROBE = 1u << 1,
 	/*
-	 * Each operation is one handoff between threads: results on 2 or more
-	 * PUs also report ns/op divided by the floor (summary.handoff_vs_floor).
+	 * Its first kind (op_kinds[0], "handoff") counts operations that took
+	 * the primitive from another thread, whose lines then moved between
+	 * cores: results report the fraction of operations that were
+	 * handoffs and ns per handoff, and, where saturated() says the
+	 * primitive was never idle and the threads are on 2 or more PUs, ns
+	 * per handoff over the coherence floor (summary.handoff_vs_floor).
 	 */
 	BENCH_WANTS_FLOOR = 1u << 2,
 };
@@ -155,6 +159,12 @@ struct bench_ops {
 	 * line calls it for every configuration of a sweep, before any runs.
 	 */
 	int (*validate)(const int64_t *params, int threads, char *why, size_t whylen);
+	/*
+	 * BENCH_WANTS_FLOOR: whether a configuration keeps the primitive busy
+	 * all the time (nothing between a release and the next request), so
+	 * that the time between handoffs is what a handoff costs.
+	 */
+	bool (*saturated)(const int64_t *params, int threads);
 	/*
 	 * NULL, or for a NEEDS_LOCK workload some of whose parameter values
 	 * leave the primitive unused (an optimistic strategy): false makes

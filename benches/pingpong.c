@@ -7,12 +7,18 @@
  * one shared word: thread i waits until turn % 2 == i, then writes
  * turn + 1.  Every operation is one handoff, so the line crosses once
  * per operation and ns/op is the one-way transfer time, measured from
- * the throughput.  Thread 0 also times every sample_every-th round trip
- * (its own turn back to its own turn: two transfers), reading the clock
- * at both ends, and records half of it, less the clock pair's cost, as
- * kind `one_way`; summary.acquire_latency.kinds.one_way holds its median
- * and p99.  The clock reads sit on the critical path of the round trips
- * they time, and of no other: every turn but those two runs unclocked.
+ * the throughput.  Thread 0 also times samples of `batch` round trips
+ * (its own turn back to its own turn: two transfers each), one sample
+ * begun every sample_every round trips, reading the clock at both ends,
+ * and records the sample, less the clock pair's cost, divided by the
+ * 2 x batch transfers it spans, as kind `one_way`;
+ * summary.acquire_latency.kinds.one_way holds its median and p99.  The
+ * clock reads sit on the critical path of the round trips they time, and
+ * of no other.  With batch=1 a sample is one round trip (its p99 is the
+ * transfer's tail); the coherence floor uses batches of 256 back to back
+ * (sample_every=256): a clock read per 512 transfers, and a median over
+ * batches that a preempted batch cannot move, where ns/op, the window
+ * over the transfers, averages preemptions in.
  *
  * Spinning uses plain loads, no pause: a pause would add its own
  * latency to the figure.  A waiter gives up when the run stops, since
@@ -26,7 +32,7 @@
 #include "../harness/compiler.h"
 #include "bench.h"
 
-enum { PINGPONG_SAMPLE_EVERY };
+enum { PINGPONG_SAMPLE_EVERY, PINGPONG_BATCH };
 
 /*
  * A transfer takes tens of ns, a clock pair about as long: one round trip
@@ -36,7 +42,10 @@ enum { PINGPONG_SAMPLE_EVERY };
 
 static const struct param_decl pingpong_params[] = {
 	[PINGPONG_SAMPLE_EVERY] = { "sample_every", PARAM_INT, PINGPONG_SAMPLE_DEFAULT, 0, 1 << 30,
-				    NULL, "time every Nth round trip of thread 0 (1: all, 0: none)" },
+				    NULL, "begin a sample every Nth round trip of thread 0 (0: none; "
+				    "batch or fewer: back to back)" },
+	[PINGPONG_BATCH] = { "batch", PARAM_INT, 1, 1, 1 << 20, NULL,
+			     "round trips timed as one sample, recorded per transfer" },
 };
 
 static const char *const pingpong_kinds[] = { "one_way", NULL };
@@ -62,15 +71,15 @@ static int pingpong_validate(const int64_t *params, int threads, char *why, size
 }
 
 /*
- * Thread 0 only, at each of its turns: a sample is one round trip, from a
- * turn (armed) to the next; then every-1 turns pass unclocked, and the
- * next turn arms again.  With every == 1 each turn ends one sample and
- * begins the next.
+ * Thread 0 only, at each of its turns: a sample runs from a turn (armed)
+ * to the turn `batch` round trips later; then, unless samples run back to
+ * back (every <= batch), every - batch turns pass unclocked, and the next
+ * turn arms again.
  */
-static void sample_round_trip(const struct bench_run *run, struct bench_thread *t,
-			      struct pingpong_thread *me)
+static void sample_round_trips(const struct bench_run *run, struct bench_thread *t,
+			       struct pingpong_thread *me)
 {
-	int64_t every = run->params[PINGPONG_SAMPLE_EVERY];
+	int64_t every = run->params[PINGPONG_SAMPLE_EVERY], batch = run->params[PINGPONG_BATCH];
 	if (me->countdown > 1) {
 		me->countdown--;
 		return;
@@ -79,9 +88,11 @@ static void sample_round_trip(const struct bench_run *run, struct bench_thread *
 		return;
 	uint64_t now = ticks_now();
 	if (me->armed_ticks)
-		latency_record(&t->lat, now, latency_net_ticks(me->armed_ticks, now) / 2, 0);
-	me->armed_ticks = every == 1 || !me->armed_ticks ? now : 0;
-	me->countdown = me->armed_ticks ? 1 : (uint32_t)every - 1;
+		latency_record(&t->lat, now,
+			       latency_net_ticks(me->armed_ticks, now) / (2 * (uint64_t)batch), 0);
+	bool arm = !me->armed_ticks || every <= batch;
+	me->armed_ticks = arm ? now : 0;
+	me->countdown = (uint32_t)(arm ? batch : every - batch);
 }
 
 static unsigned pingpong_op(const struct bench_run *run, struct bench_thread *t)
@@ -99,7 +110,7 @@ static unsigned pingpong_op(const struct bench_run *run, struct bench_thread *t)
 		}
 	}
 	if (t->id == 0)
-		sample_round_trip(run, t, me);
+		sample_round_trips(run, t, me);
 	/* release: pairs with the other thread's acquire load above */
 	atomic_store_explicit(&s->turn, turn + 1, memory_order_release);
 	return 0;

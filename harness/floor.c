@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "stats.h"
+
 /*
- * Long enough for hundreds of thousands of transfers even on a loaded
- * machine, short enough that a 64-PU machine's 2016 pairs take minutes.
+ * Tens of thousands of transfers per repetition even on a loaded machine;
+ * short enough that a 64-PU machine's 2016 pairs take under two minutes.
  */
-#define FLOOR_DURATION_S 0.05
-#define FLOOR_WARMUP_S 0.01
+#define FLOOR_DURATION_S 0.01
+#define FLOOR_WARMUP_S 0.002
 
 static const struct floor_pair *find_pair(const struct coherence_floor *f, int a, int b)
 {
@@ -29,7 +31,7 @@ static int add_pair(struct coherence_floor *f, int a, int b)
 	if (!grown)
 		return -1;
 	f->pair = grown;
-	f->pair[f->n++] = (struct floor_pair){ a < b ? a : b, a < b ? b : a, NAN };
+	f->pair[f->n++] = (struct floor_pair){ a < b ? a : b, a < b ? b : a, NAN, NAN, NAN, 0 };
 	return 0;
 }
 
@@ -60,19 +62,30 @@ static const struct bench_ops *floor_probe(void)
 	return NULL;
 }
 
+/* The probe's parameters: batches of FLOOR_BATCH round trips, back to back. */
+#define FLOOR_BATCH 256
+#define FLOOR_MIN_BATCHES 16
+
+static void set_param(const struct bench_ops *b, int64_t *values, const char *name, int64_t v)
+{
+	int i = param_find(b->params, b->nparams, name);
+	if (i >= 0)
+		values[i] = v;
+}
+
 /*
- * One repetition of the probe on PUs a and b: the median of its sampled
- * transfers, or NAN.  The median, not ns/op: on a loaded machine ns/op
- * averages in the preemptions of either thread, which are no part of the
- * hardware's cost.
+ * One repetition of the probe on PUs a and b: the median over its
+ * batches of ns per transfer, or NAN.
  */
 static double probe_pair(const struct bench_ops *probe, const struct run_settings *s, int a,
 			 int b)
 {
 	/* No counters: the probe only needs the clock. */
 	static const struct event_set no_events = { .spec = "none" };
+	/* Extended, on a loaded machine, until it holds FLOOR_MIN_BATCHES batches. */
 	struct run_settings ps = { .topo = s->topo, .duration_s = FLOOR_DURATION_S,
-				   .warmup_s = FLOOR_WARMUP_S, .reps = 1, .events = &no_events };
+				   .warmup_s = FLOOR_WARMUP_S, .reps = 1, .events = &no_events,
+				   .min_ops = 2 * FLOOR_BATCH * FLOOR_MIN_BATCHES };
 	struct config c = { .bench = probe, .threads = 2 };
 	struct thread_figures threads[2];
 	struct rep_figures rep = { .threads = threads };
@@ -80,6 +93,8 @@ static double probe_pair(const struct bench_ops *probe, const struct run_setting
 	char err[256];
 
 	param_defaults(probe->params, probe->nparams, c.bench_params);
+	set_param(probe, c.bench_params, "batch", FLOOR_BATCH);
+	set_param(probe, c.bench_params, "sample_every", FLOOR_BATCH);
 	if (run_repetition(&c, &ps, pus, &rep, err, sizeof(err)) != 0) {
 		fprintf(stderr, "syncbench: coherence floor of PUs %d,%d: %s\n", a, b, err);
 		return NAN;
@@ -93,13 +108,30 @@ int floor_measure(const struct sweep *sw, const struct run_settings *s,
 		  struct coherence_floor *out)
 {
 	const struct bench_ops *probe = floor_probe();
-	*out = (struct coherence_floor){ .duration_s = FLOOR_DURATION_S };
+	*out = (struct coherence_floor){ .duration_s = FLOOR_DURATION_S, .reps = FLOOR_REPS };
 	if (collect_pairs(sw, s, out) != 0) {
 		floor_free(out);
 		return -1;
 	}
-	for (int i = 0; probe && i < out->n; i++)
-		out->pair[i].ns = probe_pair(probe, s, out->pair[i].a, out->pair[i].b);
+	double *ns = malloc((size_t)(out->n ? out->n : 1) * FLOOR_REPS * sizeof(*ns));
+	if (!ns) {
+		floor_free(out);
+		return -1;
+	}
+	for (int r = 0; r < FLOOR_REPS; r++)
+		for (int i = 0; i < out->n; i++)
+			ns[i * FLOOR_REPS + r] = probe ? probe_pair(probe, s, out->pair[i].a,
+								     out->pair[i].b) : NAN;
+	for (int i = 0; i < out->n; i++) {
+		struct summary sum;
+		summarize(&ns[i * FLOOR_REPS], FLOOR_REPS, &sum);
+		struct floor_pair *p = &out->pair[i];
+		p->ns = sum.median;
+		p->min_ns = sum.min;
+		p->max_ns = sum.max;
+		p->reps = (int)sum.n;
+	}
+	free(ns);
 	return 0;
 }
 

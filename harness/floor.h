@@ -1,31 +1,41 @@
 /*
  * The coherence floor: how long one cache line takes to move one way
  * between two PUs, measured once per run, before the sweep, for every
- * pair of PUs the sweep's placements put threads on.  It is the cost
- * under every lock handoff, so a workload that declares
- * BENCH_WANTS_FLOOR reports its ns/op divided by it
- * (summary.handoff_vs_floor): near 1, the lock is as cheap as the
- * hardware allows.
+ * pair of PUs the sweep's placements put threads on.  A lock handoff
+ * moves at least one line (the lock's; with the data beside it, two), so
+ * nothing hands a lock over faster: a workload that declares
+ * BENCH_WANTS_FLOOR reports its ns per handoff divided by it
+ * (summary.handoff_vs_floor), where the lock is saturated.
  *
  * The probe is the workload that declares BENCH_FLOOR_PROBE (pingpong),
- * run through the ordinary runner: there is no second timing loop.  The
- * figure is the median of its sampled one-way transfers.
+ * run through the ordinary runner: there is no second timing loop.  It
+ * times batches of 256 round trips back to back, a clock read per 512
+ * transfers, and a repetition's figure is the median batch's ns per
+ * transfer: a batch that a preemption stretched moves the median no more
+ * than any other (the window's ns/op, by contrast, averages preemptions
+ * in).  FLOOR_REPS repetitions are taken round-robin over the pairs, so
+ * that a pair's spread includes the machine's drift; the floor is their
+ * median.
  */
 #ifndef SYNCBENCH_FLOOR_H
 #define SYNCBENCH_FLOOR_H
 
 #include "sweep.h"
 
-/* Unordered: a < b.  ns is NAN where the probe could not run. */
+#define FLOOR_REPS 5
+
+/* Unordered: a < b.  ns (the median), min and max are NAN where the probe could not run. */
 struct floor_pair {
 	int a, b;
-	double ns;
+	double ns, min_ns, max_ns;
+	int reps;		/* repetitions that gave a figure */
 };
 
 struct coherence_floor {
 	int n;
 	struct floor_pair *pair;
-	double duration_s;	/* each pair's measured window */
+	double duration_s;	/* each repetition's measured window */
+	int reps;		/* repetitions per pair */
 };
 
 /*

@@ -42,16 +42,23 @@ static json_t *context_events(const struct event_set *set)
 	return list;
 }
 
-/* {"duration_s": 0.05, "pairs": [[0, 1, 63.2], ...]}; NULL when not measured. */
+/*
+ * {"duration_s": 0.01, "reps": 5, "pairs": [[0, 1, 63.2, 61.0, 70.4], ...]}
+ * (a, b, median, min, max); NULL when not measured.
+ */
 static json_t *context_floor(const struct coherence_floor *f)
 {
 	if (!f)
 		return NULL;
 	json_t *pairs = json_array();
-	for (int i = 0; i < f->n; i++)
-		json_array_append_new(pairs, json_pack("[i, i, o]", f->pair[i].a, f->pair[i].b,
-						       number_or_null(f->pair[i].ns)));
-	return json_pack("{s:f, s:o}", "duration_s", f->duration_s, "pairs", pairs);
+	for (int i = 0; i < f->n; i++) {
+		const struct floor_pair *p = &f->pair[i];
+		json_array_append_new(pairs, json_pack("[i, i, o, o, o]", p->a, p->b,
+						       number_or_null(p->ns), number_or_null(p->min_ns),
+						       number_or_null(p->max_ns)));
+	}
+	return json_pack("{s:f, s:i, s:o}", "duration_s", f->duration_s, "reps", f->reps,
+			 "pairs", pairs);
 }
 
 json_t *report_document(const struct run_context *ctx)
@@ -287,16 +294,22 @@ static json_t *counters_json(const struct run_settings *s, const struct config_s
 static json_t *summary_object(const struct config *c, const struct run_settings *s,
 			      const struct config_summary *cs)
 {
-	return json_pack("{s:o, s:o*, s:o, s:o*, s:{s:o, s:o}, s:o, s:o, s:o}",
+	json_t *obj = json_pack("{s:o, s:o*, s:o, s:{s:o, s:o}, s:o, s:o, s:o}",
 			 "ops_per_sec", summary_json(&cs->ops_per_sec),
 			 "ops_per_sec_by_kind", kind_rates_json(c, cs),
 			 "ns_per_op", summary_json(&cs->ns_per_op),
-			 "handoff_vs_floor", cs->wants_floor ? number_or_null(cs->handoff_vs_floor) : NULL,
 			 "fairness", "jain", number_or_null(cs->jain),
 			 "max_min_ratio", number_or_null(cs->max_min_ratio),
 			 "cpu_ns_per_op", number_or_null(cs->cpu_ns_per_op.median),
 			 "acquire_latency", latency_json(c, cs),
 			 "counters", counters_json(s, cs));
+	if (cs->wants_floor) {
+		json_object_set_new(obj, "handoff_fraction", number_or_null(cs->handoff_fraction));
+		json_object_set_new(obj, "ns_per_handoff", number_or_null(cs->ns_per_handoff));
+		json_object_set_new(obj, "saturated", json_boolean(cs->saturated));
+		json_object_set_new(obj, "handoff_vs_floor", number_or_null(cs->handoff_vs_floor));
+	}
+	return obj;
 }
 
 /* {"few_ops": "why"}: the figures are real, but worth less than they seem. */

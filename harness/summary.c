@@ -147,6 +147,35 @@ static void summarize_event(const struct config *c, const struct event_spec *e, 
 		out->reason = "it never ran on the PMU (multiplexed out in every repetition)";
 }
 
+/*
+ * Handoffs are the workload's kind 0.  A handoff moves the primitive's
+ * line (and the data's) to another core, so the time between two of them
+ * cannot be below the floor; where the primitive is never idle, that time
+ * is the handoff's cost.
+ */
+static void summarize_handoffs(const struct config *c, const struct run_settings *s,
+			       const int *pus, const struct rep_figures *reps, int n,
+			       struct config_summary *out)
+{
+	double fraction[n], per_handoff[n];
+	out->wants_floor = c->bench->flags & BENCH_WANTS_FLOOR;
+	out->handoff_fraction = out->ns_per_handoff = out->handoff_vs_floor = NAN;
+	if (!out->wants_floor)
+		return;
+	for (int r = 0; r < n; r++) {
+		uint64_t handoffs = out->rep[r].ops_by_kind[0], all = 0;
+		for (int k = 0; k < MAX_OP_KINDS; k++)
+			all += out->rep[r].ops_by_kind[k];
+		fraction[r] = ratio_or_nan((double)handoffs, (double)all);
+		per_handoff[r] = ratio_or_nan((double)reps[r].wall_ns, (double)handoffs);
+	}
+	out->handoff_fraction = median_of(fraction, n);
+	out->ns_per_handoff = median_of(per_handoff, n);
+	out->saturated = c->bench->saturated && c->bench->saturated(c->bench_params, c->threads);
+	if (out->saturated)
+		out->handoff_vs_floor = out->ns_per_handoff / floor_mean_ns(s->floor, pus, c->threads);
+}
+
 /* The worst repetition speaks for all: one failure fails the configuration. */
 static const struct rep_figures *worst_check(const struct rep_figures *reps, int n)
 {
@@ -179,9 +208,7 @@ int config_summarize(const struct config *c, const struct run_settings *s, const
 	for (int r = 0; r < n; r++)
 		summarize_rep(c, &reps[r], &out->rep[r]);
 	summarize_rates(c, reps, n, out);
-	out->wants_floor = c->bench->flags & BENCH_WANTS_FLOOR;
-	out->handoff_vs_floor = out->wants_floor
-		? out->ns_per_op.median / floor_mean_ns(s->floor, pus, c->threads) : NAN;
+	summarize_handoffs(c, s, pus, reps, n, out);
 	out->nevents = s->events ? s->events->n : 0;
 	for (int i = 0; i < out->nevents; i++)
 		summarize_event(c, &s->events->ev[i], i, reps, n, out, &out->events[i]);

@@ -52,9 +52,15 @@ struct config_summary {
 	int nkinds;
 	struct summary kind_ops_per_sec[MAX_OP_KINDS];
 	double jain, max_min_ratio;	/* medians over the repetitions */
-	/* ns/op over the coherence floor; NaN where the workload wants none or it is unknown. */
-	bool wants_floor;
-	double handoff_vs_floor;
+	/*
+	 * BENCH_WANTS_FLOOR workloads: the share of operations that were
+	 * handoffs (kind 0) and the window per handoff, medians over the
+	 * repetitions; whether the configuration is saturated; and then ns
+	 * per handoff over the floor of the threads' PUs (NaN where not
+	 * saturated, on one PU, or with no floor).
+	 */
+	bool wants_floor, saturated;
+	double handoff_fraction, ns_per_handoff, handoff_vs_floor;
 	/* Acquire latency, when anything was sampled. */
 	bool sampled;
 	double max_gap_ns;

@@ -134,26 +134,30 @@ for r in rw["results"]:
     if set(r["summary"]["ops_per_sec_by_kind"]) != {"read", "write"} or set(kinds) != {"read", "write"}:
         bad.append(f"rw.json: {r['prim']}: reads and writes are not reported apart")
 
-# handoff_vs_floor: on lock entries only, the median ns/op over the mean floor of
-# the pairs of distinct PUs the threads used; null on one PU.
-floor = {(a, b): ns for a, b, ns in ok["context"]["coherence_floor"]["pairs"]}
+# handoff_vs_floor: on lock entries only, ns per handoff over the mean floor of
+# the pairs of distinct PUs the threads used, where saturated (ncs=0, 2+ threads);
+# null on one PU or with work outside the lock.
+floor = {(a, b): ns for a, b, ns, lo, hi in ok["context"]["coherence_floor"]["pairs"]}
 if not floor or not all(ns is not None and 0 < ns < math.inf for ns in floor.values()):
     bad.append(f"ok.json: coherence floor {floor}")
 for r in ok["results"]:
     pus = sorted(set(r["placement"]["pus"]))
     pairs = [(a, b) for i, a in enumerate(pus) for b in pus[i + 1:]]
-    got = r["summary"]["handoff_vs_floor"]
-    if not pairs:
+    got, s = r["summary"]["handoff_vs_floor"], r["summary"]
+    if s["saturated"] != (r["threads"] >= 2 and r["params"]["ncs"] == 0):
+        bad.append(f"ok.json: {r['prim']} threads={r['threads']}: saturated {s['saturated']}")
+    if not pairs or not s["saturated"] or s["ns_per_handoff"] is None:
         want = None
     elif all(p in floor for p in pairs):
-        want = r["summary"]["ns_per_op"]["median"] / (sum(floor[p] for p in pairs) / len(pairs))
+        want = s["ns_per_handoff"] / (sum(floor[p] for p in pairs) / len(pairs))
     else:
         bad.append(f"ok.json: {r['prim']} threads={r['threads']}: no floor for {pairs}")
         continue
     if (got is None) != (want is None) or (want is not None and not close(got, want)):
         bad.append(f"ok.json: {r['prim']} threads={r['threads']}: handoff_vs_floor {got}, expected {want}")
 for name, doc in [("rw.json", rw), *new.items()]:
-    if "coherence_floor" in doc["context"] or any("handoff_vs_floor" in r["summary"] for r in doc["results"]):
+    if "coherence_floor" in doc["context"] or any("handoff_vs_floor" in r["summary"] or "saturated" in r["summary"]
+                                                  for r in doc["results"]):
         bad.append(f"{name}: a floor for a workload that does not want one")
 
 for r in ok["results"]:
@@ -195,8 +199,8 @@ corrupt("no harness cost", lambda d: d["context"].pop("harness_ns_per_op"))
 corrupt("an unknown fairness key", lambda d: e0(d)["summary"]["fairness"].update(gini=0.1))
 corrupt("a float thread count", lambda d: e0(d).update(threads=1.5))
 corrupt("a negative handoff_vs_floor", lambda d: e0(d)["summary"].update(handoff_vs_floor=-1.0))
-corrupt("a floor pair without its time",
-        lambda d: d["context"]["coherence_floor"].update(pairs=[[0, 1]]))
+corrupt("a floor pair without its spread",
+        lambda d: d["context"]["coherence_floor"].update(pairs=[[0, 1, 50.0]]))
 
 # What the harness writes when a child gives no result (report_entry_failed), and
 # an interrupted sweep (report_set_complete): both must be accepted.
