@@ -1,8 +1,10 @@
 /*
  * Results as JSON and as the table printed on stdout, both written from
- * the figures harness/summary.c computed.  jansson appears only here and
- * in the code that reads documents back (resultdoc.c and its users:
- * export, compare, merge, resume).  The document's shape is described
+ * the figures harness/summary.c computed.  jansson appears only in code
+ * that writes or reads documents: here; sweep.c, which holds each
+ * workload's document and rewrites it; and resultdoc.c and its users
+ * (export, compare, merge, and the resume in main.c and sweep.c).  No
+ * statistic is computed from JSON.  The document's shape is described
  * field by field in results/README.md and formally in results/schema.json.
  */
 #ifndef SYNCBENCH_REPORT_H
