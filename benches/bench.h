@@ -194,6 +194,26 @@ static inline bool bench_uses_prim(const struct bench_ops *b, const int64_t *par
 	return b->needs != NEEDS_NOTHING && (!b->uses_prim || b->uses_prim(params));
 }
 
+/* Its number of kinds of operation (1 for a workload without op_kinds). */
+static inline int bench_kind_count(const struct bench_ops *b)
+{
+	int n = 0;
+	while (b->op_kinds && b->op_kinds[n])
+		n++;
+	return n ? n : 1;
+}
+
+static inline const char *bench_kind_name(const struct bench_ops *b, int k)
+{
+	return b->op_kinds ? b->op_kinds[k] : "op";
+}
+
+/* The kinds its throughput counts, as a mask: counted_kinds, or every kind. */
+static inline unsigned bench_counted_kinds(const struct bench_ops *b)
+{
+	return b->counted_kinds ? b->counted_kinds : (1u << bench_kind_count(b)) - 1;
+}
+
 extern const struct bench_ops *const bench_registry[];
 extern const size_t bench_registry_len;
 

@@ -169,7 +169,7 @@ static void emit_into(void *sink, const char *name, double value)
 /* The window's operations so far, of the kinds the workload counts. */
 static uint64_t window_ops(const struct rep_state *rs, struct worker *w, int n)
 {
-	unsigned counted = rs->bench->counted_kinds ? rs->bench->counted_kinds : ~0u;
+	unsigned counted = bench_counted_kinds(rs->bench);
 	uint64_t ops = 0;
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < MAX_OP_KINDS; k++)

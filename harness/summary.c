@@ -6,24 +6,6 @@
 
 #include "floor.h"
 
-int bench_kind_count(const struct bench_ops *b)
-{
-	int n = 0;
-	while (b->op_kinds && b->op_kinds[n])
-		n++;
-	return n ? n : 1;
-}
-
-const char *bench_kind_name(const struct bench_ops *b, int k)
-{
-	return b->op_kinds ? b->op_kinds[k] : "op";
-}
-
-unsigned bench_counted_kinds(const struct bench_ops *b)
-{
-	return b->counted_kinds ? b->counted_kinds : (1u << bench_kind_count(b)) - 1;
-}
-
 static double ratio_or_nan(double num, double den)
 {
 	return den > 0 ? num / den : NAN;

@@ -84,10 +84,4 @@ int config_summarize(const struct config *c, const struct run_settings *s, const
 		     const struct rep_figures *reps, int n, struct config_summary *out);
 void config_summary_free(struct config_summary *cs);
 
-/* The counted kinds of a workload as a mask (counted_kinds, or every kind). */
-unsigned bench_counted_kinds(const struct bench_ops *b);
-/* Its number of kinds (1 for a workload without op_kinds). */
-int bench_kind_count(const struct bench_ops *b);
-const char *bench_kind_name(const struct bench_ops *b, int k);
-
 #endif
