@@ -2,7 +2,9 @@
 # n units of cs or ncs cost n x context.work_unit_ns more than none, cs and
 # ncs add, and a time given as `cs=1us` means 1 us of units.  Each figure is
 # the CPU ns per operation of the least disturbed of 7 repetitions: CPU time,
-# so that another process taking this thread's PU does not count.
+# so that another process taking this thread's PU does not count.  Under a
+# sanitizer the table is printed, not held to 15%: the instrumentation adds
+# hundreds of ns to every operation, which the CPU overlaps with the chain.
 . "$(dirname "$0")/lib.sh"
 
 "$BIN" run --bench lock --prim null --threads 1 --set cs=0,100,1000 --set ncs=0,100,1000 \
@@ -36,7 +38,9 @@ for (cs, ncs), ns in sorted(cost.items()):
     # 100 and 1000 units each, and every sum of cs and ncs: within 15%
     if abs(extra / want - 1) > 0.15:
         bad.append(f"cs={cs} ncs={ncs}: {extra:.1f} ns over cs=0 ncs=0, not {want:.1f}")
-if bad:
+if bad and "-fsanitize" in doc["context"]["cflags"]:
+    print("a sanitizer build: linearity not asserted (" + "; ".join(bad) + ")")
+elif bad:
     sys.exit("work is not linear: " + "; ".join(bad))
 
 t = json.load(open(sys.argv[2]))
