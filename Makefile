@@ -44,8 +44,14 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
   ifneq ($(shell pkg-config --exists jansson && echo ok),ok)
     $(error jansson not found: install the Debian package libjansson-dev)
   endif
-  ifneq ($(shell echo '\#include <perfmon/pfmlib.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo ok),ok)
+  # -include, not an echoed '#include': make 4.3 keeps the backslash of '\#', and
+  # the preprocessor then sees no directive at all and always succeeds.
+  ifneq ($(shell $(CC) -E -include perfmon/pfmlib.h -x c /dev/null >/dev/null 2>&1 && echo ok),ok)
     $(error libpfm4 not found: install the Debian package libpfm4-dev)
+  endif
+  # Concurrency Kit, header-only: the reference locks in locks/ck_*.c.
+  ifneq ($(shell $(CC) -E -include ck_spinlock.h -x c /dev/null >/dev/null 2>&1 && echo ok),ok)
+    $(error Concurrency Kit not found: install the Debian package libck-dev)
   endif
   CFLAGS += $(shell pkg-config --cflags hwloc jansson)
   LDLIBS += $(shell pkg-config --libs hwloc jansson)
