@@ -42,7 +42,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansson-dev libck-dev)
+# golang-go builds syncbench-go, the Go reference program (benches/go/); `test` installs it
+# with the rest of build_packages.
+build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansson-dev libck-dev golang-go)
 report_packages=(python3 python3-matplotlib)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
