@@ -90,7 +90,8 @@ func (d *paramDecl) parse(text string) (int64, error) {
 	} else if v, err := strconv.ParseInt(text, 10, 64); err == nil && v >= d.min && v <= d.max {
 		return v, nil
 	}
-	return 0, fmt.Errorf("%s: '%s' is not accepted (accepted: %s)", d.name, text, d.accepted())
+	return 0, fmt.Errorf("%s (%s): '%s' is not accepted (accepted: %s)", d.name, d.help, text,
+		d.accepted())
 }
 
 // parseParams reads NAME=VALUE arguments into one value per declaration,
