@@ -58,6 +58,10 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
 endif
 
 SRCS := $(wildcard harness/*.c locks/*.c benches/*.c)
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
+TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 # The Go reference program (benches/go/, standard library only), built when
 # `go` is on PATH (Debian golang-go); without it everything else builds and
@@ -67,10 +71,6 @@ GO := $(shell command -v go)
 GO_BIN := $(if $(SANITIZE),$(BUILD)/syncbench-go,syncbench-go)
 GO_SRCS := $(wildcard benches/go/*.go) benches/go/go.mod
 GO_ENV := $(if $(or $(GOCACHE),$(XDG_CACHE_HOME),$(HOME)),,GOCACHE=$(abspath $(BUILD))/go-cache)
-OBJS := $(SRCS:%.c=$(BUILD)/%.o)
-LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
-TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
-GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 .PHONY: all test test-slurm check-tsan check-asan torture fuzz clean FORCE
 all: $(BIN) $(if $(GO),$(GO_BIN))
