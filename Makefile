@@ -1,6 +1,6 @@
 # syncbench: measures lock and synchronization primitives.
 #
-#   make                     build ./syncbench
+#   make                     build ./syncbench, and ./syncbench-go (benches/go/) when go is installed
 #   make test                every test: unit, exclusion stress, bad input, end to end
 #   make SANITIZE=thread test     the same under ThreadSanitizer (build-thread/)
 #   make SANITIZE=address test    under AddressSanitizer + UBSan (build-address/)
@@ -44,8 +44,14 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
   ifneq ($(shell pkg-config --exists jansson && echo ok),ok)
     $(error jansson not found: install the Debian package libjansson-dev)
   endif
-  ifneq ($(shell echo '\#include <perfmon/pfmlib.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo ok),ok)
+  # -include, not an echoed '#include': make 4.3 keeps the backslash of '\#', and
+  # the preprocessor then sees no directive at all and always succeeds.
+  ifneq ($(shell $(CC) -E -include perfmon/pfmlib.h -x c /dev/null >/dev/null 2>&1 && echo ok),ok)
     $(error libpfm4 not found: install the Debian package libpfm4-dev)
+  endif
+  # Concurrency Kit, header-only: the reference locks in locks/ck_*.c.
+  ifneq ($(shell $(CC) -E -include ck_spinlock.h -x c /dev/null >/dev/null 2>&1 && echo ok),ok)
+    $(error Concurrency Kit not found: install the Debian package libck-dev)
   endif
   CFLAGS += $(shell pkg-config --cflags hwloc jansson)
   LDLIBS += $(shell pkg-config --libs hwloc jansson)
@@ -57,8 +63,17 @@ LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
+# The Go reference program (benches/go/, standard library only), built when
+# `go` is on PATH (Debian golang-go); without it everything else builds and
+# tests/test_go_ref.sh says it is skipped.  It sits next to $(BIN).  Go
+# needs a build cache: $HOME's, or one under $(BUILD) when there is no home.
+GO := $(shell command -v go)
+GO_BIN := $(if $(SANITIZE),$(BUILD)/syncbench-go,syncbench-go)
+GO_SRCS := $(wildcard benches/go/*.go) benches/go/go.mod
+GO_ENV := $(if $(or $(GOCACHE),$(XDG_CACHE_HOME),$(HOME)),,GOCACHE=$(abspath $(BUILD))/go-cache)
+
 .PHONY: all test test-slurm check-tsan check-asan torture fuzz clean FORCE
-all: $(BIN)
+all: $(BIN) $(if $(GO),$(GO_BIN))
 
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -66,6 +81,9 @@ $(BIN): $(OBJS)
 $(BUILD)/%.o: %.c $(BUILD)/build_info.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(BUILD) -MMD -MP -c -o $@ $<
+
+$(GO_BIN): $(GO_SRCS)
+	cd benches/go && $(GO_ENV) $(GO) build -trimpath -o $(abspath $@) .
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -78,7 +96,7 @@ $(BUILD)/build_info.h: FORCE
 		'$(GIT_COMMIT)' '$(strip $(CFLAGS))' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 
-test: $(BIN) $(TESTS)
+test: $(BIN) $(TESTS) $(if $(GO),$(GO_BIN))
 	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(abspath $(BIN))
 
 test-slurm: $(BIN)
@@ -111,6 +129,6 @@ check-asan:
 	$(MAKE) SANITIZE=address test
 
 clean:
-	rm -rf build build-* syncbench
+	rm -rf build build-* syncbench syncbench-go
 
 -include $(OBJS:.o=.d)

@@ -1,0 +1,3 @@
+module syncbench/benches/go
+
+go 1.19

@@ -1,0 +1,280 @@
+// Command syncbench-go runs syncbench's workloads with Go's own
+// sync.Mutex, sync.RWMutex and channels: the references for the C ports
+// in locks/ (gomutex, gorwmutex, gochan).  One process is one repetition.
+//
+// Usage:
+//
+//	syncbench-go -workload W -threads N [-prim P] [-mode goroutines|threads]
+//	             [-pus LIST] [-warmup S] [-duration S] [NAME=VALUE ...]
+//
+//	-workload  lock, rw, chan-pingpong, chan-prodcons or ring: the C
+//	           workloads of the same names (benches/*.c), their operation,
+//	           op kinds, parameters and check mirrored exactly
+//	-prim      lock: sync.Mutex (default) or sync.RWMutex (its write lock);
+//	           rw: sync.RWMutex (default) or sync.Mutex (both roles);
+//	           chan-pingpong, chan-prodcons: chan; ring: none (see handoff)
+//	-threads   workers, 1 to 1024 (chan-pingpong: 2; ring: 2 to 64)
+//	-mode      goroutines (default): plain goroutines, GOMAXPROCS = N;
+//	           threads: GOMAXPROCS = N and every worker on an OS thread of
+//	           its own (runtime.LockOSThread)
+//	-pus       OS PU numbers, one per worker, comma-separated.  threads:
+//	           worker i's thread is pinned to the i-th (sched_setaffinity);
+//	           goroutines: every thread of the process is confined to them
+//	-warmup    seconds run before the window (default 0.2)
+//	-duration  seconds in the window (default 1)
+//	NAME=VALUE the workload's parameters, with the C workload's names,
+//	           defaults and ranges; sample_every=0 times nothing.
+//	           ring's handoff: chan, mutex (sync.Mutex batons) or cond.
+//	           chan-prodcons's elem_bytes: a power of two, 8 to 4096.
+//
+// Output: exit status 0 and one JSON object on stdout, whether the check
+// passed or not (a failure is in "check", not in the exit status):
+//
+//	program, go_version, workload, prim (null for ring), mode, threads,
+//	gomaxprocs, ncpu (runtime.NumCPU()), affinity (the PUs the process
+//	started on), params {NAME: value}, warmup_s, duration_s,
+//	work_unit_ns     ns per work unit, calibrated as the C harness does
+//	wall_ns          the measured window, as the controller timed it
+//	all_ops          every operation, warmup and after the stop included
+//	op_kinds         the names of the kinds, as the C workload's
+//	per_thread[]     ops and ops_by_kind[] in the window; cpu_ns
+//	                 (CLOCK_THREAD_CPUTIME_ID over the window), pu (getcpu
+//	                 at the window's end), voluntary_ctx_switches and
+//	                 involuntary_ctx_switches (RUSAGE_THREAD): threads mode
+//	                 only, else null, with the reason in per_thread_null
+//	process_cpu_ns, process_voluntary_ctx_switches,
+//	process_involuntary_ctx_switches   the whole process over the window
+//	gc_cycles        garbage collections during the run
+//	check            {result: "passed" or "failed", detail: string or null}
+//	latency          null when nothing was sampled; else {unit: "ns",
+//	                 sub_bits: 7, max_bits: 44 (harness/latency.h's
+//	                 buckets, in ns), max_gap_ns, kinds: {KIND: {count,
+//	                 max_ns, bucket_low_ns[], count_per_bucket[]}}} (nonzero
+//	                 buckets only; bucket_low_ns is the bucket's least value)
+//
+// Exit status 2: bad arguments, one line on stderr, nothing run.  Exit
+// status 1: the run could not be carried out (a PU could not be pinned, a
+// system call failed), one line on stderr, nothing on stdout.  A Go panic
+// or fatal error also exits 2, with Go's trace on stderr.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const maxThreads = 1024 // harness/cli.c MAX_THREADS
+
+const (
+	modeGoroutines = "goroutines"
+	modeThreads    = "threads"
+)
+
+type config struct {
+	wd        *workloadDecl
+	prim      string // "" for ring
+	threads   int
+	mode      string
+	pus       []int // nil: no pinning
+	warmup    time.Duration
+	duration  time.Duration
+	values    []int64 // one per wd.params
+	testBreak bool
+}
+
+func (c *config) param(name string) int64 {
+	return c.values[c.wd.paramIndex(name)]
+}
+
+func fail(status int, format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "syncbench-go: "+format+"\n", args...)
+	os.Exit(status)
+}
+
+func main() {
+	c, err := parseArgs(os.Args[1:])
+	if err != nil {
+		fail(2, "%v", err)
+	}
+	out, err := runOnce(c)
+	if err != nil {
+		fail(1, "%v", err)
+	}
+	enc := json.NewEncoder(os.Stdout)
+	if err := enc.Encode(out); err != nil {
+		fail(1, "writing the result: %v", err)
+	}
+}
+
+func parseArgs(args []string) (*config, error) {
+	fs := flag.NewFlagSet("syncbench-go", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported in one line below
+	workloadName := fs.String("workload", "", "")
+	prim := fs.String("prim", "", "")
+	threads := fs.String("threads", "", "")
+	mode := fs.String("mode", modeGoroutines, "")
+	pus := fs.String("pus", "", "")
+	warmup := fs.String("warmup", "0.2", "")
+	duration := fs.String("duration", "1", "")
+	// For the tests only: break the workload's synchronization, so that
+	// its check must fail.
+	testBreak := fs.Bool("test-break", false, "")
+	// Flags and NAME=VALUE arguments may come in any order: the flag
+	// package stops at the first non-flag, so parsing resumes after it.
+	var named []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errors.New("usage: syncbench-go -workload W -threads N [-prim P] " +
+					"[-mode goroutines|threads] [-pus LIST] [-warmup S] [-duration S] [NAME=VALUE ...]")
+			}
+			return nil, err
+		}
+		if args = fs.Args(); len(args) == 0 {
+			break
+		}
+		named, args = append(named, args[0]), args[1:]
+	}
+	if *workloadName == "" {
+		return nil, errors.New("-workload is required (accepted: lock, rw, chan-pingpong, chan-prodcons, ring)")
+	}
+	wd, err := findWorkload(*workloadName)
+	if err != nil {
+		return nil, err
+	}
+	c := &config{wd: wd, mode: *mode, testBreak: *testBreak}
+	if c.prim, err = parsePrim(wd, *prim); err != nil {
+		return nil, err
+	}
+	if c.threads, err = parseCount("-threads", *threads, 1, maxThreads); err != nil {
+		return nil, err
+	}
+	if c.mode != modeGoroutines && c.mode != modeThreads {
+		return nil, fmt.Errorf("-mode: unknown '%s' (accepted: goroutines, threads)", c.mode)
+	}
+	if c.warmup, err = parseSeconds("-warmup", *warmup, 0); err != nil {
+		return nil, err
+	}
+	if c.duration, err = parseSeconds("-duration", *duration, 0.001); err != nil {
+		return nil, err
+	}
+	if c.values, err = parseParams(wd, named); err != nil {
+		return nil, err
+	}
+	if err := validate(c); err != nil {
+		return nil, err
+	}
+	if *pus != "" {
+		if c.pus, err = parsePUs(*pus, c.threads); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func parsePrim(wd *workloadDecl, prim string) (string, error) {
+	if wd.prims == nil {
+		if prim != "" {
+			return "", fmt.Errorf("-prim: %s runs on no primitive (its handoff parameter says how)", wd.name)
+		}
+		return "", nil
+	}
+	if prim == "" {
+		return wd.prims[0], nil
+	}
+	for _, p := range wd.prims {
+		if p == prim {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("-prim: %s does not run on '%s' (accepted: %s)", wd.name, prim,
+		strings.Join(wd.prims, ", "))
+}
+
+func parseCount(what, text string, min, max int) (int, error) {
+	v, err := strconv.Atoi(text)
+	if err != nil || v < min || v > max {
+		if text == "" {
+			return 0, fmt.Errorf("%s is required (%d to %d)", what, min, max)
+		}
+		return 0, fmt.Errorf("%s: '%s' is not an integer from %d to %d", what, text, min, max)
+	}
+	return v, nil
+}
+
+func parseSeconds(what, text string, min float64) (time.Duration, error) {
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil || !(v >= min && v <= 3600) {
+		return 0, fmt.Errorf("%s: '%s' is not a number of seconds from %g to 3600", what, text, min)
+	}
+	return time.Duration(v * 1e9), nil
+}
+
+// validate refuses the configurations the C workloads' validate() refuses.
+func validate(c *config) error {
+	switch c.wd.name {
+	case "chan-pingpong":
+		if c.threads != 2 {
+			return fmt.Errorf("chan-pingpong runs exactly 2 threads, not %d (accepted: -threads 2)", c.threads)
+		}
+	case "ring":
+		if c.threads < 2 || c.threads > ringMax {
+			return fmt.Errorf("ring runs 2 to %d threads, not %d", ringMax, c.threads)
+		}
+	case "chan-prodcons":
+		prod, cons := c.param("producers"), c.param("consumers")
+		p := producersOf(prod, cons, c.threads)
+		if !(c.threads >= 2 && p >= 1 && c.threads-p >= 1 && p <= maxSide && c.threads-p <= maxSide &&
+			(cons == 0 || int(cons) == c.threads-p)) {
+			return fmt.Errorf("chan-prodcons: producers (%d) + consumers (%d) must equal -threads %d, "+
+				"each side 1 to %d (0: split the threads evenly)", prod, cons, c.threads, maxSide)
+		}
+		if _, ok := prodconsSizes[c.param("elem_bytes")]; !ok {
+			return fmt.Errorf("elem_bytes: %d is not a power of two from 8 to 4096 (Go fixes an "+
+				"element's size at compile time: accepted 8, 16, 32, ... 4096)", c.param("elem_bytes"))
+		}
+	}
+	return nil
+}
+
+// parsePUs reads one PU per worker, each one the process may run on.
+func parsePUs(text string, threads int) ([]int, error) {
+	allowed, err := allowedPUs()
+	if err != nil {
+		return nil, fmt.Errorf("-pus: cannot read the process's affinity: %v", err)
+	}
+	items := strings.Split(text, ",")
+	if len(items) != threads {
+		return nil, fmt.Errorf("-pus: %d PUs for %d threads (give one per thread)", len(items), threads)
+	}
+	pus := make([]int, len(items))
+	for i, item := range items {
+		pu, err := strconv.Atoi(item)
+		if err != nil || pu < 0 || pu >= maxPUs {
+			return nil, fmt.Errorf("-pus: '%s' is not a PU number from 0 to %d", item, maxPUs-1)
+		}
+		if !allowed.has(pu) {
+			return nil, fmt.Errorf("-pus: PU %d is not one this process may run on (%s)", pu,
+				formatPUs(&allowed))
+		}
+		pus[i] = pu
+	}
+	return pus, nil
+}
+
+func formatPUs(m *cpuMask) string {
+	var list []string
+	for pu := 0; pu < maxPUs; pu++ {
+		if m.has(pu) {
+			list = append(list, strconv.Itoa(pu))
+		}
+	}
+	return strings.Join(list, ",")
+}
