@@ -177,7 +177,7 @@ static int parse_count(const char *option, const char *text, long min, long max,
 	return 0;
 }
 
-static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
+static int parse_thread_list(char *text, int *threads, const struct cli_err *e)
 {
 	char *items[SWEEP_MAX_VALUES];
 	int n = split_list("--threads", text, items, SWEEP_MAX_VALUES, e);
@@ -188,12 +188,23 @@ static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
 		if (parse_count("--threads", items[i], 1, MAX_THREADS, &v, e) != 0)
 			return -1;
 		for (int k = 0; k < i; k++)
-			if (sw->threads[k] == v)
+			if (threads[k] == v)
 				return fail(e, "--threads lists %ld twice", v);
-		sw->threads[i] = (int)v;
+		threads[i] = (int)v;
 	}
-	sw->nthreads = n;
-	return 0;
+	return n;
+}
+
+int cli_parse_threads(char *text, int *threads, char *err, size_t errlen)
+{
+	const struct cli_err e = { err, errlen };
+	return parse_thread_list(text, threads, &e);
+}
+
+static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
+{
+	sw->nthreads = parse_thread_list(text, sw->threads, e);
+	return sw->nthreads < 0 ? -1 : 0;
 }
 
 static int parse_seconds(const char *option, const char *text, double min, double max,

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "compiler.h"
+#include "plan.h"
 #include "report.h"
 #include "resultdoc.h"
 
@@ -411,6 +412,8 @@ static int plan_one(struct sweep_state *st, struct job_state *js, const struct c
 		return -1;
 	}
 	json_t *entry = report_entry_head(c, job->settings, pus, oversubscribed);
+	json_object_update_new(json_object_get(entry, "placement"),
+			       placement_record_json(job->settings, pus, c->threads));
 	json_t *previous = NULL;
 	if (resultdoc_config_name(entry, name, sizeof(name)) == 0)
 		previous = json_object_get(js->reusable, name);
