@@ -205,7 +205,12 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 					      seg[i].req.output.dry_run ? NULL : &seg[i].ctx,
 					      &seg[i].req.output };
 	}
+	bool measures = !seg[0].req.output.dry_run;
+	if (measures)
+		conditions_warn(stderr, &seg[0].ctx.conditions, false);
 	int rc = sweep_run(jobs, n);
+	if (measures)
+		conditions_warn(stderr, &seg[0].ctx.conditions, true);
 	for (int i = 0; i < n; i++)
 		free_segment(&seg[i]);
 	free(seg);

@@ -325,11 +325,25 @@ static json_t *reusable_entries(json_t *previous, const struct run_settings *s)
  * order, and then every previous entry it has not reached yet: a resume
  * that is itself interrupted loses nothing.
  */
+/*
+ * The machine's conditions, steal measured up to now, where this process's
+ * context is: the document's, or for --resume its latest resumption's.
+ */
+static void refresh_conditions(json_t *doc, const struct run_context *ctx)
+{
+	json_t *context = json_object_get(doc, "context");
+	json_t *resumes = json_object_get(context, "resumes");
+	size_t n = json_array_size(resumes);
+	json_object_update_new(n ? json_array_get(resumes, n - 1) : context,
+			       conditions_json(&ctx->conditions));
+}
+
 /* Rewrites a job's file; on failure, err says why.  Returns 0 or -1. */
 static int write_document(struct job_state *js, char *err, size_t errlen)
 {
 	const char *name;
 	json_t *e;
+	refresh_conditions(js->doc, js->job->ctx);
 	json_t *doc = json_copy(js->doc);
 	json_t *results = json_copy(json_object_get(js->doc, "results"));
 	json_object_foreach(js->reusable, name, e) {
