@@ -47,9 +47,11 @@ report_packages=(python3 python3-matplotlib)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
 # chromium renders the report page in tests/test_page.sh; python3-yaml reads the
-# Kubernetes manifest in tests/test_cluster.sh.
+# Kubernetes manifest in tests/test_cluster.sh; linux-perf is the independent
+# count tests/test_perf.sh checks the counters against; hwloc's lstopo exports
+# the XML topology tests/test_plan.sh plans on.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	clang libclang-rt-14-dev chromium python3-yaml)
+	clang libclang-rt-14-dev chromium python3-yaml linux-perf hwloc)
 
 usage() {
 	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$0"
