@@ -146,13 +146,13 @@ static int collect_warnings(const struct run_conditions *c, bool with_steal, str
 	}
 	double steal_s, over_s, fraction = with_steal ? conditions_steal_fraction(c, &steal_s, &over_s)
 						      : NAN;
-	if (isfinite(fraction) && fraction > STEAL_WARN_FRACTION) {
+	if (isfinite(fraction) && fraction > STEAL_WARN_FRACTION && steal_s >= STEAL_WARN_MIN_S) {
 		w[n].condition = "steal";
 		snprintf(w[n++].message, sizeof(w[0].message),
 			 "the hypervisor stole %.1f%% of the CPUs' time over the run (%.2f s in "
-			 "%.1f s; warning above %.0f%%): another guest ran, and wall-clock figures "
-			 "include that time", 100 * fraction, steal_s, over_s,
-			 100 * STEAL_WARN_FRACTION);
+			 "%.1f s; warning above %.0f%% and %.2f s): another guest ran, and "
+			 "wall-clock figures include that time", 100 * fraction, steal_s, over_s,
+			 100 * STEAL_WARN_FRACTION, STEAL_WARN_MIN_S);
 	}
 	return n;
 }
@@ -201,9 +201,9 @@ static json_t *smt_json(const struct run_conditions *c)
 static json_t *steal_json(const struct run_conditions *c)
 {
 	double steal_s, over_s, fraction = conditions_steal_fraction(c, &steal_s, &over_s);
-	return json_pack("{s:o, s:o, s:f, s:f, s:o}", "fraction", number_or_null(fraction),
+	return json_pack("{s:o, s:o, s:f, s:f, s:f, s:o}", "fraction", number_or_null(fraction),
 			 "seconds", number_or_null(steal_s), "over_s", over_s, "warn_above",
-			 STEAL_WARN_FRACTION, "reason",
+			 STEAL_WARN_FRACTION, "warn_from_s", STEAL_WARN_MIN_S, "reason",
 			 isfinite(fraction) ? json_null() : json_string("/proc/stat is unreadable"));
 }
 

@@ -19,6 +19,13 @@
  * can by itself account for a change that `compare` would flag.
  */
 #define STEAL_WARN_FRACTION 0.02
+/*
+ * ... and only when at least this much was stolen: /proc/stat counts in
+ * 10 ms ticks, so the steal of a run is known to within one tick, and a
+ * single tick in a 0.1 s run on 2 CPUs would read as 5%.  From 5 ticks
+ * on, that error is at most a fifth of the figure.
+ */
+#define STEAL_WARN_MIN_S 0.05
 
 /* The aggregate "cpu" line of /proc/stat, in USER_HZ ticks. */
 struct cpu_ticks {

@@ -90,6 +90,18 @@ static void test_powersave_and_steal(void)
 	json_decref(doc);
 }
 
+/* 3 stolen ticks in 20 are 15%, but could be 2 or 4: too few to warn about. */
+static void test_too_few_ticks(void)
+{
+	struct run_conditions c;
+	put("/proc/stat", "cpu  100 0 100 1000 0 0 0 10 0 0\n");
+	conditions_collect(&c, root, 2);
+	put("/proc/stat", "cpu  105 0 105 1007 0 0 0 13 0 0\n");
+	json_t *doc = conditions_json(&c);
+	CHECK(!warns(doc, "steal"), "3 ticks of steal warn");
+	json_decref(doc);
+}
+
 static void test_quiet_machine(void)
 {
 	struct run_conditions c;
@@ -134,6 +146,7 @@ int main(void)
 	CHECK(mkdtemp(root) != NULL, "mkdtemp");
 	test_powersave_and_steal();
 	test_quiet_machine();
+	test_too_few_ticks();
 	test_nothing_exposed();
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
