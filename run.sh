@@ -6,7 +6,8 @@
 #   ./run.sh               the default sweep (2m20s on 2 cores): every
 #                          workload that is a figure, each with its primitives,
 #                          threads 1, 2, 4, ... up to the PUs and twice the PUs
-#                          (oversubscribed), at the workload's contention levels;
+#                          (oversubscribed), placed one per core before any SMT
+#                          sibling (--placement cores), at the workload's contention levels;
 #                          5 repetitions of 0.07 s; then the report (plot.py)
 #   ./run.sh quick         the same sweep as a smoke run of seconds (5 x 0.01 s)
 #   ./run.sh full          10 repetitions of 1 s, at the workloads' full set of
@@ -113,6 +114,9 @@ plan_sweep() {
 			printf 'run %s --bench %q' "$name" "$name"
 			for a in ${prim_args[@]+"${prim_args[@]}"}; do printf ' %q' "$a"; done
 			printf ' --threads %q' "${threads:-$(default_threads)}"
+			# One thread per core before any SMT sibling: the thread axis does not
+			# mix sibling handoffs into cross-core ones until the cores run out.
+			printf ' --placement cores'
 			for a in ${set_args[@]+"${set_args[@]}"}; do printf ' --set %q' "$a"; done
 			for a in "$@"; do printf ' %q' "$a"; done
 			echo
