@@ -321,11 +321,6 @@ static json_t *reusable_entries(json_t *previous, const struct run_settings *s)
 }
 
 /*
- * The document on disk holds what this process has finished, in sweep
- * order, and then every previous entry it has not reached yet: a resume
- * that is itself interrupted loses nothing.
- */
-/*
  * The machine's conditions, steal measured up to now, where this process's
  * context is: the document's, or for --resume its latest resumption's.
  */
@@ -338,6 +333,11 @@ static void refresh_conditions(json_t *doc, const struct run_context *ctx)
 			       conditions_json(&ctx->conditions));
 }
 
+/*
+ * The document on disk holds what this process has finished, in sweep
+ * order, and then every previous entry it has not reached yet: a resume
+ * that is itself interrupted loses nothing.
+ */
 /* Rewrites a job's file; on failure, err says why.  Returns 0 or -1. */
 static int write_document(struct job_state *js, char *err, size_t errlen)
 {

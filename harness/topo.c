@@ -225,11 +225,11 @@ static int parse_pu_list(const struct topo *t, const char *list, struct placemen
 	return 0;
 }
 
-/* "NUMA nodes 0 .. 3", "one NUMA node, 0": what a machine has, for messages. */
+/* "NUMA nodes 0 .. 3", "only NUMA node 0": what a machine has, for messages. */
 static void describe_indices(char *buf, size_t len, const char *what, int n)
 {
 	if (n == 1)
-		snprintf(buf, len, "one %s, 0", what);
+		snprintf(buf, len, "only %s 0", what);
 	else if (n > 1)
 		snprintf(buf, len, "%ss 0 .. %d", what, n - 1);
 	else
