@@ -8,7 +8,8 @@
 #                          before the Concurrency Kit locks): every
 #                          workload that is a figure, each with its primitives,
 #                          threads 1, 2, 4, ... up to the PUs and twice the PUs
-#                          (oversubscribed), at the workload's contention levels;
+#                          (oversubscribed), placed one per core before any SMT
+#                          sibling (--placement cores), at the workload's contention levels;
 #                          5 repetitions of 0.07 s; then the report (plot.py)
 #   ./run.sh quick         the same sweep as a smoke run of seconds (5 x 0.01 s)
 #   ./run.sh full          10 repetitions of 1 s, at the workloads' full set of
@@ -51,9 +52,11 @@ report_packages=(python3 python3-matplotlib)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
 # chromium renders the report page in tests/test_page.sh; python3-yaml reads the
-# Kubernetes manifest in tests/test_cluster.sh.
+# Kubernetes manifest in tests/test_cluster.sh; linux-perf is the independent
+# count tests/test_perf.sh checks the counters against; hwloc's lstopo exports
+# the XML topology tests/test_plan.sh plans on.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	clang libclang-rt-14-dev chromium python3-yaml)
+	clang libclang-rt-14-dev chromium python3-yaml linux-perf hwloc)
 
 usage() {
 	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$0"
@@ -115,6 +118,9 @@ plan_sweep() {
 			printf 'run %s --bench %q' "$name" "$name"
 			for a in ${prim_args[@]+"${prim_args[@]}"}; do printf ' %q' "$a"; done
 			printf ' --threads %q' "${threads:-$(default_threads)}"
+			# One thread per core before any SMT sibling: the thread axis does not
+			# mix sibling handoffs into cross-core ones until the cores run out.
+			printf ' --placement cores'
 			for a in ${set_args[@]+"${set_args[@]}"}; do printf ' --set %q' "$a"; done
 			for a in "$@"; do printf ' %q' "$a"; done
 			echo

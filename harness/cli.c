@@ -30,7 +30,14 @@ const char cli_run_usage[] =
 	"                        except for workloads that use none (refused there)\n"
 	"  --threads LIST        thread counts (default: the number of PUs)\n"
 	"  --set KEY=V[,V...]    a workload or primitive parameter; repeatable\n"
-	"  --placement P         " PLACEMENT_HELP " (default compact)\n"
+	"  --placement P         where the threads run (default cores; `syncbench plan`\n"
+	"                        shows any placement): cores, compact or scatter, each\n"
+	"                        optionally confined with @package:N or @numa:N (logical\n"
+	"                        index); list:CPUS (OS PU numbers, ranges as taskset:\n"
+	"                        0-7,16-23 or 0-15:2); none; pairs (2 threads: every\n"
+	"                        ordered pair of PUs)\n"
+	"  --mem-node N          bind the lock and the workload's shared data to NUMA node N\n"
+	"                        (logical index); default: wherever the kernel puts them\n"
 	"  --duration SECONDS    measured window per repetition (default 1)\n"
 	"  --warmup SECONDS      unmeasured run before it (default 0.2)\n"
 	"  --reps N              repetitions per configuration (default 3)\n"
@@ -174,7 +181,7 @@ static int parse_count(const char *option, const char *text, long min, long max,
 	return 0;
 }
 
-static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
+static int parse_thread_list(char *text, int *threads, const struct cli_err *e)
 {
 	char *items[SWEEP_MAX_VALUES];
 	int n = split_list("--threads", text, items, SWEEP_MAX_VALUES, e);
@@ -185,12 +192,23 @@ static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
 		if (parse_count("--threads", items[i], 1, MAX_THREADS, &v, e) != 0)
 			return -1;
 		for (int k = 0; k < i; k++)
-			if (sw->threads[k] == v)
+			if (threads[k] == v)
 				return fail(e, "--threads lists %ld twice", v);
-		sw->threads[i] = (int)v;
+		threads[i] = (int)v;
 	}
-	sw->nthreads = n;
-	return 0;
+	return n;
+}
+
+int cli_parse_threads(char *text, int *threads, char *err, size_t errlen)
+{
+	const struct cli_err e = { err, errlen };
+	return parse_thread_list(text, threads, &e);
+}
+
+static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
+{
+	sw->nthreads = parse_thread_list(text, sw->threads, e);
+	return sw->nthreads < 0 ? -1 : 0;
 }
 
 static int parse_seconds(const char *option, const char *text, double min, double max,
@@ -289,6 +307,20 @@ int cli_check_output(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+static int parse_mem_node(const char *text, const struct topo *t, struct run_settings *s,
+			  const struct cli_err *e)
+{
+	long node;
+	char err[256];
+	if (parse_count("--mem-node", text, 0, INT_MAX, &node, e) != 0)
+		return -1;
+	if (topo_check_mem_node(t, (int)node, err, sizeof(err)) != 0)
+		return fail(e, "%s", err);
+	s->mem_bound = true;
+	s->mem_node = (int)node;
+	return 0;
+}
+
 /* Every thread count must get a PU assignment; returns the most any one gets. */
 static int check_placement(const struct sweep *sw, const struct topo *t,
 			   const struct placement *p, const struct cli_err *e)
@@ -375,7 +407,7 @@ int cli_load_previous(struct sweep_output *out, char *err, size_t errlen)
 
 enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
        OPT_WARMUP, OPT_REPS, OPT_INTERLEAVE, OPT_EVENTS, OPT_OUT, OPT_RESUME, OPT_DRY_RUN,
-       OPT_PROGRESS, OPT_SHARD, OPT_SWEEP_ID, OPT_HOST, OPT_HELP };
+       OPT_PROGRESS, OPT_SHARD, OPT_SWEEP_ID, OPT_HOST, OPT_MEM_NODE, OPT_HELP };
 
 static const struct option run_options[] = {
 	{ "bench", required_argument, NULL, OPT_BENCH },
@@ -395,12 +427,13 @@ static const struct option run_options[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "sweep-id", required_argument, NULL, OPT_SWEEP_ID },
 	{ "host", required_argument, NULL, OPT_HOST },
+	{ "mem-node", required_argument, NULL, OPT_MEM_NODE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct raw_args {
-	char *bench, *prim, *threads, *placement, *events;
+	char *bench, *prim, *threads, *placement, *events, *mem_node;
 	int nsets;
 	char *sets[2 * MAX_PARAMS];
 };
@@ -418,6 +451,7 @@ static int take_option(int c, const char *arg, const char *typed, struct raw_arg
 	case OPT_THREADS: raw->threads = (char *)arg; return 0;
 	case OPT_PLACEMENT: raw->placement = (char *)arg; return 0;
 	case OPT_EVENTS: raw->events = (char *)arg; return 0;
+	case OPT_MEM_NODE: raw->mem_node = (char *)arg; return 0;
 	case OPT_OUT: req->output.path = arg; return 0;
 	case OPT_RESUME: req->resume = 1; return 0;
 	case OPT_DRY_RUN: req->output.dry_run = 1; return 0;
@@ -500,9 +534,11 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 	for (int i = 0; i < raw->nsets; i++)
 		if (parse_set(sw, raw->sets[i], e) != 0)
 			return -1;
-	if (placement_parse(t, raw->placement ? raw->placement : "compact",
+	if (placement_parse(t, raw->placement ? raw->placement : "cores",
 			    &req->settings.placement, err, sizeof(err)) != 0)
 		return fail(e, "--placement: %s", err);
+	if (raw->mem_node && parse_mem_node(raw->mem_node, t, &req->settings, e) != 0)
+		return -1;
 	int variants = check_placement(sw, t, &req->settings.placement, e);
 	if (variants < 0 || check_config_count(sw, variants, e) != 0)
 		return -1;

@@ -18,6 +18,7 @@
 #include "export.h"
 #include "floor.h"
 #include "merge.h"
+#include "plan.h"
 #include "sweep.h"
 
 static const char usage[] =
@@ -31,6 +32,8 @@ static const char usage[] =
 	"                 primitives they measure and its --set levels, default and\n"
 	"                 full (tab-separated)\n"
 	"  run            measure a sweep; see `syncbench run --help`\n"
+	"  plan           where a placement puts each thread, on this machine or on\n"
+	"                 one hwloc describes; pins nothing; see `syncbench plan --help`\n"
 	"  export         results as CSV, JSON Lines or Google Benchmark JSON;\n"
 	"                 see `syncbench export --help`\n"
 	"  compare A B    per configuration, B/A of the median ops/s with a U test;\n"
@@ -202,7 +205,12 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 					      seg[i].req.output.dry_run ? NULL : &seg[i].ctx,
 					      &seg[i].req.output };
 	}
+	bool measures = !seg[0].req.output.dry_run;
+	if (measures)
+		conditions_warn(stderr, &seg[0].ctx.conditions, false);
 	int rc = sweep_run(jobs, n);
+	if (measures)
+		conditions_warn(stderr, &seg[0].ctx.conditions, true);
 	for (int i = 0; i < n; i++)
 		free_segment(&seg[i]);
 	free(seg);
@@ -212,7 +220,7 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, export, compare, demo, merge, help)");
+		usage_error("a command is required (accepted: list, run, plan, export, compare, demo, merge, help)");
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;
@@ -226,6 +234,8 @@ int main(int argc, char **argv)
 		return demo_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "merge") == 0)
 		return merge_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "plan") == 0)
+		return plan_main(argc - 1, argv + 1);
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
@@ -237,7 +247,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0)
 		rc = cmd_run(argc - 1, argv + 1, t);
 	else
-		usage_error("unknown command '%s' (accepted: list, run, export, compare, demo, merge, help)", argv[1]);
+		usage_error("unknown command '%s' (accepted: list, run, plan, export, compare, demo, merge, help)", argv[1]);
 	topo_free(t);
 	return rc;
 }

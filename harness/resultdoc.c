@@ -163,6 +163,10 @@ int resultdoc_config_name(json_t *entry, char *buf, size_t len)
 		json_object_get(json_object_get(entry, "placement"), "policy"));
 	if (used < len && policy && strcmp(policy, "compact") != 0)
 		used += (size_t)snprintf(buf + used, len - used, "/placement:%s", policy);
+	json_t *mem_node = json_object_get(json_object_get(entry, "placement"), "mem_node");
+	if (used < len && json_is_integer(mem_node))
+		used += (size_t)snprintf(buf + used, len - used, "/mem_node:%lld",
+					 (long long)json_integer_value(mem_node));
 	/* One configuration per pair: the pair is part of what it is. */
 	if (used < len && policy && strcmp(policy, "pairs") == 0) {
 		size_t i;

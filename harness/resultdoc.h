@@ -32,7 +32,8 @@ json_t *resultdoc_load_all(char *const *paths, int n, json_t *files, char *err, 
 
 /*
  * The configuration's name: bench/prim/threads:N/KEY:VALUE... with the
- * parameters in the document's order, and /placement:P unless compact,
+ * parameters in the document's order, /placement:P unless compact, and
+ * /mem_node:N when the shared state was bound (--mem-node),
  * e.g. "lock/ticket/threads:2/cs:50/ncs:0/sample_every:16".  Two entries
  * with the same name measured the same thing.  A missing or mistyped
  * field reads "?".  Returns 0, or -1 if it does not fit in len bytes; buf

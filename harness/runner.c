@@ -70,6 +70,17 @@ static void *zalloc_lines(size_t n, size_t size)
 	return p;
 }
 
+/*
+ * What the threads contend on (the lock, the workload's shared data), on
+ * pages of its own, bound to the --mem-node NUMA node if there is one:
+ * the same pages either way, so that the binding is all that --mem-node
+ * changes.  NULL if size is 0, or with errno set if it fails.
+ */
+static void *zalloc_shared(const struct run_settings *s, size_t size)
+{
+	return size ? topo_alloc_pages(s->topo, size, s->mem_bound, s->mem_node) : NULL;
+}
+
 static void wait_at_gate(struct rep_state *rs)
 {
 	pthread_mutex_lock(&rs->gate_mutex);
@@ -288,13 +299,19 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	int n = c->threads, rc = -1;
 	struct rep_state *rs = zalloc_lines(1, sizeof(*rs));
 	struct worker *w = zalloc_lines((size_t)n, sizeof(*w));
-	void *lock = zalloc_lines(1, lock_size);
-	void *shared = zalloc_lines(1, c->bench->shared_size);
+	void *lock = zalloc_shared(s, lock_size);
+	void *shared = zalloc_shared(s, c->bench->shared_size);
+	int shared_errno = errno;
 	char *selves_mem = zalloc_lines((size_t)n, self_size);
 	char *locals_mem = zalloc_lines((size_t)n, c->bench->thread_size);
 	void **selves = calloc((size_t)n, sizeof(*selves));
 	struct latency_hist *hists = calloc((size_t)n * MAX_OP_KINDS, sizeof(*hists));
 
+	if (s->mem_bound && ((lock_size && !lock) || (c->bench->shared_size && !shared))) {
+		snprintf(err, errlen, "cannot bind the shared state to NUMA node %d: %s", s->mem_node,
+			 strerror(shared_errno));
+		goto out;
+	}
 	if (!rs || !w || !selves || !hists || (lock_size && !lock) ||
 	    (c->bench->shared_size && !shared) || (self_size && !selves_mem) ||
 	    (c->bench->thread_size && !locals_mem)) {

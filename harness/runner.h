@@ -4,6 +4,7 @@
 #ifndef SYNCBENCH_RUNNER_H
 #define SYNCBENCH_RUNNER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../benches/bench.h"
@@ -39,6 +40,8 @@ struct coherence_floor;
 struct run_settings {
 	const struct topo *topo;
 	struct placement placement;
+	bool mem_bound;			/* --mem-node: the shared state is bound to mem_node */
+	int mem_node;			/* a NUMA node's logical index */
 	double duration_s, warmup_s;
 	/* RUN_MIN_OPS for a measurement; 0 for a probe that runs its duration exactly. */
 	uint64_t min_ops;

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "compiler.h"
+#include "plan.h"
 #include "report.h"
 #include "resultdoc.h"
 
@@ -322,6 +323,19 @@ static json_t *reusable_entries(json_t *previous, const struct run_settings *s)
 }
 
 /*
+ * The machine's conditions, steal measured up to now, where this process's
+ * context is: the document's, or for --resume its latest resumption's.
+ */
+static void refresh_conditions(json_t *doc, const struct run_context *ctx)
+{
+	json_t *context = json_object_get(doc, "context");
+	json_t *resumes = json_object_get(context, "resumes");
+	size_t n = json_array_size(resumes);
+	json_object_update_new(n ? json_array_get(resumes, n - 1) : context,
+			       conditions_json(&ctx->conditions));
+}
+
+/*
  * The document on disk holds what this process has finished, in sweep
  * order, and then every previous entry it has not reached yet: a resume
  * that is itself interrupted loses nothing.
@@ -331,6 +345,7 @@ static int write_document(struct job_state *js, char *err, size_t errlen)
 {
 	const char *name;
 	json_t *e;
+	refresh_conditions(js->doc, js->job->ctx);
 	json_t *doc = json_copy(js->doc);
 	json_t *results = json_copy(json_object_get(js->doc, "results"));
 	json_object_foreach(js->reusable, name, e) {
@@ -413,6 +428,8 @@ static int plan_one(struct sweep_state *st, struct job_state *js, const struct c
 		return -1;
 	}
 	json_t *entry = report_entry_head(c, job->settings, pus, oversubscribed);
+	json_object_update_new(json_object_get(entry, "placement"),
+			       placement_record_json(job->settings, pus, c->threads));
 	json_t *previous = NULL;
 	if (resultdoc_config_name(entry, name, sizeof(name)) == 0)
 		previous = json_object_get(js->reusable, name);

@@ -41,6 +41,16 @@ cases=(
 	"run --bench lock --prim ttas --placement spread"
 	"run --bench lock --prim ttas --placement list:99999"
 	"run --bench lock --prim ttas --placement list:"
+	"run --bench lock --prim ttas --placement list:1-0"
+	"run --bench lock --prim ttas --placement list:0-1:0"
+	"run --bench lock --prim ttas --placement list:0-99999"
+	"run --bench lock --prim ttas --placement cores@numa:9"
+	"run --bench lock --prim ttas --placement cores@core:0"
+	"run --bench lock --prim ttas --placement scatter@package:x"
+	"run --bench lock --prim ttas --placement pairs@package:0"
+	"run --bench lock --prim ttas --mem-node 99"
+	"run --bench lock --prim ttas --mem-node -1"
+	"run --bench lock --prim ttas --mem-node zero"
 	"run --bench lock --prim ttas --duration 0"
 	"run --bench lock --prim ttas --duration -1"
 	"run --bench lock --prim ttas --duration abc"
@@ -146,6 +156,34 @@ odd "--duration 1e999" --bench lock --prim ttas --duration 1e999 --out "$out"
 odd "--duration tiny hex" --bench lock --prim ttas --duration 0x1p-2000 --out "$out"
 odd "--out with special characters into a missing directory" --bench lock --prim ttas \
 	--out "$scratch/no such dir/ü \$(x)*?;&.json"
+# syncbench plan: bad topology descriptions and placements, one line each.
+plan_cases=0
+plan() {
+	check "plan $*" plan "$@"
+	plan_cases=$((plan_cases + 1))
+}
+plan --topology "pack:2 frob:3" --threads 2
+plan --topology "core:2 pack:2" --threads 2
+plan --topology "" --threads 2
+plan --topology "pu:100000" --threads 2
+plan --topology "pack:64 core:64 pu:64" --threads 2
+plan --topology /nonexistent/machine.xml --threads 2
+plan --topology /dev/null --threads 2
+plan --topology "$(dirname "$0")" --threads 2
+plan --topology "$0" --threads 2
+plan --topology "pack:2 core:2 pu:2" --placement cores@numa:3 --threads 2
+plan --topology "pack:2 core:2 pu:2" --placement cores@package:2 --threads 2
+plan --topology "pack:2 core:2 pu:2" --placement list:0-8 --threads 2
+plan --topology "pack:2 core:2 pu:2" --placement pairs --threads 3
+plan --topology "pack:2 core:2 pu:2" --placement frob
+plan --threads 0
+plan --threads 2,2
+plan --threads "$long"
+plan --placement "list:$long"
+plan --topology "$long"
+plan --json extra
+plan --bogus
+plan --topology
 if [ "$(id -u)" -ne 0 ]; then
 	mkdir "$scratch/ro" && chmod 555 "$scratch/ro"
 	check "--out unwritable" "${ok[@]}" --out "$scratch/ro/out.json"
@@ -156,6 +194,6 @@ fi
 "$BIN" "${ok[@]}" --out "$out" >/dev/null || fail "the valid command failed"
 [ -s "$out" ] || fail "the valid command wrote no file"
 
-total=$((${#cases[@]} + 3 + odd_cases))
+total=$((${#cases[@]} + 3 + odd_cases + plan_cases))
 [ "$failures" -eq 0 ] || fail "$failures of $total bad command lines were not rejected cleanly"
 echo "$total bad command lines rejected with exit 2 and one line each"
