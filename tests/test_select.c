@@ -288,26 +288,42 @@ static void test_nil_never_chosen(void)
 
 enum { CASE_A, CASE_B, CASE_C, CASE_NIL, NCASES };
 
-/* select { case va = <-a: case vb = <-b: case c <- 77: case <-nil: }, on its own thread. */
+/*
+ * On its own thread: select { case va = <-a: case vb = <-b: case c <- 77:
+ * case <-nil: }, then at once, from the same frame, a second select over
+ * other channels, none of which can proceed, until the test closes
+ * `next`.  A waiter that the first select left on a, b or c would now
+ * point into the second select's frame, so a value sent there would
+ * reach the second select: check_no_waiter_left() would see it taken.
+ */
 struct waiting_select {
-	struct gochan *a, *b, *c;
+	struct gochan *a, *b, *c, *next, *idle[2];
 	int va, vb, vc, vnil, chosen;
-	bool ok;
-	atomic_int phase;	/* 1: about to select, 2: returned */
+	int vnext[NCASES], next_chosen;
+	bool ok, next_ok;
+	atomic_int phase;	/* 1: about to select, 2: the first returned, 3: the second */
 };
 
-static void *select_once(void *arg)
+static int __attribute__((noinline)) select_blocking(const struct chan_case *cases, bool *ok)
+{
+	return gochan_select(cases, NCASES, true, ok);
+}
+
+static void *select_twice(void *arg)
 {
 	struct waiting_select *w = arg;
-	struct chan_case cases[NCASES] = {
-		[CASE_A] = recv_case(w->a, &w->va),
-		[CASE_B] = recv_case(w->b, &w->vb),
-		[CASE_C] = send_case(w->c, &w->vc),
-		[CASE_NIL] = { NULL, CHAN_RECV, &w->vnil },
+	const struct chan_case cases[2][NCASES] = {
+		{ [CASE_A] = recv_case(w->a, &w->va), [CASE_B] = recv_case(w->b, &w->vb),
+		  [CASE_C] = send_case(w->c, &w->vc), [CASE_NIL] = { NULL, CHAN_RECV, &w->vnil } },
+		{ recv_case(w->next, &w->vnext[0]), recv_case(w->idle[0], &w->vnext[1]),
+		  send_case(w->idle[1], &w->vnext[2]), { NULL, CHAN_RECV, &w->vnext[3] } },
 	};
 	atomic_store(&w->phase, 1);
-	w->chosen = gochan_select(cases, NCASES, true, &w->ok);
-	atomic_store(&w->phase, 2);
+	for (int round = 0; round < 2; round++) {
+		int got = select_blocking(cases[round], round ? &w->next_ok : &w->ok);
+		*(round ? &w->next_chosen : &w->chosen) = got;
+		atomic_store(&w->phase, 2 + round);
+	}
 	return NULL;
 }
 
@@ -318,11 +334,13 @@ static void *select_once(void *arg)
 static void start_select(struct waiting_select *w, size_t cap, pthread_t *t)
 {
 	*w = (struct waiting_select){ .a = new_chan(cap), .b = new_chan(cap), .c = new_chan(cap),
-				      .va = 7, .vb = 7, .vc = 77, .vnil = 7, .chosen = -1 };
+				      .next = new_chan(0), .idle = { new_chan(0), new_chan(0) },
+				      .va = 7, .vb = 7, .vc = 77, .vnil = 7, .chosen = -1,
+				      .next_chosen = -1 };
 	if (cap == 1)
 		gochan_try_send(w->c, &(int){ 11 });
 	atomic_init(&w->phase, 0);
-	pthread_create(t, NULL, select_once, w);
+	pthread_create(t, NULL, select_twice, w);
 	while (atomic_load(&w->phase) == 0)
 		sleep_us(100);
 	sleep_us(ASLEEP_US);
@@ -353,15 +371,27 @@ static void check_no_waiter_left(struct waiting_select *w, size_t cap, int won)
 	      "cap %zu: a waiter on the send case still gives its value (%d)", cap, v);
 }
 
+/*
+ * After the event: the first select chose `want`, left no waiter behind
+ * while the second waits, and the second ends when next is closed.
+ */
 static void finish_select(struct waiting_select *w, pthread_t t, size_t cap, int want,
 			  const char *event)
 {
-	join_or_die(t, "select", event);
+	uint64_t end = now_ns() + KIT_DEADLINE_S * 1000000000ull;
+	while (atomic_load(&w->phase) < 2 && now_ns() < end)
+		sleep_us(100);
+	CHECK(atomic_load(&w->phase) >= 2, "cap %zu, %s: the select did not return", cap, event);
+	sleep_us(ASLEEP_US);	/* the second select falls asleep */
 	CHECK(w->chosen == want, "cap %zu, %s: chose %d, not %d", cap, event, w->chosen, want);
 	check_no_waiter_left(w, cap, want);
-	gochan_free(w->a);
-	gochan_free(w->b);
-	gochan_free(w->c);
+	gochan_close(w->next);
+	join_or_die(t, "select", event);
+	CHECK(w->next_chosen == 0 && !w->next_ok, "cap %zu, %s: the next select chose %d", cap,
+	      event, w->next_chosen);
+	struct gochan *all[] = { w->a, w->b, w->c, w->next, w->idle[0], w->idle[1] };
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+		gochan_free(all[i]);
 }
 
 static void test_woken_by_send(size_t cap, int which)
