@@ -118,8 +118,9 @@ static int chans_of(const int64_t *params, int threads)
 
 static int cs_validate(const int64_t *params, int threads, char *why, size_t whylen)
 {
-	if (threads < 2) {
-		snprintf(why, whylen, "chan-select runs 2 threads or more, not %d", threads);
+	if (threads < 2 || threads > CS_MAX_CASES + 1) {
+		snprintf(why, whylen, "chan-select runs 2 to %d threads, not %d", CS_MAX_CASES + 1,
+			 threads);
 		return -1;
 	}
 	if (params[CS_SHAPE] == SHAPE_QUIT) {

@@ -671,7 +671,7 @@ static uint32_t rand_below(uint32_t n)
 	return (uint32_t)((rng_next(&rng) >> 32) * n >> 32);
 }
 
-/* Cases up to this many keep their select's frame on the caller's stack (2.4 KiB of it). */
+/* Cases up to this many keep their select's frame on the caller's stack (2.6 KiB of it). */
 enum { SELECT_STACK_CASES = 64 };
 
 /*

@@ -48,8 +48,9 @@ enum chan_result gochan_close(struct gochan *c);
  * negative ncases is a fatal error).  Up to 64 cases the select's own
  * state lives on the caller's stack, about 40 bytes a case; beyond, it is
  * allocated for the call.  A receive's elem must not be NULL.  The same
- * channel may appear in several cases; a channel's spin (gochan_new) is
- * used while it is one of those a select waits on.  gochan.c says how.
+ * channel may appear in several cases.  A select that waits polls first
+ * as long as the largest spin (gochan_new) of its channels.  gochan.c's
+ * header names each step of Go's selectgo it follows, and its departure.
  */
 #define GOCHAN_SELECT_MAX_CASES 65536
 int gochan_select(const struct chan_case *cases, int ncases, bool block, bool *recv_ok);
