@@ -26,6 +26,7 @@
 enum bench_needs {
 	NEEDS_LOCK,	/* any lock in the registry (rlock used where present) */
 	NEEDS_CHAN,	/* any channel primitive (prim->chan); the workload creates them */
+	NEEDS_CHAN_SELECT,	/* a channel primitive with a select (prim->chan->select) */
 	NEEDS_NOTHING,	/* no primitive: --prim is refused, the result's prim is null */
 };
 
@@ -221,5 +222,7 @@ const struct bench_ops *bench_find(const char *name);
 
 /* Whether the workload can run on the primitive (its `needs`: a lock or a channel). */
 bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p);
+/* Why it cannot, for messages: "a lock, not a channel", ...; NULL if it can. */
+const char *bench_refusal(const struct bench_ops *b, const struct lock_ops *p);
 
 #endif

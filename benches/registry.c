@@ -22,12 +22,20 @@ const struct bench_ops *bench_find(const char *name)
 	return NULL;
 }
 
-bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p)
+const char *bench_refusal(const struct bench_ops *b, const struct lock_ops *p)
 {
 	switch (b->needs) {
-	case NEEDS_LOCK: return p->chan == NULL;
-	case NEEDS_CHAN: return p->chan != NULL;
-	case NEEDS_NOTHING: return false;
+	case NEEDS_LOCK: return p->chan ? "a channel, not a lock" : NULL;
+	case NEEDS_CHAN: return p->chan ? NULL : "a lock, not a channel";
+	case NEEDS_CHAN_SELECT:
+		return !p->chan ? "a lock, not a channel" : !p->chan->select ? "a channel without select"
+									      : NULL;
+	case NEEDS_NOTHING: return "a primitive, for a workload that uses none";
 	}
-	return false;
+	return "of no kind this workload knows";
+}
+
+bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p)
+{
+	return bench_refusal(b, p) == NULL;
 }

@@ -158,9 +158,9 @@ static int parse_prims(struct sweep *sw, char *text, const struct cli_err *e)
 		const struct lock_ops *p = lock_find(items[i]);
 		if (!p || !bench_accepts(sw->bench, p)) {
 			prim_names(sw->bench, names, sizeof(names));
-			return fail(e, "%s primitive '%s' for workload %s (accepted: %s)",
-				    p ? (p->chan ? "a channel, not a lock:" : "a lock, not a channel:")
-				      : "unknown", items[i], sw->bench->name, names);
+			return fail(e, "%s%s primitive '%s' for workload %s (accepted: %s)",
+				    p ? bench_refusal(sw->bench, p) : "unknown", p ? ":" : "", items[i],
+				    sw->bench->name, names);
 		}
 		if (add_prim(sw, p, e) != 0)
 			return -1;
@@ -585,7 +585,8 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 		const struct bench_ops *b = bench_registry[i];
 		fprintf(f, "  %-16s %s%s\n", b->name, b->summary,
 			b->needs == NEEDS_NOTHING ? " [no primitive: no --prim]" :
-			b->needs == NEEDS_CHAN ? " [channel primitives]" : "");
+			b->needs == NEEDS_CHAN ? " [channel primitives]" :
+			b->needs == NEEDS_CHAN_SELECT ? " [channel primitives with select]" : "");
 		print_params(f, b->params, b->nparams);
 	}
 	fprintf(f, "\nprimitives (--prim), with their parameters:\n");
