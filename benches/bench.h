@@ -122,6 +122,12 @@ struct bench_ops {
 	const char *sweep_sets;
 	/* The same for `run.sh full`: more levels.  NULL: sweep_sets. */
 	const char *sweep_sets_full;
+	/*
+	 * The primitives run.sh's sweeps measure, comma-separated: the ones
+	 * the workload's comparison is about.  NULL: every real primitive it
+	 * accepts.
+	 */
+	const char *sweep_prims;
 	/* The --threads list for sweeps, e.g. "2"; NULL: 1, 2, 4, ... 2 x PUs. */
 	const char *sweep_threads;
 	const struct param_decl *params;

@@ -116,6 +116,8 @@ const struct bench_ops rw_bench = {
 	.name = "rw",
 	.summary = "read_pct% reads under rlock, the rest writes under lock",
 	.needs = NEEDS_LOCK,
+	/* The reader-writer locks, against glibc's mutex and Go's serving both roles. */
+	.sweep_prims = "gorwmutex,pthread-rwlock,ck-rwlock,pthread-mutex,gomutex",
 	.sweep_sets = "cs=20 ncs=0,400",	/* high and low contention */
 	.sweep_sets_full = "cs=0,20,100 ncs=0,100,400,2000",
 	.op_kinds = rw_kinds,

@@ -605,7 +605,21 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 	fprintf(f, "this machine: %d PUs available to this process\n", topo_pu_count(t));
 }
 
-/* The primitives a sweep of b measures: real locks or channels it can run on, no test-only ones. */
+/* Whether name is one of the comma-separated names in list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * The primitives a sweep of b measures: real locks or channels it can run
+ * on, no test-only ones; of those, the workload's sweep_prims if it names
+ * some.
+ */
 static void print_sweep_prims(FILE *f, const struct bench_ops *b)
 {
 	int n = 0;
@@ -615,7 +629,8 @@ static void print_sweep_prims(FILE *f, const struct bench_ops *b)
 	}
 	for (size_t i = 0; i < lock_registry_len; i++) {
 		const struct lock_ops *p = lock_registry[i];
-		if (bench_accepts(b, p) && !(p->flags & (LOCK_TEST_ONLY | LOCK_NO_EXCLUSION)))
+		if (bench_accepts(b, p) && !(p->flags & (LOCK_TEST_ONLY | LOCK_NO_EXCLUSION)) &&
+		    (!b->sweep_prims || listed(b->sweep_prims, p->name)))
 			fprintf(f, "%s%s", n++ ? "," : "", p->name);
 	}
 }
