@@ -80,7 +80,7 @@ static double probe_pair(const struct bench_ops *probe, const struct run_setting
 	char err[256];
 
 	param_defaults(probe->params, probe->nparams, c.bench_params);
-	if (run_repetition(&c, &ps, pus, &rep, err, sizeof(err)) != 0) {
+	if (run_repetition(&c, &ps, pus, &rep, err, sizeof(err), NULL) != 0) {
 		fprintf(stderr, "syncbench: coherence floor of PUs %d,%d: %s\n", a, b, err);
 		return NAN;
 	}
