@@ -90,6 +90,12 @@ cases=(
 	"export --format csv results/fixtures/a --frobnicate"
 	"compare results/fixtures/a"
 	"compare /nonexistent /nonexistent"
+	"list --sweep extra"
+	"run --bench lock --prim go_mutex"
+	"run --bench lock --prim gomutex,gomutex-fifo,gomutex"
+	"run --bench lock --prim gochan"
+	"run --bench chan-pingpong --prim gomutex --threads 2"
+	"run --bench rw --prim gorwmutex --set read_pct=101"
 )
 failures=0
 check() {
@@ -208,6 +214,14 @@ for f in "$in"/bad-*.json; do
 	file_check "compare $name" compare "$fixture" "$f"
 	file_check "merge $name" merge --out "$scratch/merged" "$f"
 done
+file_check "compare --host-a without its value" compare --host-a "$fixture" "$fixture"
+file_check "compare --host-a of no host in A" compare --host-a nosuch "$fixture" "$fixture"
+file_check "compare --host-b of no host in B" compare --host-b "" "$fixture" "$fixture"
+file_check "compare of a directory of damaged documents" compare "$in" "$fixture"
+file_check "merge --out without inputs" merge --out "$scratch/merged"
+file_check "merge --out an existing directory" merge --out "$in" "$fixture"
+file_check "merge of a FIFO" merge --out "$scratch/merged" "$in/fifo.json"
+file_check "export --out without its value" export --format csv "$fixture" --out
 file_check "export of a FIFO" export --format csv "$in/fifo.json"
 file_check "compare with a FIFO" compare "$in/fifo.json" "$fixture"
 file_check "export --out a FIFO" export --format csv --out "$in/fifo.json" "$fixture"
