@@ -1,9 +1,9 @@
 #include "cli.h"
 
 #include "resultdoc.h"
+#include "safefile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -295,15 +295,14 @@ int cli_check_output(const char *path, char *err, size_t errlen)
 		return fail(&e, "--out needs a file name");
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return fail(&e, "--out %s is a directory; give a file name", path);
-	char probe[PATH_MAX + 32];
+	/* The file is replaced by rename: never a device, FIFO or socket that happens to be there. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return fail(&e, "--out %s is not a regular file; give a file name", path);
 	if (strlen(path) >= PATH_MAX)
 		return fail(&e, "--out: the file name is longer than %d bytes", PATH_MAX);
-	snprintf(probe, sizeof(probe), "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd < 0)
-		return fail(&e, "cannot write --out %s: %s", path, strerror(errno));
-	close(fd);
-	unlink(probe);
+	char why[PATH_MAX + 128];
+	if (safefile_check_dir(path, why, sizeof(why)) != 0)
+		return fail(&e, "--out: %s", why);
 	return 0;
 }
 

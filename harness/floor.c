@@ -95,7 +95,7 @@ static double probe_pair(const struct bench_ops *probe, const struct run_setting
 	param_defaults(probe->params, probe->nparams, c.bench_params);
 	set_param(probe, c.bench_params, "batch", FLOOR_BATCH);
 	set_param(probe, c.bench_params, "sample_every", FLOOR_BATCH);
-	if (run_repetition(&c, &ps, pus, &rep, err, sizeof(err)) != 0) {
+	if (run_repetition(&c, &ps, pus, &rep, err, sizeof(err), NULL) != 0) {
 		fprintf(stderr, "syncbench: coherence floor of PUs %d,%d: %s\n", a, b, err);
 		return NAN;
 	}

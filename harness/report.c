@@ -4,9 +4,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "floor.h"
+#include "safefile.h"
 #include "stats.h"
 #include "work.h"
 
@@ -356,27 +356,16 @@ void report_entry_failed(json_t *entry, const char *status, const char *detail)
 
 int report_write_atomic(json_t *doc, const char *path, char *err, size_t errlen)
 {
-	size_t len = strlen(path) + 32;
-	char *tmp = malloc(len);
-	if (!tmp) {
-		snprintf(err, errlen, "out of memory");
+	struct safefile sf;
+	if (safefile_open(&sf, path, err, errlen) != 0)
+		return -1;
+	if (json_dumpf(doc, sf.f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) != 0 ||
+	    fputc('\n', sf.f) == EOF) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
+		safefile_abort(&sf);
 		return -1;
 	}
-	snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int ok = f && json_dumpf(doc, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) == 0 &&
-		 fputc('\n', f) != EOF && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	int saved = errno;
-	if (f && fclose(f) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) == 0) {
-		free(tmp);
-		return 0;
-	}
-	snprintf(err, errlen, "cannot write %s: %s", path, strerror(saved ? saved : errno));
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	return safefile_commit(&sf, err, errlen);
 }
 
 /* 12345678 -> "12.35M": enough digits to compare, few enough to scan. */

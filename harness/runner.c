@@ -91,12 +91,18 @@ static void wait_at_gate(struct rep_state *rs)
 	pthread_mutex_unlock(&rs->gate_mutex);
 }
 
-/* Waits until `started` workers are pinned and waiting, then lets them go. */
-static void open_gate(struct rep_state *rs, int started)
+/* Waits until `started` workers are pinned and waiting at the gate. */
+static void wait_for_workers(struct rep_state *rs, int started)
 {
 	pthread_mutex_lock(&rs->gate_mutex);
 	while (rs->ready < started)
 		pthread_cond_wait(&rs->gate_cond, &rs->gate_mutex);
+	pthread_mutex_unlock(&rs->gate_mutex);
+}
+
+static void open_gate(struct rep_state *rs)
+{
+	pthread_mutex_lock(&rs->gate_mutex);
 	rs->open = true;
 	pthread_cond_broadcast(&rs->gate_cond);
 	pthread_mutex_unlock(&rs->gate_mutex);
@@ -211,9 +217,12 @@ static void extend_window(const struct rep_state *rs, struct worker *w, int n,
 
 /* Releases the threads, times the window, stops them. */
 static uint64_t drive_phases(struct rep_state *rs, struct worker *w, int nthreads,
-			     const struct run_settings *s)
+			     const struct run_settings *s, const struct rep_hooks *hooks)
 {
-	open_gate(rs, nthreads);
+	wait_for_workers(rs, nthreads);
+	if (hooks && hooks->ready)
+		hooks->ready(hooks->arg);
+	open_gate(rs);
 	sleep_s(s->warmup_s);
 	atomic_store_explicit(&rs->phase, PHASE_MEASURE, memory_order_relaxed);
 	uint64_t t0 = now_ns();
@@ -284,7 +293,8 @@ static int start_workers(struct rep_state *rs, struct worker *w, int n, char *er
 		if (e != 0) {
 			snprintf(err, errlen, "cannot create thread %d: %s", i, strerror(e));
 			atomic_store_explicit(&rs->phase, PHASE_STOP, memory_order_relaxed);
-			open_gate(rs, i);
+			wait_for_workers(rs, i);
+			open_gate(rs);
 			return i;
 		}
 	}
@@ -292,7 +302,7 @@ static int start_workers(struct rep_state *rs, struct worker *w, int n, char *er
 }
 
 int run_repetition(const struct config *c, const struct run_settings *s, const int *pus,
-		   struct rep_figures *out, char *err, size_t errlen)
+		   struct rep_figures *out, char *err, size_t errlen, const struct rep_hooks *hooks)
 {
 	const struct lock_ops *prim = c->prim;
 	size_t lock_size = prim ? prim->size : 0, self_size = prim ? prim->self_size : 0;
@@ -348,7 +358,7 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	}
 	int started = start_workers(rs, w, n, err, errlen);
 	if (started == n)
-		out->wall_ns = drive_phases(rs, w, n, s);
+		out->wall_ns = drive_phases(rs, w, n, s, hooks);
 	for (int i = 0; i < started; i++)
 		pthread_join(w[i].thread, NULL);
 	pthread_cond_destroy(&rs->gate_cond);
@@ -360,8 +370,11 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 			rc = -1;
 		}
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		collect(c, rs, w, selves, out);
+		if (hooks && hooks->measured)
+			hooks->measured(hooks->arg);
+	}
 teardown:
 	if (c->bench->teardown)
 		c->bench->teardown(&rs->run);

@@ -86,11 +86,25 @@ struct rep_figures {
 double run_max_window_s(const struct run_settings *s);
 
 /*
+ * Calls out of run_repetition, for a caller that watches it from another
+ * process (harness/isolate.c): ready once every thread is created, pinned
+ * and waiting at the start gate, just before the gate opens; measured once
+ * out holds every figure, before the workload and the primitive are torn
+ * down.  Either may be NULL.
+ */
+struct rep_hooks {
+	void (*ready)(void *arg);
+	void (*measured)(void *arg);
+	void *arg;
+};
+
+/*
  * Runs one repetition in this process: creates, pins and releases the
  * threads, warms up, measures, stops, checks.  Returns 0, or -1 with a
  * reason in err (the primitive's init failed, pinning failed, ...).
+ * hooks may be NULL.
  */
 int run_repetition(const struct config *c, const struct run_settings *s, const int *pus,
-		   struct rep_figures *out, char *err, size_t errlen);
+		   struct rep_figures *out, char *err, size_t errlen, const struct rep_hooks *hooks);
 
 #endif
