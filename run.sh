@@ -91,8 +91,11 @@ install_missing() {
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
+# A make of its own, also when run.sh runs under one (the tests run it
+# from make test): the outer make's job-server flags would only draw a
+# warning on stderr.
 build() {
-	make -s -j"$(nproc)"
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -j"$(nproc)"
 }
 
 # Powers of two below the PU count, the PU count, and twice it (oversubscribed).

@@ -103,15 +103,43 @@ static int is_event_summary(json_t *v)
 	       json_is_boolean(json_object_get(v, "multiplexed"));
 }
 
+/* cores, compact or scatter, maybe confined (@package:N, @numa:N); list, none or pairs. */
+static int is_policy(json_t *v)
+{
+	static const char *const alone[] = { "list", "none", "pairs", NULL };
+	static const char *const fill[] = { "cores", "compact", "scatter" };
+	static const char *const levels[] = { "@package:", "@numa:" };
+	const char *s = json_string_value(v);
+	if (!s)
+		return 0;
+	if (one_of(v, alone))
+		return 1;
+	for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]); i++) {
+		size_t n = strlen(fill[i]);
+		if (strncmp(s, fill[i], n) != 0)
+			continue;
+		if (s[n] == '\0')
+			return 1;
+		for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
+			size_t m = strlen(levels[l]);
+			const char *index = s + n + m;
+			if (strncmp(s + n, levels[l], m) == 0 && *index &&
+			    strspn(index, "0123456789") == strlen(index))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static int check_placement(json_t *p, json_int_t threads, const struct why *w)
 {
-	static const char *const policies[] = { "compact", "scatter", "list", "none", "pairs", NULL };
 	size_t i;
 	json_t *pu;
 	if (!json_is_object(p))
 		return bad(w, "placement is not an object");
-	if (!one_of(json_object_get(p, "policy"), policies))
-		return bad(w, "placement.policy is not one of compact, scatter, list, none, pairs");
+	if (!is_policy(json_object_get(p, "policy")))
+		return bad(w, "placement.policy is not cores, compact or scatter (maybe @package:N or "
+			   "@numa:N), list, none or pairs");
 	if (!json_is_boolean(json_object_get(p, "oversubscribed")))
 		return bad(w, "placement.oversubscribed is not true or false");
 	json_t *pus = json_object_get(p, "pus");
