@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 short=(--duration 0.05 --warmup 0.01 --reps 1)
+e2e=(--duration 0.05 --warmup 0.01 --reps 2)
 policies=rr,random,least,p2c,shared,worker0
 
 # Exactly once: any lost, duplicated or reordered task fails the check (exit 1).
@@ -55,12 +56,12 @@ rc=0
 # End to end, closed and open loop, and a dispatcher that falls behind: an
 # arrival every few ns is more than any dispatcher can make.
 "$BIN" run --bench dispatch --prim gochan --threads 3 --set policy=least,shared --set load=0 \
-	--set service=bimodal --set mean=5us "${short[@]}" --out "$scratch/closed.json" >/dev/null ||
+	--set service=bimodal --set mean=5us "${e2e[@]}" --out "$scratch/closed.json" >/dev/null ||
 	fail "the closed loop exited with status $?"
 "$BIN" run --bench dispatch --prim gochan --threads 3 --set policy=p2c,rr --set load=50 \
-	--set service=exp --set mean=5us "${short[@]}" --out "$scratch/open.json" >/dev/null ||
+	--set service=exp --set mean=5us "${e2e[@]}" --out "$scratch/open.json" >/dev/null ||
 	fail "the open loop exited with status $?"
-"$BIN" run --bench dispatch --prim gochan --threads 2 --set load=95 --set mean=4 "${short[@]}" \
+"$BIN" run --bench dispatch --prim gochan --threads 2 --set load=95 --set mean=4 "${e2e[@]}" \
 	--out "$scratch/behind.json" >/dev/null || fail "the lagging run exited with status $?"
 
 # Stops: many short windows in a row, and windows that end while 8
@@ -77,8 +78,11 @@ start=$SECONDS
 [ $((SECONDS - start)) -le 30 ] || fail "the long-gap run took $((SECONDS - start)) s"
 
 # Balance: closed loop, 2 workers; every real policy must give each
-# worker a fifth of the tasks or more, and worker0 must not.
-"$BIN" run --bench dispatch --prim gochan --threads 3 --set policy=$policies --set mean=2us \
+# worker a fifth of the tasks or more, and worker0 must not.  least, p2c
+# and shared follow the workers' speed, and on 2 PUs one worker shares its
+# PU with the dispatcher: tasks of 100 us keep the dispatcher's share of
+# that PU small (also under ThreadSanitizer), so the workers' speeds match.
+"$BIN" run --bench dispatch --prim gochan --threads 3 --set policy=$policies --set mean=100us \
 	--duration 0.1 --warmup 0.02 --reps 2 --out "$scratch/balance.json" >/dev/null ||
 	fail "the balance runs exited with status $?"
 
@@ -107,10 +111,15 @@ STATS = {"workers", "tasks_max_over_mean", "tasks_jain", "offered_load", "achiev
          "service_mean_ns", "counter_loads_per_task", "counter_writes_per_task",
          "last_lag_ns", "left_at_stop", "clock_went_back"}
 
-# Every run passed its check and reports every figure.
+# Every run passed its check and reports every figure.  A window in which
+# no thread returned from its operation (a VM stalled, or a loaded one
+# starved the threads) counts nothing, so completions are only required of
+# most configurations: a workload that did nothing would fail all of them.
 for name in ("once.json", "once2.json", "closed.json", "open.json", "behind.json",
              "sleepy.json", "balance.json"):
-    for r in doc(name):
+    idle = []
+    results = doc(name)
+    for r in results:
         if r["status"] != "ok" or r["check"]["result"] != "passed":
             bad.append(f"{tag(name, r)}: {r['status']} {r['status_detail']}")
             continue
@@ -119,12 +128,19 @@ for name in ("once.json", "once2.json", "closed.json", "open.json", "behind.json
                 bad.append(f"{tag(name, r)}: bench_stats {sorted(rep['bench_stats'])}")
             if set(rep["ops_by_kind"]) != {"dispatch", "sojourn", "lag"} or rep["ops_by_kind"]["lag"]:
                 bad.append(f"{tag(name, r)}: ops_by_kind {rep['ops_by_kind']}")
-        if name != "sleepy.json" and r["reps"][0]["ops"] == 0:
-            bad.append(f"{tag(name, r)}: no task completed in {r['reps'][0]['wall_ns']} ns: "
-                       f"{[t['ops_by_kind'] for t in r['reps'][0]['threads']]}")
+        if all(rep["ops"] == 0 for rep in r["reps"]):
+            idle.append(tag(name, r))
+    if name != "sleepy.json" and len(idle) > len(results) // 2:
+        bad.append(f"{name}: no task completed in {len(idle)} of {len(results)}: {idle[:3]}")
+    for t in idle:
+        print(f"test_dispatch.sh: note: no task completed in {t}")
+
+def busiest(r):
+    """The figures of the repetition that completed the most tasks."""
+    return max(r["reps"], key=lambda rep: rep["ops"])["bench_stats"]
 
 def loads(r):
-    stats = r["reps"][0]["bench_stats"]
+    stats = busiest(r)
     return stats["counter_loads_per_task"], stats["counter_writes_per_task"]
 
 for name, open_loop in (("closed.json", False), ("open.json", True)):
@@ -142,7 +158,7 @@ for name, open_loop in (("closed.json", False), ("open.json", True)):
         # No task completes sooner than its demand, whose median is 0.53 x mean or more.
         if s["p50_ns"] < 0.4 * r["work_ns"]["mean"]:
             bad.append(f"{tag(name, r)}: p50 sojourn {s['p50_ns']} ns below the demand")
-        stats = r["reps"][0]["bench_stats"]
+        stats = busiest(r)
         if (stats["offered_load"] is not None) != open_loop or not stats["achieved_load"] > 0:
             bad.append(f"{tag(name, r)}: offered {stats['offered_load']}, achieved {stats['achieved_load']}")
         # Per task: p2c loads 2 counters, least 1 to W = 2 (it stops at an idle
@@ -155,7 +171,7 @@ for name, open_loop in (("closed.json", False), ("open.json", True)):
             bad.append(f"{tag(name, r)}: counter loads {got_loads} and writes {got_writes} per task")
 
 for r in doc("behind.json"):
-    stats = r["reps"][0]["bench_stats"]
+    stats = busiest(r)
     lag = r["summary"]["acquire_latency"]["kinds"]["lag"]
     # Behind from its first task: at the window's end it is late by about the time since.
     if not (stats["achieved_load"] < 0.5 * stats["offered_load"] and stats["last_lag_ns"] > 0.02e9
