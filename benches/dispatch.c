@@ -617,7 +617,8 @@ const struct bench_ops dispatch_bench = {
 	/*
 	 * One dispatcher and 1 or 4 workers: on 2 PUs, W = PUs - 1 and W =
 	 * 2 x PUs.  run.sh's thread list cannot follow the PU count for one
-	 * workload; elsewhere run --threads PUS,2*PUS+1 by hand.
+	 * workload; elsewhere run --threads PUS,2*PUS+1 by hand.  At 2 x PUs
+	 * load=80 asks more than the PUs can serve (README, dispatch).
 	 */
 	.sweep_threads = "2,5",
 	.sweep_sets = "policy=rr,random,least,p2c,shared service=bimodal load=80 mean=20us",
