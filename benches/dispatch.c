@@ -16,9 +16,10 @@
  *   random   per-worker channels, a uniform worker from the dispatcher's
  *            own generator: the same
  *   least    per-worker channels, the worker with the fewest queued tasks
- *            (ties go to the first found from a random start): loads all
- *            W load counters, adds 1 to the chosen one, and its worker
- *            subtracts 1 when the task completes
+ *            (ties go to the first found from a random start): loads up
+ *            to W load counters (an idle worker ends the scan), adds 1 to
+ *            the chosen one, and its worker subtracts 1 when the task
+ *            completes
  *   p2c      per-worker channels, the less loaded of two distinct random
  *            workers (the first on a tie): loads 2 counters, then as least
  *   shared   one channel of capacity cap x W that every worker receives
@@ -45,6 +46,8 @@
  * at most 1 ms where more than 200 us are left), and polls the stop.
  * When it is late (a blocked send, preemption, or more arrivals than it
  * can make) it sends at once, and its lateness is recorded, not hidden.
+ * A worker finishes the task it holds before it sees the stop: the stop
+ * waits for at most the longest demand in service.
  *
  * Kinds: `dispatch` (a dispatcher's op: one task sent; its latency is the
  * wall time of the policy's choice and the send, from a tick pair),
@@ -99,7 +102,11 @@ enum service { SERVICE_CONST, SERVICE_EXP, SERVICE_BIMODAL };
 /* Bimodal: one task in DP_LONG_EVERY is DP_LONG_TIMES the short demand. */
 #define DP_LONG_EVERY 10
 #define DP_LONG_TIMES 10
-/* An open-loop wait longer than this sleeps, in steps of at most DP_SLEEP_MAX_NS. */
+/*
+ * An open-loop wait longer than this sleeps, in steps of at most
+ * DP_SLEEP_MAX_NS (so that it sees the stop), until DP_SLEEP_MARGIN_NS
+ * before the arrival, then spins: a sleep overshoots by tens of us.
+ */
 #define DP_SLEEP_ABOVE_NS 200000.0
 #define DP_SLEEP_MARGIN_NS 100000.0
 #define DP_SLEEP_MAX_NS 1000000.0
