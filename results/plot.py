@@ -374,6 +374,9 @@ def plot_sojourn_vs_load(bench, entries, outdir):
             ax.plot([e["params"][LOAD] / 100 for e in es], [sojourn_p99(e) for e in es],
                     marker="o", ms=3, label=policy)
         ax.set_yscale("log")
+        plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(plain)
         ax.set_title(f"{bench} {level}", fontsize=9)
         ax.set_xlabel("offered load (fraction of W / mean)")
         ax.set_ylabel("p99 sojourn, us (send to completion)")
