@@ -159,7 +159,8 @@ struct dp_shared {
 	enum policy policy;
 	enum service service;
 	uint64_t short_units;		/* bimodal */
-	double gap_ticks;		/* mean ticks between one dispatcher's arrivals; 0: closed loop */
+	/* Mean ticks between one dispatcher's arrivals; 0: closed loop. */
+	double gap_ticks;
 	/* Written by check(), read by stats(): both after the threads stopped. */
 	uint64_t left_at_stop;
 };
@@ -198,8 +199,9 @@ static int dp_validate(const int64_t *params, int threads, char *why, size_t why
 {
 	int w = workers_of(params, threads);
 	if (w < 1) {
-		snprintf(why, whylen, "dispatch: dispatchers=%" PRId64 " leaves no worker of --threads %d "
-			 "(accepted: dispatchers 1 to threads - 1)", params[DP_DISPATCHERS], threads);
+		snprintf(why, whylen, "dispatch: dispatchers=%" PRId64 " leaves no worker of "
+			 "--threads %d (accepted: --threads 2 or more, dispatchers 1 to "
+			 "threads - 1)", params[DP_DISPATCHERS], threads);
 		return -1;
 	}
 	if (params[DP_CAP] * w > DP_MAX_BUFFERED) {
@@ -224,9 +226,10 @@ static int dp_setup(const struct bench_run *run, char *why, size_t whylen)
 					   (1.0 + (DP_LONG_TIMES - 1.0) / DP_LONG_EVERY));
 	s->short_units = s->short_units ? s->short_units : 1;
 	if (p[DP_LOAD] > 0) {
-		/* The pool serves W / mean tasks per ns; each dispatcher offers 1/D of load% of it. */
+		/* The pool serves W / mean tasks per ns; a dispatcher offers 1/D of load% of it. */
 		double mean_ns = (double)p[DP_MEAN] * work_unit_ns();
-		double gap_ns = mean_ns * s->dispatchers / ((double)p[DP_LOAD] / 100.0 * s->workers);
+		double rate = (double)p[DP_LOAD] / 100.0 * s->workers / mean_ns;
+		double gap_ns = s->dispatchers / rate;
 		s->gap_ticks = gap_ns / ticks_to_ns(1.0);
 	}
 	size_t cap = (size_t)p[DP_CAP] * (s->policy == POLICY_SHARED ? (size_t)s->workers : 1);
@@ -507,8 +510,8 @@ static enum check_result check_counters(const struct dp_shared *s, const uint64_
 	for (int w = 0; uses_counters(s->policy) && w < s->workers; w++) {
 		uint64_t q = atomic_load_explicit(&s->load[w].queued, memory_order_relaxed);
 		if (q != held[w]) {
-			snprintf(why, whylen, "worker %d's load counter reads %" PRIu64
-				 " but its channel held %" PRIu64 " tasks at the stop", w, q, held[w]);
+			snprintf(why, whylen, "worker %d's load counter reads %" PRIu64 " but its "
+				 "channel held %" PRIu64 " tasks at the stop", w, q, held[w]);
 			return CHECK_FAILED;
 		}
 	}
@@ -603,7 +606,8 @@ static void dp_stats(const struct bench_run *run, struct bench_thread *const *th
 	bool open = s->gap_ticks > 0;
 
 	emit(sink, "workers", nw);
-	emit(sink, "tasks_max_over_mean", total_done ? (double)most * nw / (double)total_done : NAN);
+	emit(sink, "tasks_max_over_mean",
+	     total_done ? (double)most * nw / (double)total_done : NAN);
 	emit(sink, "tasks_jain", jain_index(done, (size_t)nw));
 	emit(sink, "offered_load", open ? (double)run->params[DP_LOAD] / 100.0 : NAN);
 	emit(sink, "achieved_load",

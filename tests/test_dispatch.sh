@@ -161,14 +161,15 @@ for name, open_loop in (("closed.json", False), ("open.json", True)):
             bad.append(f"{tag(name, r)}: p50 sojourn {s['p50_ns']} ns below the demand")
         stats = busiest(r)
         if (stats["offered_load"] is not None) != open_loop or not stats["achieved_load"] > 0:
-            bad.append(f"{tag(name, r)}: offered {stats['offered_load']}, achieved {stats['achieved_load']}")
+            bad.append(f"{tag(name, r)}: offered {stats['offered_load']}, "
+                       f"achieved {stats['achieved_load']}")
         # Per task: p2c loads 2 counters, least 1 to W = 2 (it stops at an idle
         # worker); both write 2 (the dispatcher adds, the worker subtracts), less
         # the tasks left at the stop; rr and shared touch none.
         policy, (got_loads, got_writes) = r["params"]["policy"], loads(r)
-        want_loads = {"rr": (0, 0), "shared": (0, 0), "p2c": (2, 2.01), "least": (1, 2.01)}[policy]
-        want_writes = (0, 0) if policy in ("rr", "shared") else (1.5, 2.01)
-        if not (want_loads[0] <= got_loads <= want_loads[1] and want_writes[0] <= got_writes <= want_writes[1]):
+        lo, hi = {"rr": (0, 0), "shared": (0, 0), "p2c": (2, 2.01), "least": (1, 2.01)}[policy]
+        w_lo, w_hi = (0, 0) if policy in ("rr", "shared") else (1.5, 2.01)
+        if not (lo <= got_loads <= hi and w_lo <= got_writes <= w_hi):
             bad.append(f"{tag(name, r)}: counter loads {got_loads} and writes {got_writes} per task")
 
 for r in doc("behind.json"):
