@@ -26,6 +26,10 @@ document's directory):
         parameter with two or more values): received messages/s (else ops/s)
         vs capacity, log scale, one line per primitive and its own varying
         parameters, one panel per thread count and other parameter values
+  figures/sojourn-<bench>.{png,svg}      for dispatch (a `load`, a `policy`
+        and a `sojourn` latency kind): p99 sojourn vs offered load, open loop
+        only, log scale, one line per policy, one panel per primitive, thread
+        count and other parameter values
   index.html                             the figures, a table per workload and
         the run's context (machine, topology, commit, command); no network use
 
@@ -512,6 +516,50 @@ def plot_by_capacity(bench, entries, outdir):
     return save(fig, outdir, f"capacity-{bench}")
 
 
+LOAD, POLICY, SOJOURN = "load", "policy", "sojourn"
+
+
+def sojourn_p99(e):
+    kind = ((e["summary"].get("acquire_latency") or {}).get("kinds") or {}).get(SOJOURN) or {}
+    v = kind.get("p99_ns")
+    return v / 1e3 if v is not None else math.nan
+
+
+def plot_sojourn_vs_load(bench, entries, outdir):
+    """For workloads with a `load` (percent; 0 is the closed loop, left out),
+    a `policy` and a `sojourn` latency kind (dispatch): p99 sojourn vs offered
+    load, log scale, one line per policy, one panel per primitive, thread
+    count and other varying parameters (and host, in a merged data set)."""
+    open_loop = [e for e in entries if e["params"].get(LOAD, 0) > 0 and POLICY in e["params"]
+                 and not math.isnan(sojourn_p99(e))]
+    if not open_loop:
+        return []
+    wkeys = [k for k in workload_keys(open_loop) if k not in (LOAD, POLICY)]
+    several_hosts = len({e["_host"] for e in open_loop}) > 1
+    panels_by = {}
+    for e in open_loop:
+        level = " ".join(([f"on {e['_host']}:"] if several_hosts else [])
+                         + [prim_name(e), f"threads={e['threads']}"]
+                         + [f"{k}={e['params'][k]}" for k in wkeys])
+        panels_by.setdefault(level, {}).setdefault(e["params"][POLICY], []).append(e)
+    fig, axes = panels(sorted(panels_by))
+    for ax, level in zip(axes, sorted(panels_by)):
+        for policy, es in sorted(panels_by[level].items()):
+            es.sort(key=lambda e: e["params"][LOAD])
+            ax.plot([e["params"][LOAD] / 100 for e in es], [sojourn_p99(e) for e in es],
+                    marker="o", ms=3, label=policy)
+        ax.set_yscale("log")
+        plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(plain)
+        ax.set_title(f"{bench} {level}", fontsize=9)
+        ax.set_xlabel("offered load (fraction of W / mean)")
+        ax.set_ylabel("p99 sojourn, us (send to completion)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    return save(fig, outdir, f"sojourn-{bench}")
+
+
 def fmt(v, spec="{:.3g}"):
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else spec.format(v)
 
@@ -601,7 +649,7 @@ def write_report(docs, outdir, results_dir):
             by_level = series(ok)
             for plot in (plot_throughput, plot_normalized, plot_latency, plot_fairness):
                 figures += [p for p in plot(bench, by_level, outdir) if p.endswith(".png")]
-            for plot in (plot_pair_matrix, plot_by_capacity):
+            for plot in (plot_pair_matrix, plot_by_capacity, plot_sojourn_vs_load):
                 figures += [p for p in plot(bench, ok, outdir) if p.endswith(".png")]
         sections.append((bench, figures, entries))
     index = write_index(outdir, docs, sections, results_dir)
