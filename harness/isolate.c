@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "floor.h"
 
 /*
  * After the measured window closes, the threads still finish the operation
@@ -155,10 +157,15 @@ static _Noreturn void child_main(const struct config *c, const struct run_settin
 	if (!msg.rep.threads) {
 		snprintf(msg.error, sizeof(msg.error), "out of memory");
 		send_message(&link, TAG_ERROR);
-	} else if (run_repetition(c, s, pus, &msg.rep, msg.error, sizeof(msg.error), &hooks) != 0) {
-		if (!msg.error[0])
-			snprintf(msg.error, sizeof(msg.error), "the repetition failed");
-		send_message(&link, TAG_ERROR);
+	} else {
+		/* Its own floor, on its own PUs, a moment before its window. */
+		msg.rep.floor_ns = c->bench->flags & BENCH_WANTS_FLOOR
+				   ? floor_of_repetition(s, pus, c->threads) : NAN;
+		if (run_repetition(c, s, pus, &msg.rep, msg.error, sizeof(msg.error), &hooks) != 0) {
+			if (!msg.error[0])
+				snprintf(msg.error, sizeof(msg.error), "the repetition failed");
+			send_message(&link, TAG_ERROR);
+		}
 	}
 	_exit(link.failed ? 1 : 0);
 }

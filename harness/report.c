@@ -205,7 +205,7 @@ static json_t *rep_json(const struct config *c, const struct run_settings *s,
 			"cpu_ns", (json_int_t)r->threads[t].cpu_ns,
 			"counters", thread_counters_json(s, &r->threads[t]),
 			"pu", r->threads[t].pu >= 0 ? json_integer(r->threads[t].pu) : json_null()));
-	return json_pack("{s:f, s:I, s:I, s:o*, s:o, s:o, s:I, s:o, s:o, s:o}",
+	json_t *rep = json_pack("{s:f, s:I, s:I, s:o*, s:o, s:o, s:I, s:o, s:o, s:o}",
 			 "started_s", r->started_s, "wall_ns", (json_int_t)r->wall_ns,
 			 "ops", (json_int_t)rs->ops, "ops_by_kind", by_kind_json(c->bench, rs->ops_by_kind),
 			 "ops_per_sec", number_or_null(rs->ops_per_sec),
@@ -213,6 +213,9 @@ static json_t *rep_json(const struct config *c, const struct run_settings *s,
 			 "cpu_ns", (json_int_t)rs->cpu_ns, "threads", threads,
 			 "prim_stats", named_stats_json(&r->prim_stats),
 			 "bench_stats", named_stats_json(&r->bench_stats));
+	if (c->bench->flags & BENCH_WANTS_FLOOR)
+		json_object_set_new(rep, "floor_ns", number_or_null(r->floor_ns));
+	return rep;
 }
 
 static json_t *summary_json(const struct summary *s)
@@ -306,6 +309,7 @@ static json_t *summary_object(const struct config *c, const struct run_settings 
 	if (cs->wants_floor) {
 		json_object_set_new(obj, "handoff_fraction", number_or_null(cs->handoff_fraction));
 		json_object_set_new(obj, "ns_per_handoff", number_or_null(cs->ns_per_handoff));
+		json_object_set_new(obj, "floor_ns", number_or_null(cs->floor_ns));
 		json_object_set_new(obj, "saturated", json_boolean(cs->saturated));
 		json_object_set_new(obj, "handoff_vs_floor", number_or_null(cs->handoff_vs_floor));
 	}

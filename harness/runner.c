@@ -43,6 +43,12 @@ struct worker {
 	 */
 	atomic_uint_least64_t ops[MAX_OP_KINDS];
 	uint64_t warmup_ops[MAX_OP_KINDS];
+	/*
+	 * Set once ops counts the window only: a worker held inside one
+	 * operation since before the window opened (a descheduled vCPU, a
+	 * lock never granted) still has the warmup's counts there.
+	 */
+	atomic_bool in_window;
 	struct rep_state *rep;
 	pthread_t thread;
 	int pu;			/* where to pin, -1 for nowhere */
@@ -122,6 +128,8 @@ static void open_window(struct worker *w)
 		w->warmup_ops[k] = atomic_load_explicit(&w->ops[k], memory_order_relaxed);
 		atomic_store_explicit(&w->ops[k], 0, memory_order_relaxed);
 	}
+	/* relaxed: a hint for extend_window(); join() orders the figures */
+	atomic_store_explicit(&w->in_window, true, memory_order_relaxed);
 	latency_recorder_clear(&w->bt.lat);
 	counters_enable(w->rep->events, &w->counters);
 }
@@ -190,7 +198,8 @@ static uint64_t window_ops(const struct rep_state *rs, struct worker *w, int n)
 	uint64_t ops = 0;
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < MAX_OP_KINDS; k++)
-			if (counted & (1u << k))
+			if ((counted & (1u << k)) &&
+			    atomic_load_explicit(&w[i].in_window, memory_order_relaxed))
 				ops += atomic_load_explicit(&w[i].ops[k], memory_order_relaxed);
 	return ops;
 }

@@ -77,6 +77,12 @@ struct rep_figures {
 	char check_detail[256];
 	struct named_stats prim_stats, bench_stats;
 	struct thread_figures *threads;	/* config->threads entries */
+	/*
+	 * BENCH_WANTS_FLOOR workloads: the coherence floor of the PUs this
+	 * repetition ran on, measured in its own process just before it
+	 * (harness/floor.h); NAN where it was not.
+	 */
+	double floor_ns;
 	/* Sampled acquire latencies of all threads, per kind, in ticks. */
 	struct latency_hist latency[MAX_OP_KINDS];
 	uint64_t max_gap_ticks;		/* longest gap between sampled acquisitions */
