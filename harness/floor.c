@@ -8,10 +8,12 @@
 #include "stats.h"
 
 /*
- * Tens of thousands of transfers per repetition even on a loaded machine;
- * short enough that a 64-PU machine's 2016 pairs take under two minutes.
+ * Thousands of transfers per repetition even on a loaded machine (and
+ * extended until it holds FLOOR_MIN_BATCHES batches); short enough that a
+ * lock's repetition pays little for measuring its own floor, and that a
+ * 64-PU machine's 2016 pairs take about a minute before the sweep.
  */
-#define FLOOR_DURATION_S 0.01
+#define FLOOR_DURATION_S 0.005
 #define FLOOR_WARMUP_S 0.002
 
 static const struct floor_pair *find_pair(const struct coherence_floor *f, int a, int b)

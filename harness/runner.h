@@ -33,7 +33,7 @@ struct coherence_floor;
  * How far a window may be extended: to this many times the planned
  * duration in all, and by at most RUN_MAX_EXTENSION_S seconds.
  */
-#define RUN_MAX_EXTENSION 8
+#define RUN_MAX_EXTENSION 4
 #define RUN_MAX_EXTENSION_S 2.0
 
 /* What stays the same across a sweep. */

@@ -45,6 +45,7 @@ import glob
 import html
 import json
 import math
+import multiprocessing
 import os
 import re
 import stat
@@ -636,22 +637,34 @@ def write_index(outdir, docs, sections, results_dir):
     return path
 
 
+LEVEL_FIGURES = (plot_throughput, plot_normalized, plot_latency, plot_fairness)
+ENTRY_FIGURES = (plot_pair_matrix, plot_by_capacity, plot_sojourn_vs_load)
+
+
+def draw(job):
+    """One figure of one workload: its PNG paths (SVGs are written beside them)."""
+    plot, bench, entries, outdir = job
+    data = series(entries) if plot in LEVEL_FIGURES else entries
+    return [p for p in plot(bench, data, outdir) if p.endswith(".png")]
+
+
 def write_report(docs, outdir, results_dir):
     by_bench = {}
     for _, doc in docs:
         for e in doc["results"]:
             by_bench.setdefault(e["bench"], []).append(e)
-    sections = []
+    jobs = []
     for bench, entries in sorted(by_bench.items()):
         ok = [e for e in entries if e["status"] == "ok" and e["summary"]]
-        figures = []
         if ok:
-            by_level = series(ok)
-            for plot in (plot_throughput, plot_normalized, plot_latency, plot_fairness):
-                figures += [p for p in plot(bench, by_level, outdir) if p.endswith(".png")]
-            for plot in (plot_pair_matrix, plot_by_capacity, plot_sojourn_vs_load):
-                figures += [p for p in plot(bench, ok, outdir) if p.endswith(".png")]
-        sections.append((bench, figures, entries))
+            jobs += [(plot, bench, ok, outdir) for plot in LEVEL_FIGURES + ENTRY_FIGURES]
+    # The figures are independent and matplotlib draws on one CPU: one process per CPU.
+    with multiprocessing.get_context("fork").Pool(max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        drawn = pool.map(draw, jobs, chunksize=1)
+    figures = {}
+    for (_, bench, _, _), paths in zip(jobs, drawn):
+        figures.setdefault(bench, []).extend(paths)
+    sections = [(bench, figures.get(bench, []), entries) for bench, entries in sorted(by_bench.items())]
     index = write_index(outdir, docs, sections, results_dir)
     print(f"plot.py: wrote {index} and {sum(len(s[1]) for s in sections)} figures (PNG and SVG)")
 

@@ -1,7 +1,7 @@
 # The time limit of a repetition (issue 15, defect 8) counts only the
 # measured part, from the child's "ready" (threads created, pinned and at
-# the gate) to its figures.  With --duration 0.01 that limit is 3.4 s
-# (5 x a window that may be extended to 8 x 0.01 s, + 3 s);
+# the gate) to its figures.  With --duration 0.01 that limit is 3.2 s
+# (5 x a window that may be extended to 4 x 0.01 s, + 3 s);
 # the test-only primitive `slow` makes each other part longer than that:
 #  - a set-up of 4 s (init_ms: a 4 GiB channel to fill, a thousand threads),
 #  - a teardown of 4 s (destroy_ms),
@@ -23,7 +23,7 @@ import json, sys
 for name in ("setup", "teardown", "drain"):
     e = json.load(open(f"{sys.argv[1]}/{name}.json"))["results"][0]
     assert e["status"] == "ok", f"{name}: {e['status']}: {e['status_detail']}"
-print("a 4 s set-up, a 4 s teardown and a 6.4 s drain, each longer than the 3.4 s limit: all ok")
+print("a 4 s set-up, a 4 s teardown and a 6.4 s drain, each longer than the 3.2 s limit: all ok")
 PY
 
 # A deadlock is still caught, within the measured part's limit, with the
@@ -34,12 +34,12 @@ rc=0
 	--out "$scratch/deadlock.json" >/dev/null || rc=$?
 elapsed=$((SECONDS - start))
 [ "$rc" -eq 1 ] || fail "a deadlock: exit status $rc, not 1"
-# 3.4 s of limit; the rest is start-up, on a machine that may be loaded.
+# 3.2 s of limit; the rest is start-up, on a machine that may be loaded.
 [ "$elapsed" -le 15 ] || fail "a deadlock took $elapsed s to be caught"
 "$PYTHON" - "$scratch/deadlock.json" <<'PY'
 import json, sys
 e = json.load(open(sys.argv[1]))["results"][0]
 assert e["status"] == "timeout", e["status"]
-assert e["status_detail"].startswith("no result within the 3.4 s time limit after set-up"), e["status_detail"]
+assert e["status_detail"].startswith("no result within the 3.2 s time limit after set-up"), e["status_detail"]
 print(f"a deadlock: timeout, {e['status_detail']!r}")
 PY
