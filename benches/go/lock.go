@@ -6,10 +6,18 @@ import (
 	"sync/atomic"
 )
 
-// lock mirrors benches/lock.c: acquire; counter++; cs units; release; ncs
-// units.  The counter value read under the lock enters the worker's chain
-// before the cs units, so they cannot start before the lock is held.  At
-// the end the counter must equal every operation made.
+// lock mirrors benches/lock.c: acquire; counter++; note the holder; cs
+// units; release; ncs units.  The counter value read under the lock enters
+// the worker's chain before the cs units, so they cannot start before the
+// lock is held.  An operation whose previous holder was another worker is
+// of kind handoff, one that re-took the lock its own worker released (or
+// the first one) reacquire.  At the end the counter must equal every
+// operation made.
+const (
+	kindHandoff = iota
+	kindReacquire
+)
+
 type lockShared struct {
 	_       pad
 	mu      sync.Mutex
@@ -17,6 +25,7 @@ type lockShared struct {
 	rw      sync.RWMutex
 	_       pad
 	counter uint64 // on its own line, apart from the lock, as in lock.c
+	holder  int    // the last holder's worker id + 1; 0 before anyone held it
 	_       pad
 }
 
@@ -25,7 +34,7 @@ type lockBase struct {
 	cs, ncs int64
 }
 
-func (b *lockBase) kinds() []string       { return []string{"op"} }
+func (b *lockBase) kinds() []string       { return []string{"handoff", "reacquire"} }
 func (b *lockBase) leavesAtStop(int) bool { return true }
 func (b *lockBase) left(*worker)          {}
 
@@ -37,6 +46,19 @@ func (b *lockBase) check(allOps uint64) (bool, string) {
 		b.s.counter, allOps)
 }
 
+// section is the critical section, under the lock: the counter, the
+// holder, and the cs units on the chain.  It returns the kind and the chain.
+func (b *lockBase) section(w *worker) (int, uint64) {
+	c := b.s.counter
+	b.s.counter = c + 1
+	kind := kindHandoff
+	if previous := b.s.holder; previous == 0 || previous == w.id+1 {
+		kind = kindReacquire
+	}
+	b.s.holder = w.id + 1
+	return kind, workUnits(w.chain^c, b.cs)
+}
+
 type lockOnMutex struct{ lockBase }
 type lockOnRWMutex struct{ lockBase }
 type lockBroken struct{ lockBase }
@@ -45,38 +67,32 @@ func (l *lockOnMutex) op(w *worker) (int, bool) {
 	t0 := w.lat.begin()
 	l.s.mu.Lock()
 	t1 := w.lat.stamp(t0)
-	c := l.s.counter
-	l.s.counter = c + 1
-	x := workUnits(w.chain^c, l.cs)
+	kind, x := l.section(w)
 	l.s.mu.Unlock()
-	w.lat.record(t0, t1, 0)
+	w.lat.record(t0, t1, kind)
 	w.chain = workUnits(x, l.ncs)
-	return 0, true
+	return kind, true
 }
 
 func (l *lockOnRWMutex) op(w *worker) (int, bool) {
 	t0 := w.lat.begin()
 	l.s.rw.Lock()
 	t1 := w.lat.stamp(t0)
-	c := l.s.counter
-	l.s.counter = c + 1
-	x := workUnits(w.chain^c, l.cs)
+	kind, x := l.section(w)
 	l.s.rw.Unlock()
-	w.lat.record(t0, t1, 0)
+	w.lat.record(t0, t1, kind)
 	w.chain = workUnits(x, l.ncs)
-	return 0, true
+	return kind, true
 }
 
 // op without the lock: the check must fail (-test-break).
 func (l *lockBroken) op(w *worker) (int, bool) {
 	t0 := w.lat.begin()
 	t1 := w.lat.stamp(t0)
-	c := l.s.counter
-	l.s.counter = c + 1
-	x := workUnits(w.chain^c, l.cs)
-	w.lat.record(t0, t1, 0)
+	kind, x := l.section(w)
+	w.lat.record(t0, t1, kind)
 	w.chain = workUnits(x, l.ncs)
-	return 0, true
+	return kind, true
 }
 
 func newLock(c *config) (workload, error) {
