@@ -116,8 +116,9 @@ const struct bench_ops rw_bench = {
 	.name = "rw",
 	.summary = "read_pct% reads under rlock, the rest writes under lock",
 	.needs = NEEDS_LOCK,
-	.sweep_sets = "cs=20 ncs=0,400",	/* high and low contention */
-	.sweep_sets_full = "cs=0,20,100 ncs=0,100,400,2000",
+	/* High and low contention; mode: the Go references' goroutines and threads. */
+	.sweep_sets = "cs=20 ncs=0,400 mode=threads,goroutines",
+	.sweep_sets_full = "cs=0,20,100 ncs=0,100,400,2000 mode=threads,goroutines",
 	.op_kinds = rw_kinds,
 	.params = rw_params,
 	.nparams = ARRAY_SIZE(rw_params),
