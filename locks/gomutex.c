@@ -424,6 +424,7 @@ static void gomutex_op_unlock(void *lock, void *self)
 
 const struct lock_ops gomutex_ops = {
 	.name = "gomutex",
+	.original = "go-mutex",
 	.summary = "Go's sync.Mutex: spin, barge, park; starvation mode after starve_us",
 	.size = sizeof(struct gomutex),
 	.self_size = sizeof(struct gomutex_self),
@@ -439,6 +440,7 @@ const struct lock_ops gomutex_ops = {
 
 const struct lock_ops gomutex_normal_ops = {
 	.name = "gomutex-normal",
+	.original = "go-mutex",
 	.summary = "Go's sync.Mutex kept in normal mode: spin, barge, park, no handoff",
 	.size = sizeof(struct gomutex),
 	.self_size = sizeof(struct gomutex_self),

@@ -186,6 +186,7 @@ static void gorwmutex_unlock(void *lock, void *self)
 
 const struct lock_ops gorwmutex_ops = {
 	.name = "gorwmutex",
+	.original = "go-rwmutex",
 	.summary = "Go's sync.RWMutex: writer preference, on gomutex and futex semaphores",
 	.size = sizeof(struct gorwmutex),
 	.self_size = sizeof(struct gomutex_self),
