@@ -101,7 +101,7 @@ static int set_up_batons(struct ring_shared *s, int n, char *why, size_t whylen)
 {
 	struct gomutex_self setup = { 0 };
 	for (int i = 0; i < n; i++) {
-		if (gomutex_init(&s->baton[i], GOMUTEX_GO, BATON_STARVE_NS)) {
+		if (gomutex_init(&s->baton[i], GOMUTEX_GO, BATON_STARVE_NS, 0)) {
 			snprintf(why, whylen, "ring: cannot initialise a gomutex");
 			return -1;
 		}
