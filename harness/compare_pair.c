@@ -115,11 +115,16 @@ static void config_key(json_t *doc, json_t *e, const struct lock_ops *p, char *k
 		value_text(v, text, sizeof(text));
 		used += (size_t)snprintf(params + used, plen - used, "%s%s=%s", used ? " " : "", k, text);
 	}
-	const char *policy = json_string_value(json_object_get(json_object_get(e, "placement"), "policy"));
-	snprintf(key, keylen, "%s|%s|%lld|%s|%s", resultdoc_host(doc),
+	json_t *placement = json_object_get(e, "placement");
+	const char *policy = json_string_value(json_object_get(placement, "policy"));
+	/* With pairs, each ordered pair of PUs is a configuration of its own. */
+	char *pus = policy && strcmp(policy, "pairs") == 0
+		? json_dumps(json_object_get(placement, "pus"), JSON_COMPACT) : NULL;
+	snprintf(key, keylen, "%s|%s|%lld|%s%s|%s", resultdoc_host(doc),
 		 json_string_value(json_object_get(e, "bench")),
 		 (long long)json_integer_value(json_object_get(e, "threads")), policy ? policy : "?",
-		 params);
+		 pus ? pus : "", params);
+	free(pus);
 }
 
 /* p's name and the own parameters this entry sets away from their defaults. */

@@ -32,7 +32,8 @@ int external_program(const struct external_ref *x, char *path, size_t len, char 
 	}
 	self[n] = '\0';
 	char *slash = strrchr(self, '/');
-	*slash = '\0';
+	if (slash)
+		*slash = '\0';
 	if ((size_t)snprintf(path, len, "%s/%s", self, x->program) >= len) {
 		snprintf(why, whylen, "the path of %s is too long", x->program);
 		return -1;

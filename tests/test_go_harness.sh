@@ -10,13 +10,36 @@
 # check is the entry's failed status, and its garbage an error.  Bad
 # input exits 2 with one line and writes nothing: a Go reference under a
 # workload it does not run, a value it cannot take, a missing program.
-# Skipped, saying so, where go is not installed.
+# Where go is not installed, only the missing program is checked, saying so.
 . "$(dirname "$0")/lib.sh"
+
+# Bad input: exit 2, one line on stderr, no file.
+check_bad() {
+	local what=$1 rc=0; shift
+	rm -f "$scratch/bad.json"
+	"$@" --out "$scratch/bad.json" >"$scratch/bad.out" 2>"$scratch/bad.err" || rc=$?
+	[ "$rc" -eq 2 ] || fail "$what: exit $rc, expected 2"
+	[ ! -s "$scratch/bad.out" ] && [ ! -e "$scratch/bad.json" ] || fail "$what: wrote output"
+	[ "$(wc -l <"$scratch/bad.err")" -eq 1 ] || fail "$what: not one line on stderr: $(cat "$scratch/bad.err")"
+}
+
+# Without the program (this copy of syncbench has none next to it), a Go
+# reference is bad input naming the package, and `all` and the sweep plan
+# leave the references out.  (Captured first: grep -q stopping early
+# would break the pipe.)  This part needs no Go.
+nogo=$scratch/nogo
+mkdir "$nogo" && cp "$BIN" "$nogo/syncbench"
+check_bad "go-mutex without syncbench-go" "$nogo/syncbench" run --bench lock --prim go-mutex --threads 2
+grep -q "golang-go" "$scratch/bad.err" || fail "a missing syncbench-go: $(cat "$scratch/bad.err")"
+all=$("$nogo/syncbench" run --bench lock --prim all --threads 2 --dry-run)
+[[ $all != *go-* ]] || fail "--prim all took a Go reference whose program is missing"
+plan=$("$nogo/syncbench" list --sweep)
+[[ $plan != *go-* && $plan != *mode=* ]] || fail "the sweep plan names the missing Go references"
 
 GOREF=$(dirname "$BIN")/syncbench-go
 if [ ! -x "$GOREF" ]; then
 	if ! command -v go >/dev/null; then
-		echo "test_go_harness: skipped: go is not installed (Debian package golang-go; run.sh installs it)"
+		echo "test_go_harness: a missing syncbench-go refused; the rest skipped: go is not installed (Debian package golang-go; run.sh installs it)"
 		exit 0
 	fi
 	fail "$GOREF is missing: make builds it when go is installed"
@@ -121,15 +144,6 @@ rc=0
 sys.exit(e["status"] != "error" or "not one JSON object" not in e["status_detail"])' "$scratch/garbage.json" ||
 	fail "garbage from syncbench-go is not an error (exit $rc): $(cat "$scratch/garbage.json")"
 
-# Bad input: exit 2, one line on stderr, no file.
-check_bad() {
-	local what=$1 rc=0; shift
-	rm -f "$scratch/bad.json"
-	"$@" --out "$scratch/bad.json" >"$scratch/bad.out" 2>"$scratch/bad.err" || rc=$?
-	[ "$rc" -eq 2 ] || fail "$what: exit $rc, expected 2"
-	[ ! -s "$scratch/bad.out" ] && [ ! -e "$scratch/bad.json" ] || fail "$what: wrote output"
-	[ "$(wc -l <"$scratch/bad.err")" -eq 1 ] || fail "$what: not one line on stderr: $(cat "$scratch/bad.err")"
-}
 check_bad "go-mutex under validate" "$BIN" run --bench validate --prim go-mutex --threads 2
 grep -q "external reference" "$scratch/bad.err" || fail "go-mutex under validate: $(cat "$scratch/bad.err")"
 check_bad "go-chan under lock" "$BIN" run --bench lock --prim go-chan --threads 2
@@ -137,15 +151,6 @@ check_bad "go-mutex under chan-pingpong" "$BIN" run --bench chan-pingpong --prim
 check_bad "elem_bytes=24 on go-chan" "$BIN" run --bench chan-prodcons --prim go-chan --threads 2 --set elem_bytes=8,24
 grep -q "compile time" "$scratch/bad.err" || fail "elem_bytes=24: $(cat "$scratch/bad.err")"
 check_bad "mode=fibers" "$BIN" run --bench lock --prim go-mutex --threads 2 --set mode=fibers
-rm "$fake/syncbench-go"
-check_bad "go-mutex without syncbench-go" "$fake/syncbench" run --bench lock --prim go-mutex --threads 2
-grep -q "golang-go" "$scratch/bad.err" || fail "a missing syncbench-go: $(cat "$scratch/bad.err")"
-# Without the program, `all` and the sweep plan leave the references out.
-# (Captured first: grep -q stopping early would break the pipe.)
-all=$("$fake/syncbench" run --bench lock --prim all --threads 2 --dry-run)
-[[ $all != *go-* ]] || fail "--prim all took a Go reference whose program is missing"
-plan=$("$fake/syncbench" list --sweep)
-[[ $plan != *go-* && $plan != *mode=* ]] || fail "the sweep plan names the missing Go references"
 plan=$("$BIN" list --sweep)
 [[ $plan == *go-mutex*mode=threads,goroutines* ]] || fail "the sweep plan lacks the Go references"
 
