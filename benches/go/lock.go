@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -85,11 +86,25 @@ func (l *lockOnRWMutex) op(w *worker) (int, bool) {
 	return kind, true
 }
 
-// op without the lock: the check must fail (-test-break).
+// op without the lock: the check must fail (-test-break).  Every 16th
+// operation yields between reading the counter and writing it back, so
+// that another worker's increments are lost even where the workers share
+// one CPU (a loaded machine): the failure does not wait for true
+// parallelism or a preemption at the right instruction.
 func (l *lockBroken) op(w *worker) (int, bool) {
 	t0 := w.lat.begin()
 	t1 := w.lat.stamp(t0)
-	kind, x := l.section(w)
+	c := l.s.counter
+	if c%16 == 0 {
+		runtime.Gosched()
+	}
+	l.s.counter = c + 1
+	kind := kindReacquire
+	if previous := l.s.holder; previous != 0 && previous != w.id+1 {
+		kind = kindHandoff
+	}
+	l.s.holder = w.id + 1
+	x := workUnits(w.chain^c, l.cs)
 	w.lat.record(t0, t1, kind)
 	w.chain = workUnits(x, l.ncs)
 	return kind, true
@@ -224,7 +239,9 @@ func (r *rwOnMutex) op(w *worker) (int, bool) {
 	return kind, true
 }
 
-// op without any lock: readers meet writers and the check must fail (-test-break).
+// op without any lock: readers meet writers and the check must fail
+// (-test-break).  A write yields halfway through the record, so that a
+// reader sees it half-written even where the workers share one CPU.
 func (r *rwBroken) op(w *worker) (int, bool) {
 	kind := kindWrite
 	var x uint64
@@ -232,7 +249,14 @@ func (r *rwBroken) op(w *worker) (int, bool) {
 		kind = kindRead
 		x = r.read(w)
 	} else {
-		x = r.write(w)
+		next := r.s.record[0] + 1
+		for i := range r.s.record {
+			r.s.record[i] = next
+			if i == recordWords/2 {
+				runtime.Gosched()
+			}
+		}
+		x = workUnits(w.chain^next, r.cs)
 	}
 	w.chain = workUnits(x, r.ncs)
 	return kind, true
