@@ -10,13 +10,14 @@
 #                          the Go references' 72 add about a minute): every
 #                          workload that is a figure, each with its primitives,
 #                          threads 1, 2, 4, ... up to the PUs and twice the PUs
-#                          (oversubscribed), at the workload's contention levels;
+#                          (oversubscribed), placed one per core before any SMT
+#                          sibling (--placement cores), at the workload's contention levels;
 #                          5 repetitions of 0.07 s; then the report (plot.py)
 #   ./run.sh quick         the same sweep as a smoke run of seconds (5 x 0.01 s)
 #   ./run.sh full          10 repetitions of 1 s, at the workloads' full set of
 #                          levels (more contention levels; hours, not minutes)
-#   ./run.sh --resume DIR  finish an interrupted sweep in results/DIR: runs only
-#                          the configurations missing there, then the report
+#   ./run.sh --resume DIR  finish an interrupted sweep in DIR: runs only the
+#                          configurations missing there, then the report
 #   ./run.sh test          builds and runs every test (make test)
 #   ./run.sh torture       every primitive under a longer randomized stress
 #                          (make torture; TORTURE_SECONDS=S per configuration)
@@ -42,9 +43,14 @@
 # one JSON document per workload (results/README.md), manifest.txt (the
 # commands asked for, and whether they finished), table.txt, and the report
 # (index.html, figures/).  Ctrl-C keeps every finished configuration;
-# --resume picks up from there.
+# --resume picks up from there.  Paths are taken from where you stand, and
+# run.sh works through a symlink to it.
 set -euo pipefail
-cd "$(dirname "$0")"
+# Where the user stands, for the paths they give; then the repository,
+# found through any symlink to this script, for everything else.
+here=$PWD
+self=$(readlink -f -- "${BASH_SOURCE[0]}")
+cd "$(dirname "$self")"
 
 # golang-go builds syncbench-go, the Go reference program (benches/go/); `test` installs it
 # with the rest of build_packages.
@@ -53,12 +59,14 @@ report_packages=(python3 python3-matplotlib)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
 # chromium renders the report page in tests/test_page.sh; python3-yaml reads the
-# Kubernetes manifest in tests/test_cluster.sh.
+# Kubernetes manifest in tests/test_cluster.sh; linux-perf is the independent
+# count tests/test_perf.sh checks the counters against; hwloc's lstopo exports
+# the XML topology tests/test_plan.sh plans on.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	clang libclang-rt-14-dev chromium python3-yaml)
+	clang libclang-rt-14-dev chromium python3-yaml linux-perf hwloc)
 
 usage() {
-	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$0"
+	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$self"
 }
 
 missing_packages() {
@@ -85,8 +93,11 @@ install_missing() {
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
+# A make of its own, also when run.sh runs under one (the tests run it
+# from make test): the outer make's job-server flags would only draw a
+# warning on stderr.
 build() {
-	make -s -j"$(nproc)"
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -j"$(nproc)"
 }
 
 # Powers of two below the PU count, the PU count, and twice it (oversubscribed).
@@ -97,31 +108,41 @@ default_threads() {
 	echo "${list}${pus},$((2 * pus))"
 }
 
-# Writes the manifest: one line per workload, `run NAME ARGS` (ARGS quoted for
-# eval), from the registries, so a new workload or primitive needs no edit here.
+# Prints the manifest: one line per workload, `run NAME ARGS` with ARGS
+# plain words (run_manifest reads them back as data), from the
+# registries, so a new workload or primitive needs no edit here.
 plan_sweep() {
-	local manifest=$1 mode=$2; shift 2
+	local mode=$1; shift
 	local name role prims sets sets_full threads set_args=() a prim_args=()
-	{
-		echo "# syncbench sweep: what was asked and what is done.  Resume: ./run.sh --resume DIR"
-		echo "mode $mode"
-		echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		while IFS=$'\t' read -r name role prims sets sets_full threads; do
-			[ "$role" = sweep ] && [ -n "$prims" ] || continue
-			[ "$mode" = full ] && sets=$sets_full
-			[ "$sets" = - ] && sets=
-			[ "$threads" = - ] && threads=
-			read -r -a set_args <<<"$sets"
-			prim_args=()
-			[ "$prims" = - ] || prim_args=(--prim "$prims")
-			printf 'run %s --bench %q' "$name" "$name"
-			for a in ${prim_args[@]+"${prim_args[@]}"}; do printf ' %q' "$a"; done
-			printf ' --threads %q' "${threads:-$(default_threads)}"
-			for a in ${set_args[@]+"${set_args[@]}"}; do printf ' --set %q' "$a"; done
-			for a in "$@"; do printf ' %q' "$a"; done
-			echo
-		done < <(./syncbench list --sweep)
-	} >"$manifest"
+	echo "# syncbench sweep: what was asked and what is done.  Resume: ./run.sh --resume DIR"
+	echo "mode $mode"
+	echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	while IFS=$'\t' read -r name role prims sets sets_full threads; do
+		[ "$role" = sweep ] && [ -n "$prims" ] || continue
+		[ "$mode" = full ] && sets=$sets_full
+		[ "$sets" = - ] && sets=
+		[ "$threads" = - ] && threads=
+		read -r -a set_args <<<"$sets"
+		prim_args=()
+		[ "$prims" = - ] || prim_args=(--prim "$prims")
+		printf 'run %s --bench %s' "$name" "$name"
+		for a in ${prim_args[@]+"${prim_args[@]}"}; do printf ' %s' "$a"; done
+		printf ' --threads %s' "${threads:-$(default_threads)}"
+		# One thread per core before any SMT sibling: the thread axis does not
+		# mix sibling handoffs into cross-core ones until the cores run out.
+		printf ' --placement cores'
+		for a in ${set_args[@]+"${set_args[@]}"}; do printf ' --set %s' "$a"; done
+		for a in "$@"; do printf ' %s' "$a"; done
+		echo
+	done < <(./syncbench list --sweep)
+}
+
+# A path the user gave, made absolute against where they stand.
+absolute() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s\n' "$here/$1" ;;
+	esac
 }
 
 child= stopping=
@@ -131,11 +152,25 @@ forward_stop() {
 	return 0
 }
 
-# Runs a command in the background so that Ctrl-C or a kill of run.sh reaches
-# syncbench as SIGTERM, which keeps what finished and exits 4.
+# However run.sh ends (an error, a signal it traps), no syncbench is left running.
+stop_child_at_exit() {
+	[ -n "$child" ] && kill -TERM "$child" 2>/dev/null
+	return 0
+}
+trap stop_child_at_exit EXIT
+
+# SIGKILL cannot be trapped: syncbench is started with a parent-death
+# signal instead (util-linux setpriv), so that it stops, keeping what
+# finished, when run.sh dies that way.
+launcher=()
+command -v setpriv >/dev/null && launcher=(setpriv --pdeathsig TERM)
+
+# Runs a command in the background so that Ctrl-C, a hangup or a kill of
+# run.sh reaches syncbench as SIGTERM, which keeps what finished and exits 4.
 run_forwarding() {
 	local rc=0
-	"$@" &
+	trap forward_stop INT TERM HUP
+	${launcher[@]+"${launcher[@]}"} "$@" &
 	child=$!
 	wait "$child" || rc=$?
 	if [ "$rc" -gt 128 ]; then	# a trapped signal ended the wait: collect the real status
@@ -146,31 +181,82 @@ run_forwarding() {
 	return "$rc"
 }
 
+# Opens FILE for appending on a new descriptor, whose number goes into the
+# variable named $1.  Results directories are shared, so FILE must be a
+# regular file of its own: created with noclobber's O_EXCL if missing,
+# never written through a symlink, and checked after opening to be the
+# file that was looked at.
+open_append() {
+	local var=$1 file=$2 fd
+	[ -L "$file" ] && die "$file is a symbolic link; refusing to write through it"
+	if [ ! -e "$file" ]; then
+		(set -C; : >"$file") 2>/dev/null || die "cannot create $file"
+	fi
+	[ -f "$file" ] || die "$file is not a regular file; refusing to write to it"
+	exec {fd}>>"$file"
+	[ "$(stat -L -c %d:%i "/proc/self/fd/$fd")" = "$(stat -c %d:%i "$file")" ] ||
+		die "$file was replaced while it was opened; refusing to write to it"
+	printf -v "$var" %s "$fd"
+}
+
+# The options a manifest's `run` line may hold: plan_sweep's, each with a
+# value.  Nothing that says where to write or how the run goes (--out,
+# --then, --resume, --dry-run, --progress): run_manifest adds those.
+manifest_options=" --bench --prim --threads --set --duration --warmup --reps --events --placement --interleave --sweep-id --host --shard "
+
+# One `run NAME ARG...` line of a manifest, read as data: split on blanks,
+# never expanded or evaluated.  NAME is a workload name (it names
+# DIR/NAME.json) and is the line's --bench; every ARG is a plain word.
+# Sets manifest_name and manifest_args; dies with status 2 on anything else.
+parse_manifest_line() {
+	local where=$1 line=$2 words=() i opt val bench=
+	read -r -a words <<<"$line"
+	manifest_name=${words[1]:-}
+	[[ $manifest_name =~ ^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$ ]] ||
+		die "$where: '$manifest_name' is not a workload name (letters, digits, '.', '_', '-'; not starting with '.')"
+	manifest_args=("${words[@]:2}")
+	for ((i = 0; i < ${#manifest_args[@]}; i += 2)); do
+		opt=${manifest_args[i]} val=${manifest_args[i + 1]:-}
+		[[ $manifest_options == *" $opt "* ]] ||
+			die "$where: '$opt' is not an option a sweep's manifest holds (accepted: ${manifest_options:1:-1})"
+		[[ $val =~ ^[A-Za-z0-9_.,=:/+][A-Za-z0-9_.,=:/+-]*$ ]] ||
+			die "$where: $opt needs a plain value (letters, digits and . _ , = : / + -), not '$val'"
+		[ "$opt" = --bench ] && bench=$val
+	done
+	[ "$bench" = "$manifest_name" ] ||
+		die "$where: the line for $manifest_name runs --bench '${bench}'; a line runs its own workload"
+}
+
 # Runs every `run` line of DIR/manifest.txt with --resume, joined by --then
 # into one syncbench run, so that the repetitions of all the workloads
 # interleave (syncbench run --help) and a fresh sweep and a resumed one are
-# the same code.
+# the same code.  Every line is checked before anything runs.
 run_manifest() {
-	local dir=$1 line name rest args=() all=() total rc=0
-	while read -r line; do
-		[[ $line == run\ * ]] || continue
-		read -r _ name rest <<<"$line"
-		eval "args=($rest)"
+	local dir=$1 line n=0 all=() total rc=0 manifest_fd table_fd
+	[ ! -L "$dir/manifest.txt" ] && [ -f "$dir/manifest.txt" ] ||
+		die "$dir/manifest.txt is not a regular file"
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		[[ $line == run || $line == run[[:blank:]]* ]] || continue
+		parse_manifest_line "$dir/manifest.txt line $n" "$line"
 		[ ${#all[@]} -eq 0 ] || all+=(--then)
-		all+=("${args[@]}" --out "$dir/$name.json" --resume)
+		all+=("${manifest_args[@]}" --out "$dir/$manifest_name.json" --resume)
 	done <"$dir/manifest.txt"
+	[ ${#all[@]} -gt 0 ] || die "$dir/manifest.txt has no run line"
+	open_append manifest_fd "$dir/manifest.txt"
+	open_append table_fd "$dir/table.txt"
 	total=$(./syncbench run --dry-run "${all[@]}" | grep -c '^run' || true)
-	echo "to run: $total configurations ($(date -u +%Y-%m-%dT%H:%M:%SZ))" >>"$dir/manifest.txt"
+	echo "to run: $total configurations ($(date -u +%Y-%m-%dT%H:%M:%SZ))" >&"$manifest_fd"
 	echo "run.sh: $total configurations to run into $dir/"
 	[ "$total" -gt 0 ] && all=(--progress "0/$total" "${all[@]}")
-	run_forwarding ./syncbench run "${all[@]}" > >(tee -a "$dir/table.txt") || rc=$?
+	run_forwarding ./syncbench run "${all[@]}" > >(tee -a "/dev/fd/$table_fd") || rc=$?
 	if [ -n "$stopping" ] || [ "$rc" -eq 4 ]; then
 		echo "run.sh: interrupted; finished configurations are kept. Resume with:" >&2
 		echo "  ./run.sh --resume $dir" >&2
 		exit 4
 	fi
-	echo "done exit $rc" >>"$dir/manifest.txt"
-	echo "complete $(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$dir/manifest.txt"
+	echo "done exit $rc" >&"$manifest_fd"
+	echo "complete $(date -u +%Y-%m-%dT%H:%M:%SZ)" >&"$manifest_fd"
 }
 
 # Debian's python3 first: python3-matplotlib is installed for it, not for a pyenv on PATH.
@@ -198,7 +284,7 @@ parse_sweep_options() {
 		--per-host) shard=; shift ;;
 		--sweep-id) sweep_id=$(label --sweep-id "${2:-}"); shift 2 ;;
 		--host) host=$(label --host "${2:-}"); shift 2 ;;
-		--dir) [ -n "${2:-}" ] || die "--dir needs a directory"; sweep_dir=$2; shift 2 ;;
+		--dir) [ -n "${2:-}" ] || die "--dir needs a directory"; sweep_dir=$(absolute "$2"); shift 2 ;;
 		--no-build) no_build=1; shift ;;
 		*) die "unknown sweep option '$1' (accepted: --shard I/N, --per-host, --sweep-id ID, --host NAME, --dir DIR, --no-build)" ;;
 		esac
@@ -238,8 +324,10 @@ sweep() {
 	[ -n "$host" ] && extra+=(--host "$host")
 	[ -n "$shard" ] && extra+=(--shard "$shard")
 	mkdir -p "$dir"
-	plan_sweep "$dir/manifest.txt" "$mode" "$@" "${extra[@]}"
-	trap forward_stop INT TERM
+	local manifest_fd
+	open_append manifest_fd "$dir/manifest.txt"
+	plan_sweep "$mode" "$@" "${extra[@]}" >&"$manifest_fd"
+	exec {manifest_fd}>&-
 	run_manifest "$dir"
 	# One shard's figures would show a random part of each curve: plot the merged set.
 	if [ -n "$shard" ]; then
@@ -273,17 +361,20 @@ merge_command() {
 	local out=
 	[ "${1:-}" = --no-build ] && { no_build=1; shift; }
 	[ "${1:-}" = --out ] && [ -n "${2:-}" ] || die "merge needs --out DIR, then the results to merge"
-	out=$2; shift 2
+	out=$(absolute "$2"); shift 2
 	[ $# -gt 0 ] || die "merge needs the results directories to merge"
+	local inputs=() a
+	for a in "$@"; do inputs+=("$(absolute "$a")"); done
 	prepare "${report_packages[@]}"
-	./syncbench merge --out "$out" "$@"
+	./syncbench merge --out "$out" "${inputs[@]}"
 	report "$out"
 }
 
 resume() {
-	local dir=${1:?run.sh: --resume needs a results directory}
-	[ -f "$dir/manifest.txt" ] || { echo "run.sh: $dir/manifest.txt not found" >&2; exit 2; }
-	trap forward_stop INT TERM
+	[ -n "${1:-}" ] || die "--resume needs a results directory"
+	local dir
+	dir=$(absolute "$1")
+	[ -f "$dir/manifest.txt" ] || die "$dir/manifest.txt not found"
 	run_manifest "$dir"
 	# A shard's report would show a random part of each curve.
 	grep -q -- '--shard' "$dir/manifest.txt" || report "$dir"
@@ -330,7 +421,11 @@ slurm|k8s)
 	shift
 	install_missing "${build_packages[@]}"
 	build
-	./syncbench run "$@"
+	# Back where the user stands: their --out is relative to it.
+	cd "$here"
+	rc=0
+	run_forwarding "$(dirname "$self")/syncbench" run "$@" || rc=$?
+	exit "$rc"
 	;;
 *)
 	echo "run.sh: unknown command '$1' (accepted: quick, full, --resume DIR, merge, slurm, k8s, test, torture, -- ARGS, --help)" >&2

@@ -26,6 +26,7 @@
 enum bench_needs {
 	NEEDS_LOCK,	/* any lock in the registry (rlock used where present) */
 	NEEDS_CHAN,	/* any channel primitive (prim->chan); the workload creates them */
+	NEEDS_CHAN_SELECT,	/* a channel primitive with a select (prim->chan->select) */
 	NEEDS_NOTHING,	/* no primitive: --prim is refused, the result's prim is null */
 };
 
@@ -121,6 +122,12 @@ struct bench_ops {
 	const char *sweep_sets;
 	/* The same for `run.sh full`: more levels.  NULL: sweep_sets. */
 	const char *sweep_sets_full;
+	/*
+	 * The primitives run.sh's sweeps measure, comma-separated: the ones
+	 * the workload's comparison is about.  NULL: every real primitive it
+	 * accepts.
+	 */
+	const char *sweep_prims;
 	/* The --threads list for sweeps, e.g. "2"; NULL: 1, 2, 4, ... 2 x PUs. */
 	const char *sweep_threads;
 	const struct param_decl *params;
@@ -224,5 +231,7 @@ const struct bench_ops *bench_find(const char *name);
  * channel), or for an external reference the workloads it lists.
  */
 bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p);
+/* Why it cannot, for messages: "a lock, not a channel", ...; NULL if it can. */
+const char *bench_refusal(const struct bench_ops *b, const struct lock_ops *p);
 
 #endif

@@ -338,6 +338,8 @@ const struct bench_ops optimistic_bench = {
 	.summary = "a word or a record updated by CAS/seqlock retries or under the lock",
 	.needs = NEEDS_LOCK,
 	/* CAS against every lock at one optimistic window; full adds the crossover. */
+	/* Optimistic against pessimistic: glibc's mutex, which parks, and ttas, which spins. */
+	.sweep_prims = "pthread-mutex,ttas",
 	.sweep_sets = "strategy=cas,lock window=100",
 	.sweep_sets_full = "strategy=cas,lock shape=word,record window=0,10,100,1000",
 	.op_kinds = optimistic_kinds,

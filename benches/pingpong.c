@@ -1,8 +1,9 @@
 /*
  * pingpong: the cache-coherence floor, one line moving between two PUs.
  *
- * Exactly two threads, pinned where the placement puts them (compact:
- * PUs 0 and 1; `--placement list:A,B` for another pair; `--placement
+ * Exactly two threads, pinned where the placement puts them (cores, the
+ * default: the first PUs of two cores; compact: two SMT siblings where
+ * there are any; `--placement list:A,B` for another pair; `--placement
  * pairs` for every ordered pair, the core-to-core matrix), take turns on
  * one shared word: thread i waits until turn % 2 == i, then writes
  * turn + 1.  Every operation is one handoff, so the line crosses once

@@ -31,14 +31,23 @@ static bool external_runs(const struct external_ref *x, const struct bench_ops *
 	return false;
 }
 
-bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p)
+const char *bench_refusal(const struct bench_ops *b, const struct lock_ops *p)
 {
 	if (p->external)
-		return b->needs != NEEDS_NOTHING && external_runs(p->external, b);
+		return b->needs != NEEDS_NOTHING && external_runs(p->external, b)
+			? NULL : "an external reference whose program does not run it";
 	switch (b->needs) {
-	case NEEDS_LOCK: return p->chan == NULL;
-	case NEEDS_CHAN: return p->chan != NULL;
-	case NEEDS_NOTHING: return false;
+	case NEEDS_LOCK: return p->chan ? "a channel, not a lock" : NULL;
+	case NEEDS_CHAN: return p->chan ? NULL : "a lock, not a channel";
+	case NEEDS_CHAN_SELECT:
+		return !p->chan ? "a lock, not a channel" : !p->chan->select ? "a channel without select"
+									      : NULL;
+	case NEEDS_NOTHING: return "a primitive, for a workload that uses none";
 	}
-	return false;
+	return "of no kind this workload knows";
+}
+
+bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p)
+{
+	return bench_refusal(b, p) == NULL;
 }

@@ -2,9 +2,9 @@
 
 #include "external.h"
 #include "resultdoc.h"
+#include "safefile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -31,7 +31,14 @@ const char cli_run_usage[] =
 	"                        except for workloads that use none (refused there)\n"
 	"  --threads LIST        thread counts (default: the number of PUs)\n"
 	"  --set KEY=V[,V...]    a workload or primitive parameter; repeatable\n"
-	"  --placement P         " PLACEMENT_HELP " (default compact)\n"
+	"  --placement P         where the threads run (default cores; `syncbench plan`\n"
+	"                        shows any placement): cores, compact or scatter, each\n"
+	"                        optionally confined with @package:N or @numa:N (logical\n"
+	"                        index); list:CPUS (OS PU numbers, ranges as taskset:\n"
+	"                        0-7,16-23 or 0-15:2); none; pairs (2 threads: every\n"
+	"                        ordered pair of PUs)\n"
+	"  --mem-node N          bind the lock and the workload's shared data to NUMA node N\n"
+	"                        (logical index); default: wherever the kernel puts them\n"
 	"  --duration SECONDS    measured window per repetition (default 1)\n"
 	"  --warmup SECONDS      unmeasured run before it (default 0.2)\n"
 	"  --reps N              repetitions per configuration (default 3)\n"
@@ -157,10 +164,9 @@ static int parse_prims(struct sweep *sw, char *text, const struct cli_err *e)
 		const struct lock_ops *p = lock_find(items[i]);
 		if (!p || !bench_accepts(sw->bench, p)) {
 			prim_names(sw->bench, names, sizeof(names));
-			return fail(e, "%s primitive '%s' for workload %s (accepted: %s)",
-				    !p ? "unknown" : p->external ? "an external reference's program does not run it:"
-				    : p->chan ? "a channel, not a lock:" : "a lock, not a channel:",
-				    items[i], sw->bench->name, names);
+			return fail(e, "%s%s primitive '%s' for workload %s (accepted: %s)",
+				    p ? bench_refusal(sw->bench, p) : "unknown", p ? ":" : "", items[i],
+				    sw->bench->name, names);
 		}
 		if (add_prim(sw, p, e) != 0)
 			return -1;
@@ -181,7 +187,7 @@ static int parse_count(const char *option, const char *text, long min, long max,
 	return 0;
 }
 
-static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
+static int parse_thread_list(char *text, int *threads, const struct cli_err *e)
 {
 	char *items[SWEEP_MAX_VALUES];
 	int n = split_list("--threads", text, items, SWEEP_MAX_VALUES, e);
@@ -192,12 +198,23 @@ static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
 		if (parse_count("--threads", items[i], 1, MAX_THREADS, &v, e) != 0)
 			return -1;
 		for (int k = 0; k < i; k++)
-			if (sw->threads[k] == v)
+			if (threads[k] == v)
 				return fail(e, "--threads lists %ld twice", v);
-		sw->threads[i] = (int)v;
+		threads[i] = (int)v;
 	}
-	sw->nthreads = n;
-	return 0;
+	return n;
+}
+
+int cli_parse_threads(char *text, int *threads, char *err, size_t errlen)
+{
+	const struct cli_err e = { err, errlen };
+	return parse_thread_list(text, threads, &e);
+}
+
+static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
+{
+	sw->nthreads = parse_thread_list(text, sw->threads, e);
+	return sw->nthreads < 0 ? -1 : 0;
 }
 
 static int parse_seconds(const char *option, const char *text, double min, double max,
@@ -307,15 +324,28 @@ int cli_check_output(const char *path, char *err, size_t errlen)
 		return fail(&e, "--out needs a file name");
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return fail(&e, "--out %s is a directory; give a file name", path);
-	char probe[PATH_MAX + 32];
+	/* The file is replaced by rename: never a device, FIFO or socket that happens to be there. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return fail(&e, "--out %s is not a regular file; give a file name", path);
 	if (strlen(path) >= PATH_MAX)
 		return fail(&e, "--out: the file name is longer than %d bytes", PATH_MAX);
-	snprintf(probe, sizeof(probe), "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd < 0)
-		return fail(&e, "cannot write --out %s: %s", path, strerror(errno));
-	close(fd);
-	unlink(probe);
+	char why[PATH_MAX + 128];
+	if (safefile_check_dir(path, why, sizeof(why)) != 0)
+		return fail(&e, "--out: %s", why);
+	return 0;
+}
+
+static int parse_mem_node(const char *text, const struct topo *t, struct run_settings *s,
+			  const struct cli_err *e)
+{
+	long node;
+	char err[256];
+	if (parse_count("--mem-node", text, 0, INT_MAX, &node, e) != 0)
+		return -1;
+	if (topo_check_mem_node(t, (int)node, err, sizeof(err)) != 0)
+		return fail(e, "%s", err);
+	s->mem_bound = true;
+	s->mem_node = (int)node;
 	return 0;
 }
 
@@ -405,7 +435,7 @@ int cli_load_previous(struct sweep_output *out, char *err, size_t errlen)
 
 enum { OPT_BENCH = 256, OPT_PRIM, OPT_THREADS, OPT_SET, OPT_PLACEMENT, OPT_DURATION,
        OPT_WARMUP, OPT_REPS, OPT_INTERLEAVE, OPT_EVENTS, OPT_OUT, OPT_RESUME, OPT_DRY_RUN,
-       OPT_PROGRESS, OPT_SHARD, OPT_SWEEP_ID, OPT_HOST, OPT_HELP };
+       OPT_PROGRESS, OPT_SHARD, OPT_SWEEP_ID, OPT_HOST, OPT_MEM_NODE, OPT_HELP };
 
 static const struct option run_options[] = {
 	{ "bench", required_argument, NULL, OPT_BENCH },
@@ -425,12 +455,13 @@ static const struct option run_options[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "sweep-id", required_argument, NULL, OPT_SWEEP_ID },
 	{ "host", required_argument, NULL, OPT_HOST },
+	{ "mem-node", required_argument, NULL, OPT_MEM_NODE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct raw_args {
-	char *bench, *prim, *threads, *placement, *events;
+	char *bench, *prim, *threads, *placement, *events, *mem_node;
 	int nsets;
 	char *sets[2 * MAX_PARAMS];
 };
@@ -448,6 +479,7 @@ static int take_option(int c, const char *arg, const char *typed, struct raw_arg
 	case OPT_THREADS: raw->threads = (char *)arg; return 0;
 	case OPT_PLACEMENT: raw->placement = (char *)arg; return 0;
 	case OPT_EVENTS: raw->events = (char *)arg; return 0;
+	case OPT_MEM_NODE: raw->mem_node = (char *)arg; return 0;
 	case OPT_OUT: req->output.path = arg; return 0;
 	case OPT_RESUME: req->resume = 1; return 0;
 	case OPT_DRY_RUN: req->output.dry_run = 1; return 0;
@@ -535,9 +567,11 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 		return fail(e, "run: --prim is required: some configurations of %s run on a primitive "
 			    "(accepted: %s)", sw->bench->name, names);
 	}
-	if (placement_parse(t, raw->placement ? raw->placement : "compact",
+	if (placement_parse(t, raw->placement ? raw->placement : "cores",
 			    &req->settings.placement, err, sizeof(err)) != 0)
 		return fail(e, "--placement: %s", err);
+	if (raw->mem_node && parse_mem_node(raw->mem_node, t, &req->settings, e) != 0)
+		return -1;
 	int variants = check_placement(sw, t, &req->settings.placement, e);
 	if (variants < 0 || check_config_count(sw, variants, e) != 0)
 		return -1;
@@ -593,7 +627,8 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 		const struct bench_ops *b = bench_registry[i];
 		fprintf(f, "  %-16s %s%s\n", b->name, b->summary,
 			b->needs == NEEDS_NOTHING ? " [no primitive: no --prim]" :
-			b->needs == NEEDS_CHAN ? " [channel primitives]" : "");
+			b->needs == NEEDS_CHAN ? " [channel primitives]" :
+			b->needs == NEEDS_CHAN_SELECT ? " [channel primitives with select]" : "");
 		print_params(f, b->params, b->nparams);
 	}
 	fprintf(f, "\nprimitives (--prim), with their parameters:\n");
@@ -616,7 +651,27 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 	fprintf(f, "this machine: %d PUs available to this process\n", topo_pu_count(t));
 }
 
-/* The primitives a sweep of b measures: real locks or channels it can run on, no test-only ones. */
+/* Whether name is one of the comma-separated names in list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * Whether a sweep of b measures p: a real lock or channel it can run on,
+ * no test-only one, an external one only if its program is there; of
+ * those, one of the workload's sweep_prims if it names some.
+ */
+static bool swept_prim(const struct bench_ops *b, const struct lock_ops *p)
+{
+	return in_all(b, p) && !(p->flags & LOCK_NO_EXCLUSION) &&
+	       (!b->sweep_prims || listed(b->sweep_prims, p->name));
+}
+
 static void print_sweep_prims(FILE *f, const struct bench_ops *b)
 {
 	int n = 0;
@@ -626,7 +681,7 @@ static void print_sweep_prims(FILE *f, const struct bench_ops *b)
 	}
 	for (size_t i = 0; i < lock_registry_len; i++) {
 		const struct lock_ops *p = lock_registry[i];
-		if (in_all(b, p) && !(p->flags & LOCK_NO_EXCLUSION))
+		if (swept_prim(b, p))
 			fprintf(f, "%s%s", n++ ? "," : "", p->name);
 	}
 }
@@ -638,12 +693,10 @@ static bool swept_param(const struct bench_ops *b, const char *name, size_t len)
 	snprintf(key, sizeof(key), "%.*s", (int)len, name);
 	if (param_find(b->params, b->nparams, key) >= 0)
 		return true;
-	for (size_t i = 0; b->needs != NEEDS_NOTHING && i < lock_registry_len; i++) {
-		const struct lock_ops *p = lock_registry[i];
-		if (in_all(b, p) && !(p->flags & LOCK_NO_EXCLUSION) &&
-		    param_find(p->params, p->nparams, key) >= 0)
+	for (size_t i = 0; b->needs != NEEDS_NOTHING && i < lock_registry_len; i++)
+		if (swept_prim(b, lock_registry[i]) &&
+		    param_find(lock_registry[i]->params, lock_registry[i]->nparams, key) >= 0)
 			return true;
-	}
 	return false;
 }
 

@@ -37,6 +37,12 @@ enum { CLI_HELP = 1 };
 int cli_parse_run(int argc, char **argv, const struct topo *t, struct run_request *req,
 		  char *err, size_t errlen);
 
+/*
+ * A --threads list (distinct counts, 1 .. 1024) into threads, which holds
+ * SWEEP_MAX_VALUES; returns how many, or -1 with one line in err.
+ */
+int cli_parse_threads(char *text, int *threads, char *err, size_t errlen);
+
 /* Can the result be written at path?  Returns 0, or -1 with one line in err. */
 int cli_check_output(const char *path, char *err, size_t errlen);
 

@@ -40,6 +40,8 @@ void context_collect(struct run_context *ctx, const struct topo *t, const struct
 		snprintf(ctx->kernel, sizeof(ctx->kernel), "%s %s %s %s", u.sysname, u.release,
 			 u.version, u.machine);
 	topo_summarize(t, &ctx->topo);
+	conditions_collect(&ctx->conditions, "",
+			   ctx->topo.cores > 0 ? ctx->topo.pus / ctx->topo.cores : 0);
 	ctx->compiler = "cc " __VERSION__;
 	ctx->cflags = BUILD_CFLAGS;
 	ctx->git_commit = BUILD_GIT_COMMIT;

@@ -5,6 +5,7 @@
 #ifndef SYNCBENCH_CONTEXT_H
 #define SYNCBENCH_CONTEXT_H
 
+#include "conditions.h"
 #include "counters.h"
 #include "latency.h"
 #include "topo.h"
@@ -14,6 +15,7 @@ struct run_context {
 	char hostname[256];
 	char kernel[512];
 	struct topo_summary topo;
+	struct run_conditions conditions;	/* frequency scaling, SMT, steal since collection */
 	const char *compiler, *cflags, *git_commit;
 	char clock_source[64];		/* the kernel's clocksource */
 	double clock_resolution_ns;

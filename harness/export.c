@@ -6,9 +6,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "report.h"
 #include "resultdoc.h"
+#include "safefile.h"
 
 static const char export_usage[] =
 	"usage: syncbench export --format csv|jsonl|gbench [--out FILE] RESULT...\n"
@@ -24,7 +26,10 @@ static const char export_usage[] =
 	"  gbench  Google Benchmark's JSON, one entry per repetition, for its\n"
 	"          tools/compare.py: real_time is wall ns per operation, cpu_time\n"
 	"          CPU ns per operation; names are CONFIG, or HOST:CONFIG when the\n"
-	"          results come from several hosts (a merged data set)\n";
+	"          results come from several hosts (a merged data set)\n"
+	"\n"
+	"Exit status: 0; 2 bad input (nothing written); 3 the output could not be\n"
+	"written (FILE and its sidecar are then left as they were).\n";
 
 static int bad_input(const char *fmt, const char *arg)
 {
@@ -292,19 +297,56 @@ static json_t *gbench_document(json_t *docs)
 }
 
 /* FILE.context.json: each source document's context, by source path. */
-static int write_sidecar(const char *out, json_t *docs, json_t *sources)
+static int write_sidecar(FILE *f, json_t *docs, json_t *sources)
 {
-	char path[4096];
 	json_t *contexts = json_object(), *doc;
 	size_t d;
 	json_array_foreach(docs, d, doc)
 		json_object_set(contexts, json_string_value(json_array_get(sources, d)),
 				json_object_get(doc, "context"));
 	json_t *side = json_pack("{s:s, s:o}", "schema", SCHEMA_VERSION, "contexts", contexts);
-	snprintf(path, sizeof(path), "%s.context.json", out);
-	int rc = json_dump_file(side, path, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	int rc = json_dumpf(side, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
 	json_decref(side);
 	return rc;
+}
+
+/*
+ * The export and, for csv, its sidecar, each through a temporary file;
+ * both are written and synced before either replaces what was there.
+ * Returns 0, or 3 with the reason on stderr.
+ */
+static int write_files(const char *out, const char *format, json_t *docs, json_t *sources)
+{
+	struct safefile data, side = { 0 };
+	char err[512], *side_path = NULL;
+	int csv = strcmp(format, "csv") == 0, rc = -1;
+	if (safefile_open(&data, out, err, sizeof(err)) != 0)
+		goto report;
+	if (csv && (asprintf(&side_path, "%s.context.json", out) < 0 ||
+		    safefile_open(&side, side_path, err, sizeof(err)) != 0)) {
+		if (!side_path)
+			snprintf(err, sizeof(err), "out of memory");
+		goto abort;
+	}
+	/* A formatter's failure shows as the stream's error, reported by safefile_close. */
+	export_write(data.f, format, docs, sources);
+	if (csv)
+		write_sidecar(side.f, docs, sources);
+	if (safefile_close(&data, err, sizeof(err)) != 0 ||
+	    (csv && safefile_close(&side, err, sizeof(err)) != 0))
+		goto abort;
+	rc = safefile_commit(&data, err, sizeof(err));
+	if (rc == 0 && csv)
+		rc = safefile_commit(&side, err, sizeof(err));
+	goto report;
+abort:
+	safefile_abort(&data);
+	safefile_abort(&side);
+report:
+	free(side_path);
+	if (rc != 0)
+		fprintf(stderr, "syncbench: export: %s\n", err);
+	return rc == 0 ? 0 : 3;
 }
 
 int export_write(FILE *f, const char *format, json_t *docs, json_t *sources)
@@ -334,6 +376,7 @@ int export_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *format = NULL, *out = NULL;
+	struct stat st;
 	char err[512];
 	int c;
 	opterr = 0;
@@ -355,6 +398,10 @@ int export_main(int argc, char **argv)
 		return bad_input("unknown --format '%s' (accepted: csv, jsonl, gbench)", format);
 	if (optind == argc)
 		return bad_input("%s", "no result file or directory given");
+	/* --out is replaced by rename: never a directory, device or FIFO that happens to be there. */
+	if (out && (!out[0] || (lstat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) ||
+		    (stat(out, &st) == 0 && S_ISDIR(st.st_mode))))
+		return bad_input("--out needs the name of a regular file, not '%s'", out);
 
 	json_t *sources = json_array();	/* the file each document came from */
 	json_t *docs = resultdoc_load_all(argv + optind, argc - optind, sources, err, sizeof(err));
@@ -362,15 +409,12 @@ int export_main(int argc, char **argv)
 		json_decref(sources);
 		return bad_input("%s", err);
 	}
-	FILE *f = out ? fopen(out, "w") : stdout;
-	int rc = f ? export_write(f, format, docs, sources) : -1;
-	if (f && out && fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && out && strcmp(format, "csv") == 0)
-		rc = write_sidecar(out, docs, sources);
+	int rc = 0;
+	if (out)
+		rc = write_files(out, format, docs, sources);
+	else
+		export_write(stdout, format, docs, sources);	/* main checks that stdout took it */
 	json_decref(docs);
 	json_decref(sources);
-	if (rc != 0)
-		return bad_input("cannot write %s", out ? out : "stdout");
-	return 0;
+	return rc;
 }

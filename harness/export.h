@@ -17,7 +17,7 @@
  */
 int export_write(FILE *f, const char *format, json_t *docs, json_t *sources);
 
-/* argv[0] is "export".  Returns the exit status: 0, or 2 on bad input. */
+/* argv[0] is "export".  Returns the exit status: 0; 2 bad input; 3 --out not written. */
 int export_main(int argc, char **argv);
 
 #endif

@@ -351,14 +351,21 @@ static int drain(struct child *ch, int *fd)
 /* Where the counted window stands, by the program's notifications. */
 enum window { WINDOW_BEFORE, WINDOW_OPEN, WINDOW_READ };
 
-/* One notification: 'm' opens the counting window, 's' closes and reads it. */
+/*
+ * One notification: 'r' ends the set-up, 'm' opens the counting window,
+ * 's' closes and reads it.
+ */
 static void take_notice(struct child *ch, const struct event_set *events,
-			struct thread_counters *tc, enum window *w, struct counter_reading *out)
+			struct thread_counters *tc, enum window *w, struct counter_reading *out,
+			const struct rep_hooks *hooks)
 {
 	char what;
 	ssize_t n = read(ch->notify, &what, 1);
 	if (n == 0 || (n < 0 && errno != EINTR)) {
 		close_fd(&ch->notify);
+	} else if (n == 1 && what == 'r') {
+		if (hooks && hooks->ready)
+			hooks->ready(hooks->arg);
 	} else if (n == 1 && what == 'm' && *w == WINDOW_BEFORE) {
 		counters_enable(events, tc);
 		*w = WINDOW_OPEN;
@@ -374,7 +381,8 @@ static void take_notice(struct child *ch, const struct event_set *events,
  * window never closed, they are closed unread and marked invalid.
  */
 static int follow_child(const char *program, struct child *ch, const struct event_set *events,
-			struct counter_reading *readings, char *err, size_t errlen)
+			struct counter_reading *readings, const struct rep_hooks *hooks, char *err,
+			size_t errlen)
 {
 	struct thread_counters tc;
 	enum window w = WINDOW_BEFORE;
@@ -392,7 +400,7 @@ static int follow_child(const char *program, struct child *ch, const struct even
 			break;
 		}
 		if (p[2].revents)
-			take_notice(ch, events, &tc, &w, readings);
+			take_notice(ch, events, &tc, &w, readings, hooks);
 		if ((p[0].revents && drain(ch, &ch->out) != 0) ||
 		    (p[1].revents && drain(ch, &ch->err) != 0)) {
 			snprintf(err, errlen, "cannot read %s's output: %s", program, strerror(errno));
@@ -634,7 +642,8 @@ static int read_result(const struct config *c, const int *pus, struct child *ch,
 }
 
 int external_run_repetition(const struct config *c, const struct run_settings *s,
-			    const int *pus, struct rep_figures *out, char *err, size_t errlen)
+			    const int *pus, struct rep_figures *out, char *err, size_t errlen,
+			    const struct rep_hooks *hooks)
 {
 	const struct external_ref *x = c->prim->external;
 	char path[PATH_MAX];
@@ -654,9 +663,11 @@ int external_run_repetition(const struct config *c, const struct run_settings *s
 	static const struct event_set no_events;
 	out->counters_of_process = true;
 	if (follow_child(x->program, &ch, s->events ? s->events : &no_events, out->process_counters,
-			 err, errlen) == 0 &&
+			 hooks, err, errlen) == 0 &&
 	    judge_exit(x->program, &ch, err, errlen) == 0)
 		rc = read_result(c, pus, &ch, out, err, errlen);
 	free(ch.stdout_text);
+	if (rc == 0 && hooks && hooks->measured)
+		hooks->measured(hooks->arg);
 	return rc;
 }

@@ -15,8 +15,10 @@
  *          program takes off each sample as the harness does), -pus LIST
  *          (when every thread has a PU), -notify-fd 3, and NAME=VALUE per
  *          workload parameter (choices by name).
- *   fd 3   one byte when the window opens ('m') and one when it closes
- *          ('s'): the harness enables and reads its counters then.
+ *   fd 3   one byte when the workers are pinned and waiting ('r'), when the
+ *          window opens ('m') and when it closes ('s'): the harness ends
+ *          the set-up there (rep_hooks.ready), and enables and reads its
+ *          counters over the window.
  *   stdout one JSON object, exit status 0 (a failed check included);
  *          anything else is an error, with the program's stderr as the
  *          reason.
@@ -39,9 +41,14 @@
 #include "runner.h"
 #include "sweep.h"
 
-/* One repetition of c, run by c->prim's program; as run_repetition(). */
+/*
+ * One repetition of c, run by c->prim's program; as run_repetition(),
+ * hooks included: ready when the program's workers are pinned and
+ * waiting, measured once its figures are in out.
+ */
 int external_run_repetition(const struct config *c, const struct run_settings *s,
-			    const int *pus, struct rep_figures *out, char *err, size_t errlen);
+			    const int *pus, struct rep_figures *out, char *err, size_t errlen,
+			    const struct rep_hooks *hooks);
 
 /*
  * The program's path, next to this binary (/proc/self/exe): 0, or -1 with

@@ -1,6 +1,7 @@
 #include "floor.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -65,6 +66,7 @@ static const struct bench_ops *floor_probe(void)
 /* The probe's parameters: batches of FLOOR_BATCH round trips, back to back. */
 #define FLOOR_BATCH 256
 #define FLOOR_MIN_BATCHES 16
+#define FLOOR_TRIES 3
 
 static void set_param(const struct bench_ops *b, int64_t *values, const char *name, int64_t v)
 {
@@ -95,13 +97,53 @@ static double probe_pair(const struct bench_ops *probe, const struct run_setting
 	param_defaults(probe->params, probe->nparams, c.bench_params);
 	set_param(probe, c.bench_params, "batch", FLOOR_BATCH);
 	set_param(probe, c.bench_params, "sample_every", FLOOR_BATCH);
-	if (run_repetition(&c, &ps, pus, &rep, err, sizeof(err)) != 0) {
+	if (run_repetition(&c, &ps, pus, &rep, err, sizeof(err), NULL) != 0) {
 		fprintf(stderr, "syncbench: coherence floor of PUs %d,%d: %s\n", a, b, err);
 		return NAN;
 	}
 	const struct latency_hist *h = &rep.latency[0];
 	return h->count && rep.check == CHECK_PASSED ? ticks_to_ns(latency_hist_quantile(h, 0.5))
 						     : NAN;
+}
+
+/* The distinct pairs among pus[0..n) into out (up to max); returns how many, or max + 1. */
+static int distinct_pairs(const int *pus, int n, int (*out)[2], int max)
+{
+	int count = 0;
+	for (int i = 0; i < n; i++) {
+		for (int j = i + 1; j < n; j++) {
+			int a = pus[i] < pus[j] ? pus[i] : pus[j], b = pus[i] < pus[j] ? pus[j] : pus[i];
+			bool seen = a < 0 || a == b;
+			for (int k = 0; k < count && !seen; k++)
+				seen = out[k][0] == a && out[k][1] == b;
+			if (seen)
+				continue;
+			if (count == max)
+				return max + 1;
+			out[count][0] = a;
+			out[count][1] = b;
+			count++;
+		}
+	}
+	return count;
+}
+
+double floor_of_repetition(const struct run_settings *s, const int *pus, int n)
+{
+	const struct bench_ops *probe = floor_probe();
+	int pairs[FLOOR_MAX_REP_PAIRS][2];
+	int count = distinct_pairs(pus, n, pairs, FLOOR_MAX_REP_PAIRS);
+	if (!probe || count == 0 || count > FLOOR_MAX_REP_PAIRS)
+		return NAN;
+	double sum = 0;
+	for (int i = 0; i < count; i++) {
+		/* A vCPU the hypervisor holds for the whole window stalls a probe: try again. */
+		double ns = NAN;
+		for (int try = 0; try < FLOOR_TRIES && isnan(ns); try++)
+			ns = probe_pair(probe, s, pairs[i][0], pairs[i][1]);
+		sum += ns;	/* a NAN makes the mean NAN, as it should */
+	}
+	return sum / count;
 }
 
 int floor_measure(const struct sweep *sw, const struct run_settings *s,

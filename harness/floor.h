@@ -47,6 +47,18 @@ int floor_measure(const struct sweep *sw, const struct run_settings *s,
 		  struct coherence_floor *out);
 
 /*
+ * The floor of one repetition, measured just before it on its own PUs:
+ * the mean over the pairs of distinct PUs among pus[0..n) of one probe
+ * repetition each; NAN with no such pair, more than FLOOR_MAX_REP_PAIRS
+ * of them (floor_mean_ns() then stands for it), or a failed probe.  On a
+ * VM the time a line takes to move changes as the hypervisor moves the
+ * vCPUs (fourfold here, within seconds), so a handoff is held against a
+ * floor measured in the same moment.
+ */
+#define FLOOR_MAX_REP_PAIRS 6
+double floor_of_repetition(const struct run_settings *s, const int *pus, int n);
+
+/*
  * The mean one-way time over the pairs of distinct PUs among pus[0..n),
  * where any thread may hand off to any other; NAN if there is no such
  * pair (one PU, or threads not pinned) or one was not measured.

@@ -5,6 +5,7 @@
  *   syncbench run --bench NAME --prim LIST [options]
  *   syncbench export | compare | merge ...
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,12 @@
 #include "demo.h"
 #include "export.h"
 #include "floor.h"
+#include "isolate.h"
 #include "merge.h"
+#include "outlock.h"
+#include "plan.h"
+#include "resume.h"
+#include "safefile.h"
 #include "sweep.h"
 
 static const char usage[] =
@@ -31,6 +37,8 @@ static const char usage[] =
 	"                 primitives they measure and its --set levels, default and\n"
 	"                 full (tab-separated)\n"
 	"  run            measure a sweep; see `syncbench run --help`\n"
+	"  plan           where a placement puts each thread, on this machine or on\n"
+	"                 one hwloc describes; pins nothing; see `syncbench plan --help`\n"
 	"  export         results as CSV, JSON Lines or Google Benchmark JSON;\n"
 	"                 see `syncbench export --help`\n"
 	"  compare A B    per configuration, B/A of the median ops/s with a U test;\n"
@@ -145,19 +153,44 @@ static void parse_segment(struct segment *seg, const struct topo *t)
 		exit(0);
 	}
 	const char *out = seg->req.output.path;
-	if (parsed != 0 || (out && cli_check_output(out, err, sizeof(err)) != 0) ||
-	    (seg->req.resume && cli_load_previous(&seg->req.output, err, sizeof(err)) != 0))
+	if (parsed != 0 || (out && cli_check_output(out, err, sizeof(err)) != 0))
 		usage_error("%s", err);
 }
 
+/* By the file each names, not by spelling: a.json and ./a.json are one. */
 static void check_distinct_outputs(const struct segment *seg, int n)
 {
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < i; k++)
-			if (seg[i].req.output.path && seg[k].req.output.path &&
-			    strcmp(seg[i].req.output.path, seg[k].req.output.path) == 0)
-				usage_error("run: two workloads write %s (each --then needs its own --out)",
-					    seg[i].req.output.path);
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < i; k++) {
+			const char *a = seg[k].req.output.path, *b = seg[i].req.output.path;
+			if (a && b && outlock_same_output(a, b))
+				usage_error("run: two workloads write %s%s%s (each --then needs its own --out)",
+					    a, strcmp(a, b) ? ", also as " : "", strcmp(a, b) ? b : "");
+		}
+	}
+}
+
+/*
+ * Each output locked for the rest of the run (a dry run writes nothing),
+ * then, for --resume, the document already there read and checked against
+ * this run's settings: locked first, so that no other run rewrites it
+ * between the reading and the end of this one.
+ */
+static void claim_outputs(struct segment *seg, int n)
+{
+	char err[1024];
+	for (int i = 0; i < n; i++) {
+		struct run_request *req = &seg[i].req;
+		if (!req->output.path)
+			continue;
+		if (!req->output.dry_run && outlock_take(req->output.path, err, sizeof(err)) != 0)
+			usage_error("%s", err);
+		if (req->resume && (cli_load_previous(&req->output, err, sizeof(err)) != 0 ||
+				    (req->output.previous &&
+				     resume_check(req->output.previous, req->output.path, &req->sweep,
+						  &req->settings, err, sizeof(err)) != 0)))
+			usage_error("%s", err);
+	}
 }
 
 /* The context of a segment's document, and its coherence floor if it wants one. */
@@ -194,25 +227,34 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 			take_run_wide_options(&seg[0], &seg[i]);
 	}
 	check_distinct_outputs(seg, n);
+	claim_outputs(seg, n);
 	for (int i = 0; i < n; i++) {
 		/* A dry run measures nothing, so it skips the calibrations too. */
 		if (!seg[i].req.output.dry_run)
 			collect_context(&seg[i], t);
+		if (isolate_stop_signal()) {
+			fprintf(stderr, "syncbench: interrupted by %s before any configuration ran; "
+				"nothing written\n", isolate_signal_name(isolate_stop_signal()));
+			exit(SWEEP_INTERRUPTED);
+		}
 		jobs[i] = (struct sweep_job){ &seg[i].req.sweep, &seg[i].req.settings,
 					      seg[i].req.output.dry_run ? NULL : &seg[i].ctx,
 					      &seg[i].req.output };
 	}
+	bool measures = !seg[0].req.output.dry_run;
+	if (measures)
+		conditions_warn(stderr, &seg[0].ctx.conditions, false);
 	int rc = sweep_run(jobs, n);
+	if (measures)
+		conditions_warn(stderr, &seg[0].ctx.conditions, true);
 	for (int i = 0; i < n; i++)
 		free_segment(&seg[i]);
 	free(seg);
 	return rc;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
-	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, export, compare, demo, merge, help)");
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		return 0;
@@ -226,6 +268,14 @@ int main(int argc, char **argv)
 		return demo_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "merge") == 0)
 		return merge_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "plan") == 0)
+		return plan_main(argc - 1, argv + 1);
+	/*
+	 * Before anything else a run does (reading the topology takes a while):
+	 * a stop signal from the first moment ends it with status 4.
+	 */
+	if (strcmp(argv[1], "run") == 0)
+		isolate_catch_stop_signals();
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
@@ -237,7 +287,27 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0)
 		rc = cmd_run(argc - 1, argv + 1, t);
 	else
-		usage_error("unknown command '%s' (accepted: list, run, export, compare, demo, merge, help)", argv[1]);
+		usage_error("unknown command '%s' (accepted: list, run, plan, export, compare, demo, merge, help)", argv[1]);
 	topo_free(t);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	char err[512];
+	if (argc < 2)
+		usage_error("a command is required (accepted: list, run, plan, export, compare, demo, merge, help)");
+	/* A file-size limit (RLIMIT_FSIZE) reads as a failed write (EFBIG), like a full disk. */
+	signal(SIGXFSZ, SIG_IGN);
+	int rc = run_command(argc, argv);
+	/*
+	 * Output that never arrived is a failure (status 3), not a success; an
+	 * interrupted run (4) and bad input (2) keep their own status.
+	 */
+	if (safefile_close_stdout(err, sizeof(err)) != 0) {
+		fprintf(stderr, "syncbench: %s\n", err);
+		if (rc == 0 || rc == 1)
+			rc = 3;
+	}
 	return rc;
 }

@@ -8,7 +8,6 @@
  */
 #include "merge.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include "report.h"
 #include "resultdoc.h"
+#include "safefile.h"
 
 static const char merge_usage[] =
 	"usage: syncbench merge --out DIR RESULT...\n"
@@ -45,19 +45,9 @@ static int __attribute__((format(printf, 1, 2))) bad_input(const char *fmt, ...)
 	return 2;
 }
 
-/* What merge relies on in an entry; the full shape is results/schema.json's. */
-static int check_entries(json_t *doc, const char *source)
+/* Entries are checked on loading (resultdoc_load_all); the host names a file here. */
+static int check_host(json_t *doc, const char *source)
 {
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(doc, "results"), i, e) {
-		const char *bench = json_string_value(json_object_get(e, "bench"));
-		if (!bench || !resultdoc_label_ok(bench) || !json_is_integer(json_object_get(e, "threads")) ||
-		    !json_is_object(json_object_get(e, "params")) ||
-		    !json_is_string(json_object_get(e, "status")))
-			return bad_input("%s: results[%zu] is not a syncbench/1 entry (bench, threads, "
-					 "params and status are required)", source, i);
-	}
 	if (!resultdoc_label_ok(resultdoc_host(doc)))
 		return bad_input("%s: context names no usable host ('%s'; accepted: letters, digits, "
 				 "'.', '_' and '-')", source, resultdoc_host(doc));
@@ -221,17 +211,18 @@ static void remove_partial(const char *dir, json_t *groups)
 	rmdir(dir);
 }
 
-/* Every group into a fresh directory, renamed to out when all are written: 0 or 3. */
+/*
+ * Every group into a fresh directory of a random name beside out, renamed
+ * to out when all are written, unless out has appeared meanwhile: 0 or 3.
+ */
 static int write_groups(const char *out, json_t *groups)
 {
-	char *tmp, err[512];
+	char err[512];
 	const char *file;
 	json_t *doc;
-	if (asprintf(&tmp, "%s.tmp.%ld", out, (long)getpid()) < 0)
-		return 3;
-	if (mkdir(tmp, 0755) != 0) {
-		fprintf(stderr, "syncbench: merge: cannot create %s: %s\n", tmp, strerror(errno));
-		free(tmp);
+	char *tmp = safefile_mkdtemp(out, err, sizeof(err));
+	if (!tmp) {
+		fprintf(stderr, "syncbench: merge: %s\n", err);
 		return 3;
 	}
 	int rc = 0;
@@ -245,8 +236,8 @@ static int write_groups(const char *out, json_t *groups)
 		if (rc)
 			break;
 	}
-	if (rc == 0 && rename(tmp, out) != 0) {
-		fprintf(stderr, "syncbench: merge: cannot rename %s to %s: %s\n", tmp, out, strerror(errno));
+	if (rc == 0 && safefile_rename_new(tmp, out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "syncbench: merge: %s\n", err);
 		rc = 3;
 	}
 	if (rc)
@@ -283,7 +274,7 @@ static int merge(const char *out, char *const *inputs, int n)
 	int rc = docs ? 0 : bad_input("%s", err);
 	json_array_foreach(docs, i, doc) {
 		if (rc == 0)
-			rc = check_entries(doc, json_string_value(json_array_get(sources, i)));
+			rc = check_host(doc, json_string_value(json_array_get(sources, i)));
 	}
 	if (rc == 0)
 		rc = check_one_sweep(docs, sources);

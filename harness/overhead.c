@@ -45,7 +45,7 @@ static double measure(const struct topo *t)
 		struct rep_figures rep = { .threads = &thread };
 		char err[256];
 		/* CPU time: a preemption by another process is no part of the loop's cost. */
-		if (run_repetition(&c, &s, &unpinned, &rep, err, sizeof(err)) == 0 && thread.ops)
+		if (run_repetition(&c, &s, &unpinned, &rep, err, sizeof(err), NULL) == 0 && thread.ops)
 			best = fmin(isnan(best) ? INFINITY : best,
 				    (double)thread.cpu_ns / (double)thread.ops);
 	}

@@ -4,10 +4,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "external.h"
 #include "floor.h"
+#include "safefile.h"
 #include "stats.h"
 #include "work.h"
 
@@ -230,6 +230,8 @@ static json_t *rep_json(const struct config *c, const struct run_settings *s,
 			 "bench_stats", named_stats_json(&r->bench_stats));
 	if (r->counters_of_process)
 		json_object_set_new(rep, "process_counters", readings_json(s, r->process_counters));
+	if (c->bench->flags & BENCH_WANTS_FLOOR)
+		json_object_set_new(rep, "floor_ns", number_or_null(r->floor_ns));
 	return rep;
 }
 
@@ -324,6 +326,7 @@ static json_t *summary_object(const struct config *c, const struct run_settings 
 	if (cs->wants_floor) {
 		json_object_set_new(obj, "handoff_fraction", number_or_null(cs->handoff_fraction));
 		json_object_set_new(obj, "ns_per_handoff", number_or_null(cs->ns_per_handoff));
+		json_object_set_new(obj, "floor_ns", number_or_null(cs->floor_ns));
 		json_object_set_new(obj, "saturated", json_boolean(cs->saturated));
 		json_object_set_new(obj, "handoff_vs_floor", number_or_null(cs->handoff_vs_floor));
 	}
@@ -374,27 +377,16 @@ void report_entry_failed(json_t *entry, const char *status, const char *detail)
 
 int report_write_atomic(json_t *doc, const char *path, char *err, size_t errlen)
 {
-	size_t len = strlen(path) + 32;
-	char *tmp = malloc(len);
-	if (!tmp) {
-		snprintf(err, errlen, "out of memory");
+	struct safefile sf;
+	if (safefile_open(&sf, path, err, errlen) != 0)
+		return -1;
+	if (json_dumpf(doc, sf.f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) != 0 ||
+	    fputc('\n', sf.f) == EOF) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
+		safefile_abort(&sf);
 		return -1;
 	}
-	snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int ok = f && json_dumpf(doc, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) == 0 &&
-		 fputc('\n', f) != EOF && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	int saved = errno;
-	if (f && fclose(f) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) == 0) {
-		free(tmp);
-		return 0;
-	}
-	snprintf(err, errlen, "cannot write %s: %s", path, strerror(saved ? saved : errno));
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	return safefile_commit(&sf, err, errlen);
 }
 
 /* 12345678 -> "12.35M": enough digits to compare, few enough to scan. */

@@ -1,12 +1,15 @@
 #include "resultdoc.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -38,7 +41,21 @@ json_t *resultdoc_parse(const char *text, size_t len, char *err, size_t errlen)
 json_t *resultdoc_load(const char *path, char *err, size_t errlen)
 {
 	json_error_t jerr;
-	return check_doc(json_load_file(path, 0, &jerr), &jerr, path, err, errlen);
+	struct stat st;
+	/* O_NONBLOCK: a FIFO named like a document must not hang the reader. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	json_t *doc = json_loadfd(fd, 0, &jerr);
+	close(fd);
+	return check_doc(doc, &jerr, path, err, errlen);
 }
 
 static int by_name(const void *a, const void *b)
@@ -52,6 +69,10 @@ static int load_one(const char *path, json_t *docs, json_t *files, char *err, si
 	json_t *doc = resultdoc_load(path, err, errlen);
 	if (!doc)
 		return -1;
+	if (resultdoc_check_entries(doc, path, err, errlen) != 0) {
+		json_decref(doc);
+		return -1;
+	}
 	json_array_append_new(docs, doc);
 	if (files)
 		json_array_append_new(files, json_string(path));
@@ -163,6 +184,10 @@ int resultdoc_config_name(json_t *entry, char *buf, size_t len)
 		json_object_get(json_object_get(entry, "placement"), "policy"));
 	if (used < len && policy && strcmp(policy, "compact") != 0)
 		used += (size_t)snprintf(buf + used, len - used, "/placement:%s", policy);
+	json_t *mem_node = json_object_get(json_object_get(entry, "placement"), "mem_node");
+	if (used < len && json_is_integer(mem_node))
+		used += (size_t)snprintf(buf + used, len - used, "/mem_node:%lld",
+					 (long long)json_integer_value(mem_node));
 	/* One configuration per pair: the pair is part of what it is. */
 	if (used < len && policy && strcmp(policy, "pairs") == 0) {
 		size_t i;

@@ -44,6 +44,12 @@ struct worker {
 	 */
 	atomic_uint_least64_t ops[MAX_OP_KINDS];
 	uint64_t warmup_ops[MAX_OP_KINDS];
+	/*
+	 * Set once ops counts the window only: a worker held inside one
+	 * operation since before the window opened (a descheduled vCPU, a
+	 * lock never granted) still has the warmup's counts there.
+	 */
+	atomic_bool in_window;
 	struct rep_state *rep;
 	pthread_t thread;
 	int pu;			/* where to pin, -1 for nowhere */
@@ -71,6 +77,17 @@ static void *zalloc_lines(size_t n, size_t size)
 	return p;
 }
 
+/*
+ * What the threads contend on (the lock, the workload's shared data), on
+ * pages of its own, bound to the --mem-node NUMA node if there is one:
+ * the same pages either way, so that the binding is all that --mem-node
+ * changes.  NULL if size is 0, or with errno set if it fails.
+ */
+static void *zalloc_shared(const struct run_settings *s, size_t size)
+{
+	return size ? topo_alloc_pages(s->topo, size, s->mem_bound, s->mem_node) : NULL;
+}
+
 static void wait_at_gate(struct rep_state *rs)
 {
 	pthread_mutex_lock(&rs->gate_mutex);
@@ -81,12 +98,18 @@ static void wait_at_gate(struct rep_state *rs)
 	pthread_mutex_unlock(&rs->gate_mutex);
 }
 
-/* Waits until `started` workers are pinned and waiting, then lets them go. */
-static void open_gate(struct rep_state *rs, int started)
+/* Waits until `started` workers are pinned and waiting at the gate. */
+static void wait_for_workers(struct rep_state *rs, int started)
 {
 	pthread_mutex_lock(&rs->gate_mutex);
 	while (rs->ready < started)
 		pthread_cond_wait(&rs->gate_cond, &rs->gate_mutex);
+	pthread_mutex_unlock(&rs->gate_mutex);
+}
+
+static void open_gate(struct rep_state *rs)
+{
+	pthread_mutex_lock(&rs->gate_mutex);
 	rs->open = true;
 	pthread_cond_broadcast(&rs->gate_cond);
 	pthread_mutex_unlock(&rs->gate_mutex);
@@ -106,6 +129,8 @@ static void open_window(struct worker *w)
 		w->warmup_ops[k] = atomic_load_explicit(&w->ops[k], memory_order_relaxed);
 		atomic_store_explicit(&w->ops[k], 0, memory_order_relaxed);
 	}
+	/* relaxed: a hint for extend_window(); join() orders the figures */
+	atomic_store_explicit(&w->in_window, true, memory_order_relaxed);
 	latency_recorder_clear(&w->bt.lat);
 	counters_enable(w->rep->events, &w->counters);
 }
@@ -174,7 +199,8 @@ static uint64_t window_ops(const struct rep_state *rs, struct worker *w, int n)
 	uint64_t ops = 0;
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < MAX_OP_KINDS; k++)
-			if (counted & (1u << k))
+			if ((counted & (1u << k)) &&
+			    atomic_load_explicit(&w[i].in_window, memory_order_relaxed))
 				ops += atomic_load_explicit(&w[i].ops[k], memory_order_relaxed);
 	return ops;
 }
@@ -201,9 +227,12 @@ static void extend_window(const struct rep_state *rs, struct worker *w, int n,
 
 /* Releases the threads, times the window, stops them. */
 static uint64_t drive_phases(struct rep_state *rs, struct worker *w, int nthreads,
-			     const struct run_settings *s)
+			     const struct run_settings *s, const struct rep_hooks *hooks)
 {
-	open_gate(rs, nthreads);
+	wait_for_workers(rs, nthreads);
+	if (hooks && hooks->ready)
+		hooks->ready(hooks->arg);
+	open_gate(rs);
 	sleep_s(s->warmup_s);
 	atomic_store_explicit(&rs->phase, PHASE_MEASURE, memory_order_relaxed);
 	uint64_t t0 = now_ns();
@@ -274,7 +303,8 @@ static int start_workers(struct rep_state *rs, struct worker *w, int n, char *er
 		if (e != 0) {
 			snprintf(err, errlen, "cannot create thread %d: %s", i, strerror(e));
 			atomic_store_explicit(&rs->phase, PHASE_STOP, memory_order_relaxed);
-			open_gate(rs, i);
+			wait_for_workers(rs, i);
+			open_gate(rs);
 			return i;
 		}
 	}
@@ -282,22 +312,28 @@ static int start_workers(struct rep_state *rs, struct worker *w, int n, char *er
 }
 
 int run_repetition(const struct config *c, const struct run_settings *s, const int *pus,
-		   struct rep_figures *out, char *err, size_t errlen)
+		   struct rep_figures *out, char *err, size_t errlen, const struct rep_hooks *hooks)
 {
 	if (c->prim && c->prim->external)
-		return external_run_repetition(c, s, pus, out, err, errlen);
+		return external_run_repetition(c, s, pus, out, err, errlen, hooks);
 	const struct lock_ops *prim = c->prim;
 	size_t lock_size = prim ? prim->size : 0, self_size = prim ? prim->self_size : 0;
 	int n = c->threads, rc = -1;
 	struct rep_state *rs = zalloc_lines(1, sizeof(*rs));
 	struct worker *w = zalloc_lines((size_t)n, sizeof(*w));
-	void *lock = zalloc_lines(1, lock_size);
-	void *shared = zalloc_lines(1, c->bench->shared_size);
+	void *lock = zalloc_shared(s, lock_size);
+	void *shared = zalloc_shared(s, c->bench->shared_size);
+	int shared_errno = errno;
 	char *selves_mem = zalloc_lines((size_t)n, self_size);
 	char *locals_mem = zalloc_lines((size_t)n, c->bench->thread_size);
 	void **selves = calloc((size_t)n, sizeof(*selves));
 	struct latency_hist *hists = calloc((size_t)n * MAX_OP_KINDS, sizeof(*hists));
 
+	if (s->mem_bound && ((lock_size && !lock) || (c->bench->shared_size && !shared))) {
+		snprintf(err, errlen, "cannot bind the shared state to NUMA node %d: %s", s->mem_node,
+			 strerror(shared_errno));
+		goto out;
+	}
 	if (!rs || !w || !selves || !hists || (lock_size && !lock) ||
 	    (c->bench->shared_size && !shared) || (self_size && !selves_mem) ||
 	    (c->bench->thread_size && !locals_mem)) {
@@ -334,7 +370,7 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	}
 	int started = start_workers(rs, w, n, err, errlen);
 	if (started == n)
-		out->wall_ns = drive_phases(rs, w, n, s);
+		out->wall_ns = drive_phases(rs, w, n, s, hooks);
 	for (int i = 0; i < started; i++)
 		pthread_join(w[i].thread, NULL);
 	pthread_cond_destroy(&rs->gate_cond);
@@ -346,8 +382,11 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 			rc = -1;
 		}
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		collect(c, rs, w, selves, out);
+		if (hooks && hooks->measured)
+			hooks->measured(hooks->arg);
+	}
 teardown:
 	if (c->bench->teardown)
 		c->bench->teardown(&rs->run);

@@ -4,6 +4,7 @@
 #ifndef SYNCBENCH_RUNNER_H
 #define SYNCBENCH_RUNNER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../benches/bench.h"
@@ -39,6 +40,8 @@ struct coherence_floor;
 struct run_settings {
 	const struct topo *topo;
 	struct placement placement;
+	bool mem_bound;			/* --mem-node: the shared state is bound to mem_node */
+	int mem_node;			/* a NUMA node's logical index */
 	double duration_s, warmup_s;
 	/* RUN_MIN_OPS for a measurement; 0 for a probe that runs its duration exactly. */
 	uint64_t min_ops;
@@ -74,6 +77,12 @@ struct rep_figures {
 	char check_detail[256];
 	struct named_stats prim_stats, bench_stats;
 	struct thread_figures *threads;	/* config->threads entries */
+	/*
+	 * BENCH_WANTS_FLOOR workloads: the coherence floor of the PUs this
+	 * repetition ran on, measured in its own process just before it
+	 * (harness/floor.h); NAN where it was not.
+	 */
+	double floor_ns;
 	/* Sampled acquire latencies of all threads, per kind, in ticks. */
 	struct latency_hist latency[MAX_OP_KINDS];
 	uint64_t max_gap_ticks;		/* longest gap between sampled acquisitions */
@@ -93,11 +102,25 @@ struct rep_figures {
 double run_max_window_s(const struct run_settings *s);
 
 /*
+ * Calls out of run_repetition, for a caller that watches it from another
+ * process (harness/isolate.c): ready once every thread is created, pinned
+ * and waiting at the start gate, just before the gate opens; measured once
+ * out holds every figure, before the workload and the primitive are torn
+ * down.  Either may be NULL.
+ */
+struct rep_hooks {
+	void (*ready)(void *arg);
+	void (*measured)(void *arg);
+	void *arg;
+};
+
+/*
  * Runs one repetition in this process: creates, pins and releases the
  * threads, warms up, measures, stops, checks.  Returns 0, or -1 with a
  * reason in err (the primitive's init failed, pinning failed, ...).
+ * hooks may be NULL.
  */
 int run_repetition(const struct config *c, const struct run_settings *s, const int *pus,
-		   struct rep_figures *out, char *err, size_t errlen);
+		   struct rep_figures *out, char *err, size_t errlen, const struct rep_hooks *hooks);
 
 #endif

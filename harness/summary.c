@@ -157,9 +157,10 @@ static void summarize_handoffs(const struct config *c, const struct run_settings
 			       const int *pus, const struct rep_figures *reps, int n,
 			       struct config_summary *out)
 {
-	double fraction[n], per_handoff[n];
+	double fraction[n], per_handoff[n], floor[n], vs_floor[n];
+	double run_floor = floor_mean_ns(s->floor, pus, c->threads);
 	out->wants_floor = c->bench->flags & BENCH_WANTS_FLOOR;
-	out->handoff_fraction = out->ns_per_handoff = out->handoff_vs_floor = NAN;
+	out->handoff_fraction = out->ns_per_handoff = out->handoff_vs_floor = out->floor_ns = NAN;
 	if (!out->wants_floor)
 		return;
 	for (int r = 0; r < n; r++) {
@@ -168,12 +169,16 @@ static void summarize_handoffs(const struct config *c, const struct run_settings
 			all += out->rep[r].ops_by_kind[k];
 		fraction[r] = ratio_or_nan((double)handoffs, (double)all);
 		per_handoff[r] = ratio_or_nan((double)reps[r].wall_ns, (double)handoffs);
+		/* Its own floor, else the run's (too many PUs to probe each time). */
+		floor[r] = isnan(reps[r].floor_ns) ? run_floor : reps[r].floor_ns;
+		vs_floor[r] = per_handoff[r] / floor[r];
 	}
 	out->handoff_fraction = median_of(fraction, n);
 	out->ns_per_handoff = median_of(per_handoff, n);
+	out->floor_ns = median_of(floor, n);
 	out->saturated = c->bench->saturated && c->bench->saturated(c->bench_params, c->threads);
 	if (out->saturated)
-		out->handoff_vs_floor = out->ns_per_handoff / floor_mean_ns(s->floor, pus, c->threads);
+		out->handoff_vs_floor = median_of(vs_floor, n);
 }
 
 /* The worst repetition speaks for all: one failure fails the configuration. */

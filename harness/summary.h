@@ -54,13 +54,15 @@ struct config_summary {
 	double jain, max_min_ratio;	/* medians over the repetitions */
 	/*
 	 * BENCH_WANTS_FLOOR workloads: the share of operations that were
-	 * handoffs (kind 0) and the window per handoff, medians over the
-	 * repetitions; whether the configuration is saturated; and then ns
-	 * per handoff over the floor of the threads' PUs (NaN where not
-	 * saturated, on one PU, or with no floor).
+	 * handoffs (kind 0), the window per handoff and the floor each
+	 * repetition was held against (its own, measured just before it,
+	 * else the run's), medians over the repetitions; whether the
+	 * configuration is saturated; and then the median over the
+	 * repetitions of ns per handoff over the repetition's floor (NaN
+	 * where not saturated, on one PU, or with no floor).
 	 */
 	bool wants_floor, saturated;
-	double handoff_fraction, ns_per_handoff, handoff_vs_floor;
+	double handoff_fraction, ns_per_handoff, floor_ns, handoff_vs_floor;
 	/* Acquire latency, when anything was sampled. */
 	bool sampled;
 	double max_gap_ns;

@@ -1,137 +1,19 @@
 #include "sweep.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "compiler.h"
+#include "isolate.h"
+#include "plan.h"
 #include "report.h"
 #include "resultdoc.h"
+#include "resume.h"
+#include "safefile.h"
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static void set_up_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: poll() must return EINTR so the sweep stops at once. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/*
-	 * A file-size limit (RLIMIT_FSIZE) must read as a failed write, like a
-	 * full disk, not kill us mid-file: ignored, write() returns EFBIG.
-	 */
-	signal(SIGXFSZ, SIG_IGN);
-}
-
-/*
- * The child's own time is warmup + its window for its one repetition,
- * whatever the primitive does, since the loop is stopped by the clock
- * (the window is the duration, extended for a slow configuration: run_max_window_s()): 5
- * times that absorbs a loaded or oversubscribed machine and a sanitizer's
- * slowdown.  The fixed part covers only what does not scale with the run
- * (fork, creating and pinning threads, opening counters, sending the
- * figures), which takes milliseconds; 3 s leaves a wide margin while
- * keeping a deliberately hung short run cheap to detect.
- */
-double sweep_time_limit_s(const struct run_settings *s)
-{
-	return 5 * (s->warmup_s + run_max_window_s(s)) + 3;
-}
-
-/*
- * What a child sends back: its figures as they are in memory (parent and
- * child are the same program), then config->threads thread_figures.  An
- * error (the primitive's init failed, pinning failed, ...) sends the
- * message alone, with error set.
- */
-struct rep_message {
-	char error[256];
-	struct rep_figures rep;
-};
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, (const char *)buf + off, len - off);
-		if (n <= 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
-/* In the child: run one repetition and send its figures on fd. */
-static _Noreturn void child_main(const struct config *c, const struct run_settings *s,
-				 const int *pus, int fd)
-{
-	static struct rep_message msg;	/* static: a rep_figures holds ~160 KB of histograms */
-	struct thread_figures *threads = calloc((size_t)c->threads, sizeof(*threads));
-
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	msg.rep.threads = threads;
-	if (!threads)
-		snprintf(msg.error, sizeof(msg.error), "out of memory");
-	else if (run_repetition(c, s, pus, &msg.rep, msg.error, sizeof(msg.error)) != 0 &&
-		 !msg.error[0])
-		snprintf(msg.error, sizeof(msg.error), "the repetition failed");
-	size_t thread_bytes = msg.error[0] ? 0 : (size_t)c->threads * sizeof(*threads);
-	_exit(write_all(fd, &msg, sizeof(msg)) == 0 && write_all(fd, threads, thread_bytes) == 0
-		      ? 0 : 1);
-}
-struct child_output {
-	char *buf;
-	size_t len, cap;
-};
-
-static int append_output(struct child_output *o, int fd)
-{
-	if (o->cap - o->len < 65536) {
-		size_t cap = o->cap * 2 + 65536;
-		char *p = realloc(o->buf, cap);
-		if (!p)
-			return -1;
-		o->buf = p;
-		o->cap = cap;
-	}
-	ssize_t n = read(fd, o->buf + o->len, o->cap - o->len - 1);
-	if (n > 0)
-		o->len += (size_t)n;
-	return n > 0 ? 1 : (n == 0 ? 0 : (errno == EINTR ? 1 : -1));
-}
-
-enum wait_end { CHILD_EOF, CHILD_TIMEOUT, CHILD_INTERRUPTED };
-
-/* Reads the child's output until EOF, its time limit, or a stop signal. */
-static enum wait_end read_child(int fd, double limit_s, struct child_output *o)
-{
-	uint64_t deadline = now_ns() + (uint64_t)(limit_s * 1e9);
-	for (;;) {
-		if (stop_signal)
-			return CHILD_INTERRUPTED;
-		uint64_t now = now_ns();
-		if (now >= deadline)
-			return CHILD_TIMEOUT;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int ms = (int)((deadline - now) / 1000000) + 1;
-		int r = poll(&p, 1, ms);
-		if (r > 0 && append_output(o, fd) <= 0)
-			return CHILD_EOF;
-	}
-}
 
 struct job_state;
 
@@ -148,87 +30,26 @@ struct planned {
 	struct config_summary *summary;	/* once measured, until its row is printed */
 };
 
-/*
- * Takes a repetition's figures from the child's output into p, or says
- * why there are none (an error, a crash, an exit without a result).
- */
-static void take_repetition(struct planned *p, int status, struct child_output *o,
-			    double started_s)
-{
-	char detail[128];
-	const struct rep_message *msg = (const struct rep_message *)o->buf;
-	size_t thread_bytes = (size_t)p->c.threads * sizeof(struct thread_figures);
+static const char *const failure_status[] = {
+	[ISOLATE_ERROR] = "error", [ISOLATE_CRASHED] = "crashed", [ISOLATE_TIMEOUT] = "timeout",
+};
 
-	if (WIFSIGNALED(status)) {
-		snprintf(detail, sizeof(detail), "killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-		report_entry_failed(p->entry, "crashed", detail);
-	} else if (WEXITSTATUS(status) == 0 && o->len >= sizeof(*msg) && msg->error[0]) {
-		report_entry_failed(p->entry, "error", msg->error);
-	} else if (WEXITSTATUS(status) != 0 || o->len != sizeof(*msg) + thread_bytes) {
-		snprintf(detail, sizeof(detail), "exited with status %d without a result",
-			 WEXITSTATUS(status));
-		report_entry_failed(p->entry, "crashed", detail);
-	} else {
-		struct rep_figures *r = &p->reps[p->done];
-		memcpy(r, &msg->rep, sizeof(*r));
+/* Runs one repetition of p in a child; returns SWEEP_INTERRUPTED or -1. */
+static int run_isolated(struct planned *p, const struct run_settings *s, double started_s)
+{
+	struct isolate_result res;
+	struct rep_figures *r = &p->reps[p->done];
+	isolate_repetition(&p->c, s, p->pus, r, &res);
+	if (res.outcome == ISOLATE_INTERRUPTED)
+		return SWEEP_INTERRUPTED;
+	if (res.outcome == ISOLATE_MEASURED) {
 		r->started_s = started_s;
-		r->threads = malloc(thread_bytes);
-		if (!r->threads) {
-			report_entry_failed(p->entry, "error", "out of memory");
-		} else {
-			memcpy(r->threads, o->buf + sizeof(*msg), thread_bytes);
-			p->done++;
-			return;
-		}
-	}
-	p->finished = true;
-}
-
-/* Runs one repetition of p in a child; returns the wait outcome. */
-static enum wait_end run_isolated(struct planned *p, const struct run_settings *s,
-				  double started_s)
-{
-	int fds[2];
-	if (pipe(fds) != 0) {
-		report_entry_failed(p->entry, "error", strerror(errno));
+		p->done++;
+	} else {
+		report_entry_failed(p->entry, failure_status[res.outcome], res.detail);
 		p->finished = true;
-		return CHILD_EOF;
 	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		child_main(&p->c, s, p->pus, fds[1]);
-	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		report_entry_failed(p->entry, "error", strerror(errno));
-		p->finished = true;
-		return CHILD_EOF;
-	}
-
-	struct child_output out = { 0 };
-	double limit = sweep_time_limit_s(s);
-	enum wait_end end = read_child(fds[0], limit, &out);
-	if (end != CHILD_EOF)
-		kill(pid, SIGKILL);
-	close(fds[0]);
-
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (end == CHILD_TIMEOUT) {
-		char detail[96];
-		snprintf(detail, sizeof(detail), "no result within the %.3g s time limit", limit);
-		report_entry_failed(p->entry, "timeout", detail);
-		p->finished = true;
-	} else if (end == CHILD_EOF) {
-		take_repetition(p, status, &out, started_s);
-	}
-	free(out.buf);
-	return end;
+	return -1;
 }
 
 /* Fills params with defaults, then the values the odometer points at. */
@@ -279,8 +100,8 @@ static void sets_for_prim(const struct sweep *sw, const struct lock_ops *prim, i
 struct job_state {
 	const struct sweep_job *job;
 	json_t *doc;
-	json_t *reusable;	/* see reusable_entries() */
-	json_t *kept;		/* names of the reusable entries recorded: name -> true */
+	json_t *previous;	/* --resume: the previous entries by name (resume_entries) */
+	json_t *reached;	/* names of the configurations recorded: name -> true */
 	int position;		/* configurations reached so far, in sweep order */
 	bool touched;		/* entries added since the file was last written */
 };
@@ -295,46 +116,40 @@ struct sweep_state {
 	int failures;
 	int done;		/* configurations measured, progress_done included */
 	uint64_t started_ns;	/* when the first repetition started */
+	bool recorded;		/* some window's entries are in the documents */
 	int reps_measured;	/* repetitions run by this process */
 	uint64_t measured_ns;	/* and the wall time they took */
 };
 
 /*
- * The previous entries that can stand for a configuration of this sweep,
- * by name: status ok, measured with the same duration, warmup and number
- * of repetitions.  The first one wins.
+ * Rewrites a job's file; on failure, err says why.  Returns 0 or -1.  The
+ * document on disk holds what this process has recorded, in sweep order,
+ * and then every previous entry whose configuration it has not recorded
+ * (not reached yet, or not in this sweep): a resume that is itself
+ * interrupted, or that measures fewer configurations, loses nothing.
  */
-static json_t *reusable_entries(json_t *previous, const struct run_settings *s)
+/*
+ * The machine's conditions, steal measured up to now, where this process's
+ * context is: the document's, or for --resume its latest resumption's.
+ */
+static void refresh_conditions(json_t *doc, const struct run_context *ctx)
 {
-	json_t *by_name = json_object(), *e;
-	size_t i;
-	char name[1024];
-	json_array_foreach(json_object_get(previous, "results"), i, e) {
-		const char *status = json_string_value(json_object_get(e, "status"));
-		if (resultdoc_config_name(e, name, sizeof(name)) == 0 && !json_object_get(by_name, name) &&
-		    status && strcmp(status, "ok") == 0 &&
-		    json_number_value(json_object_get(e, "duration_s")) == s->duration_s &&
-		    json_number_value(json_object_get(e, "warmup_s")) == s->warmup_s &&
-		    json_array_size(json_object_get(e, "reps")) == (size_t)s->reps)
-			json_object_set(by_name, name, e);
-	}
-	return by_name;
+	json_t *context = json_object_get(doc, "context");
+	json_t *resumes = json_object_get(context, "resumes");
+	size_t n = json_array_size(resumes);
+	json_object_update_new(n ? json_array_get(resumes, n - 1) : context,
+			       conditions_json(&ctx->conditions));
 }
 
-/*
- * The document on disk holds what this process has finished, in sweep
- * order, and then every previous entry it has not reached yet: a resume
- * that is itself interrupted loses nothing.
- */
-/* Rewrites a job's file; on failure, err says why.  Returns 0 or -1. */
 static int write_document(struct job_state *js, char *err, size_t errlen)
 {
 	const char *name;
 	json_t *e;
+	refresh_conditions(js->doc, js->job->ctx);
 	json_t *doc = json_copy(js->doc);
 	json_t *results = json_copy(json_object_get(js->doc, "results"));
-	json_object_foreach(js->reusable, name, e) {
-		if (!json_object_get(js->kept, name))
+	json_object_foreach(js->previous, name, e) {
+		if (!json_object_get(js->reached, name))
 			json_array_append(results, e);
 	}
 	json_object_set_new(doc, "results", results);
@@ -413,9 +228,15 @@ static int plan_one(struct sweep_state *st, struct job_state *js, const struct c
 		return -1;
 	}
 	json_t *entry = report_entry_head(c, job->settings, pus, oversubscribed);
+	json_object_update_new(json_object_get(entry, "placement"),
+			       placement_record_json(job->settings, pus, c->threads));
 	json_t *previous = NULL;
+	/* Only an ok entry stands for its configuration; any other is measured again. */
 	if (resultdoc_config_name(entry, name, sizeof(name)) == 0)
-		previous = json_object_get(js->reusable, name);
+		previous = json_object_get(js->previous, name);
+	const char *status = json_string_value(json_object_get(previous, "status"));
+	if (!status || strcmp(status, "ok") != 0)
+		previous = NULL;
 	if (job->output->dry_run) {
 		printf("%s\t%s\n", previous ? "kept" : "run", name);
 		json_decref(entry);
@@ -517,7 +338,7 @@ static int run_pass(struct sweep_state *st, struct planned *window, int n, uint6
 		struct planned *p = &window[order[i]];
 		uint64_t start = now_ns();
 		double started_s = (double)(start - st->started_ns) / 1e9;
-		if (run_isolated(p, p->job->job->settings, started_s) == CHILD_INTERRUPTED)
+		if (run_isolated(p, p->job->job->settings, started_s) == SWEEP_INTERRUPTED)
 			return SWEEP_INTERRUPTED;
 		st->reps_measured++;
 		st->measured_ns += now_ns() - start;
@@ -527,22 +348,25 @@ static int run_pass(struct sweep_state *st, struct planned *window, int n, uint6
 	return -1;
 }
 
-/* Prints, appends and counts the window's entries, in sweep order; writes the files. */
+/*
+ * Appends and counts the window's entries, in sweep order, writes the
+ * files, then prints the rows: a closed or full stdout costs the table,
+ * never the results.
+ */
 static int record_window(struct sweep_state *st, struct planned *window, int n)
 {
 	char name[1024];
 	for (int i = 0; i < n; i++) {
 		struct planned *p = &window[i];
-		if (p->kept && resultdoc_config_name(p->entry, name, sizeof(name)) == 0)
-			json_object_set_new(p->job->kept, name, json_true());
-		else
+		if (resultdoc_config_name(p->entry, name, sizeof(name)) == 0)
+			json_object_set_new(p->job->reached, name, json_true());
+		if (!p->kept)
 			st->done++;
-		print_row(p);
 		st->failures += strcmp(json_string_value(json_object_get(p->entry, "status")), "ok") != 0;
 		report_append(p->job->doc, p->entry);
 		p->job->touched = true;
 	}
-	fflush(stdout);
+	st->recorded = true;
 	for (int j = 0; j < st->njobs; j++) {
 		struct job_state *js = &st->jobs[j];
 		char err[512];
@@ -555,6 +379,9 @@ static int record_window(struct sweep_state *st, struct planned *window, int n)
 			return SWEEP_WRITE_ERROR;
 		}
 	}
+	for (int i = 0; i < n; i++)
+		print_row(&window[i]);
+	safefile_flush_stdout();	/* a failure is reported at exit, as status 3 */
 	return -1;
 }
 
@@ -700,8 +527,8 @@ static void free_state(struct sweep_state *st)
 	}
 	free(st->plan);
 	for (int j = 0; st->jobs && j < st->njobs; j++) {
-		json_decref(st->jobs[j].reusable);
-		json_decref(st->jobs[j].kept);
+		json_decref(st->jobs[j].previous);
+		json_decref(st->jobs[j].reached);
 		json_decref(st->jobs[j].doc);
 	}
 	free(st->jobs);
@@ -716,8 +543,10 @@ static int set_up_jobs(struct sweep_state *st, const struct sweep_job *jobs)
 		const struct sweep_job *job = &jobs[j];
 		struct job_state *js = &st->jobs[j];
 		js->job = job;
-		js->kept = json_object();
-		js->reusable = reusable_entries(job->output->previous, job->settings);
+		js->reached = json_object();
+		js->previous = job->output->previous ? resume_entries(job->output->previous,
+								      job->output->path, stderr)
+						     : json_object();
 		if (!job->output->dry_run)
 			js->doc = job->output->previous ? resumed_document(job->ctx, job->output->previous)
 							: report_document(job->ctx);
@@ -725,14 +554,20 @@ static int set_up_jobs(struct sweep_state *st, const struct sweep_job *jobs)
 	return 0;
 }
 
-/* The end of the run in every job's document and file; returns the run's stop code. */
+/*
+ * The end of the run in every job's document and file; returns the run's
+ * stop code.  Interrupted before anything was recorded, it writes nothing:
+ * the files stay as they were, or absent.
+ */
 static int finish_jobs(struct sweep_state *st, int stop)
 {
+	if (stop == SWEEP_INTERRUPTED && !st->recorded)
+		return stop;
 	for (int j = 0; j < st->njobs; j++) {
 		struct job_state *js = &st->jobs[j];
 		char err[512];
 		if (stop == SWEEP_INTERRUPTED)
-			report_set_complete(js->doc, 0, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+			report_set_complete(js->doc, 0, isolate_signal_name(isolate_stop_signal()));
 		else if (stop < 0)
 			report_set_complete(js->doc, 1, NULL);
 		if (stop != SWEEP_WRITE_ERROR && js->job->output->path &&
@@ -752,6 +587,16 @@ static size_t entries_kept(const struct sweep_state *st)
 	return n;
 }
 
+static void say_interrupted(const struct sweep_state *st)
+{
+	if (st->recorded)
+		fprintf(stderr, "syncbench: interrupted by %s; %zu finished configurations kept\n",
+			isolate_signal_name(isolate_stop_signal()), entries_kept(st));
+	else
+		fprintf(stderr, "syncbench: interrupted by %s before any configuration finished; "
+			"nothing written\n", isolate_signal_name(isolate_stop_signal()));
+}
+
 int sweep_run(const struct sweep_job *jobs, int njobs)
 {
 	struct sweep_state st = { .njobs = njobs, .interleave_s = jobs[0].sweep->interleave_s,
@@ -766,15 +611,14 @@ int sweep_run(const struct sweep_job *jobs, int njobs)
 		free_state(&st);
 		return SWEEP_OK;
 	}
-	set_up_signals();
 	report_table_header(stdout);
+	safefile_flush_stdout();
 	st.started_ns = now_ns();
-	int stop = run_windows(&st);
+	int stop = isolate_stop_signal() ? SWEEP_INTERRUPTED : run_windows(&st);
 	if (stop < 0)
 		report_table_footer(stdout);
 	if (stop == SWEEP_INTERRUPTED)
-		fprintf(stderr, "syncbench: interrupted; %zu finished configurations kept\n",
-			entries_kept(&st));
+		say_interrupted(&st);
 	stop = finish_jobs(&st, stop);
 	free_state(&st);
 	return stop >= 0 ? stop : (st.failures ? SWEEP_FAILED : SWEEP_OK);

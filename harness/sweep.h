@@ -1,10 +1,11 @@
 /*
  * A sweep: every combination of primitive x parameter values x thread
- * count.  Each repetition runs in a child process of its own, so that a
- * crash or a hang costs one configuration only, and the repetitions of
- * neighbouring configurations interleave (see struct sweep), so that a
- * configuration's spread includes what changes on the machine over time
- * and from one process to the next, not only within one process.
+ * count.  Each repetition runs in a child process of its own
+ * (harness/isolate.h), so that a crash or a hang costs one configuration
+ * only, and the repetitions of neighbouring configurations interleave (see
+ * struct sweep), so that a configuration's spread includes what changes on
+ * the machine over time and from one process to the next, not only within
+ * one process.
  */
 #ifndef SYNCBENCH_SWEEP_H
 #define SYNCBENCH_SWEEP_H
@@ -42,7 +43,7 @@ enum {
 	SWEEP_OK = 0,		/* every configuration ran and passed its check */
 	SWEEP_FAILED = 1,	/* some configuration failed, crashed or timed out */
 	SWEEP_WRITE_ERROR = 3,	/* the output file could not be written */
-	SWEEP_INTERRUPTED = 4,	/* SIGINT or SIGTERM; what finished is on disk */
+	SWEEP_INTERRUPTED = 4,	/* SIGINT, SIGTERM or SIGHUP; what finished is on disk */
 };
 
 struct json_t;
@@ -51,9 +52,10 @@ struct json_t;
 struct sweep_output {
 	const char *path;		/* NULL: the table only, no file */
 	/*
-	 * --resume: the document already at path (NULL if there was none).
-	 * A configuration it holds with status ok, measured with the same
-	 * duration, warmup and repetitions, is kept instead of run again.
+	 * --resume: the document already at path (NULL if there was none),
+	 * which resume_check has found measured the way this run measures.
+	 * A configuration it holds with status ok is kept instead of run
+	 * again; its other valid entries stay until replaced (harness/resume.h).
 	 */
 	struct json_t *previous;
 	int dry_run;			/* list what would run or be kept; run nothing */
@@ -81,7 +83,9 @@ struct sweep_job {
  * configuration on stdout and, for each job with an output path, rewrites
  * its file atomically after each window that adds to it: an interruption
  * loses at most the window in progress.  Dry run and progress are
- * jobs[0].output's.
+ * jobs[0].output's.  The caller has called isolate_catch_stop_signals():
+ * a stop signal ends the run with SWEEP_INTERRUPTED, writing nothing if
+ * no window was recorded.
  */
 int sweep_run(const struct sweep_job *jobs, int njobs);
 
@@ -90,8 +94,5 @@ int sweep_run(const struct sweep_job *jobs, int njobs);
  * cannot run (the workload's validate hook says so).
  */
 int sweep_validate(const struct sweep *sw, char *why, size_t whylen);
-
-/* The child's time limit for one repetition: generous, never infinite. */
-double sweep_time_limit_s(const struct run_settings *s);
 
 #endif

@@ -14,6 +14,7 @@
 #ifndef SYNCBENCH_CHAN_H
 #define SYNCBENCH_CHAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,17 @@ enum chan_result {
 /* Elements larger than this are refused at creation (Go's limit is 64 KiB). */
 #define CHAN_MAX_ELEM 65536
 
+/* One case of a select (chan_ops.select): Go's `case ch <- *elem:` or `case *elem = <-ch:`. */
+enum chan_dir { CHAN_SEND, CHAN_RECV };
+struct chan_case {
+	void *ch;		/* a channel of the primitive; NULL: Go's nil channel, never ready */
+	enum chan_dir dir;
+	void *elem;		/* send: the element sent; recv: where it goes (not NULL) */
+};
+
+/* What a select with a default case returns when no case could proceed. */
+#define CHAN_SELECT_DEFAULT (-1)
+
 struct chan_ops {
 	/* Bytes of channel state for elem-byte elements and capacity cap. */
 	size_t (*size)(size_t elem, size_t cap);
@@ -43,6 +55,16 @@ struct chan_ops {
 	enum chan_result (*try_recv)(void *ch, void *elem);
 	/* Returns CHAN_CLOSED if it was already closed (Go panics), else CHAN_OK. */
 	enum chan_result (*close)(void *ch);
+	/*
+	 * NULL: the primitive has no select (workloads that declare
+	 * NEEDS_CHAN_SELECT refuse it).  Go's select over cases[0..ncases):
+	 * waits until one case can proceed, does it, and returns its index;
+	 * with block false (a default case) returns CHAN_SELECT_DEFAULT
+	 * instead of waiting.  A receive sets *recv_ok (if recv_ok is not
+	 * NULL): true for a value, false for a closed channel (*elem zeroed).
+	 * gochan's (locks/gochan.h) documents the semantics and the limits.
+	 */
+	int (*select)(const struct chan_case *cases, int ncases, bool block, bool *recv_ok);
 };
 
 /*

@@ -13,8 +13,9 @@
  *
  * Invariants (chan.go's header): recvq and sendq are not both non-empty;
  * qcount > 0 implies recvq empty; qcount < cap implies sendq empty.
- * Select keeps them: a sender drops the waiters of selects won elsewhere
- * while it looks for a receiver, before it buffers or queues.
+ * Select keeps them (but for chan.go's one exception, below): a sender
+ * drops the waiters of selects won elsewhere while it looks for a
+ * receiver, before it buffers or queues, and a receiver likewise.
  *
  * send: closed -> CHAN_CLOSED (Go panics).  A waiting receiver -> copy the
  *   element straight into its slot, bypassing the buffer, and wake it.
@@ -76,35 +77,71 @@
  * the time slice its peer needs); for elements larger than a few hundred
  * bytes, where the copies dominate (pass pointers).
  *
- * select (gochan_select_recv2: two receive cases; runtime/select.go's
- * selectgo): lock both channels in address order, a channel named twice
- * once (lockorder); pass 1 polls the cases in a random order
- * (pollorder) and does the first that can proceed (a closed channel
- * can: it reports closed); else, pass 2 queues one waiter per case on
- * its recvq, in pollorder (Go's lockorder: the same but for a == b,
- * where pollorder keeps the choice random), both on one parker marked
- * select, unlocks both and parks (polling first as long as the larger
- * spin of the two).  A completer (a sender, or close) must claim a
- * select waiter it dequeues by CAS 0 -> 1 on the parker's claimed word
- * (Go's selectDone) under that waiter's channel lock; only one claim
- * succeeds, and it records the winning waiter.  A completer whose claim
- * fails drops that waiter from the queue and goes on to the next waiter
- * or the buffer, so no value is lost.  On waking, pass 3 takes the
- * losing waiter out of its queue under its channel's lock (Go relocks
- * both; only that channel can still reach it), unless a completer
- * already dropped it.  Invariants: a select waiter is completed at most
- * once, and only by its claimer; a waiter's memory is touched only
- * under the lock of the channel whose queue holds it, or by its claimer
- * until complete(); after pass 3 no queue holds it, so the select may
- * return and its stack go.  With a default case
- * (gochan_try_select_recv2), pass 1 under both locks decides, at one
- * moment, as Go's selectgo does: the lock-free failure of try_recv would
- * see each channel empty at a different moment, and could say
- * would-block while a value moves from one channel to the other.
+ * select (gochan_select; Go 1.19 runtime/select.go's selectgo, whose
+ * steps it follows in order, and the compiler's walk/select.go):
+ *   0. The compiler's rewrites: no case and blocking is Go's block(),
+ *      parking forever (here a futex wait that nothing wakes); one case
+ *      is a plain send or receive (chansend/chanrecv, blocking); one case
+ *      with a default is selectnbsend/selectnbrecv, whose failure is the
+ *      lock-free look of try_send/try_recv.  Everything else is selectgo.
+ *   1. pollorder: the cases with a channel, in a uniformly random order
+ *      (inside-out Fisher-Yates; Go's fastrandn(n) is a multiply-shift of
+ *      32 random bits, whose bias, under n / 2^32, is kept; the bits are
+ *      a per-thread xorshift64*'s high half).  Nil cases are left out.
+ *   2. lockorder: pollorder heap-sorted by channel address (n log n, no
+ *      recursion), so cases on one channel sit together, in an order
+ *      drawn from pollorder.
+ *   3. sellock: each distinct channel locked once, in lockorder.
+ *   4. Pass 1, in pollorder, the first case that can proceed wins.  A
+ *      receive: a blocked sender (cap 0: its element; full buffer: the
+ *      head, the sender's element into its slot), else the buffer, else
+ *      closed (zeroed, recv_ok false).  A send: closed is the panic (after
+ *      unlocking, as Go's sclose); else a blocked receiver gets the
+ *      element straight into its slot; else the buffer.  All the locks
+ *      are released before the peer's copy and wake, as everywhere here.
+ *   5. With a default case: CHAN_SELECT_DEFAULT, decided under all the
+ *      locks at one moment.  (Lock-free looks at each channel would see
+ *      them at different moments, and could miss a value moving from one
+ *      to another.)
+ *   6. Pass 2: one waiter per case, queued in lockorder on the channel's
+ *      sendq or recvq, all on one parker marked is_select; unlock all;
+ *      park (polling first as long as the largest spin of the channels).
+ *   7. A completer (a sender, a receiver or close, on any thread) that
+ *      dequeues a select's waiter must first claim it: CAS 0 -> 1 on the
+ *      parker's claimed word (Go's selectDone), under that waiter's
+ *      channel lock, and it records the winning waiter.  One claim
+ *      succeeds; a completer whose claim fails drops that waiter and goes
+ *      on to the next waiter or the buffer, so no value is lost.
+ *   8. Pass 3, woken: every losing waiter is taken out of its queue,
+ *      unless a completer already dropped it.  Departure: Go relocks all
+ *      the channels in lockorder (sellock) and then unlinks; here each
+ *      channel that holds a loser is locked alone, in lockorder, and the
+ *      winner's channel is not locked unless a loser is queued there too.
+ *      Only a channel's lock guards the waiters on its queues, and the
+ *      claim keeps every other completer from completing the select, so
+ *      holding all the locks at once is not needed here, and would hold
+ *      up every thread using any of them.  Each channel is still locked
+ *      once.
+ *   9. The winner's result: a send woken by close is the panic; a receive
+ *      woken by close is zeroed, recv_ok false.
+ * Invariants: a select waiter is completed at most once, and only by its
+ * claimer; a waiter's memory is touched only under the lock of the
+ * channel whose queue holds it, or by its claimer until complete(); after
+ * pass 3 no queue holds it, so the select may return and its frame go.
+ * A select that sends and receives on one unbuffered channel queues on
+ * both its queues (chan.go's one exception to "not both non-empty"); it
+ * cannot meet itself, since its own waiters are queued only after pass 1.
+ * The select's frame: the parker on its own line, then the orders and one
+ * waiter per case, on the stack up to 64 cases, beyond on the heap (Go's
+ * compiler puts them on the goroutine's stack; a thread's stack is fixed,
+ * and 65536 cases of waiters would take 2 MiB of it).
  *
- * Departures from Go: send on a closed channel returns CHAN_CLOSED
- * rather than panicking, and closing twice returns CHAN_CLOSED; there is
- * no nil channel; select has two receive cases only (no send cases).
+ * Departures from Go: a plain send on a closed channel returns
+ * CHAN_CLOSED rather than panicking, and closing twice returns
+ * CHAN_CLOSED (the chan_ops contract: a benchmark's stop closes channels
+ * under threads that may still send); select's send on a closed channel
+ * panics, as in Go.  Go reports "all goroutines are asleep - deadlock!"
+ * when nothing can ever run again; a thread blocked here forever stays so.
  */
 #include "gochan.h"
 
@@ -114,6 +151,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,13 +182,13 @@ struct gochan_waiter {
 };
 
 /*
- * A blocked thread's frame, on its stack, on its own line: the completer
- * writes the parker while the thread polls it, and a plain send or
- * receive's one waiter shares that line, so a handoff moves one line.
+ * A plain send's or receive's frame, on its stack, on its own line: the
+ * completer writes the parker while the thread polls it, and the one
+ * waiter shares that line, so a handoff moves one line.
  */
 struct gochan_blocked {
 	_Alignas(CACHELINE) struct gochan_parker parker;
-	struct gochan_waiter waiter[2];		/* [1]: select only */
+	struct gochan_waiter waiter;
 };
 static_assert(offsetof(struct gochan_blocked, waiter) + sizeof(struct gochan_waiter) <= CACHELINE,
 	      "a plain waiter shares its parker's line");
@@ -320,15 +358,22 @@ static struct gochan_waiter *dequeue(struct gochan_waitq *q)
 	return NULL;
 }
 
-/* A frame for a thread about to queue its waiters; a select's race to be claimed. */
-static void blocked_init(struct gochan_blocked *b, bool is_select)
+/* A parker about to have waiters queued on it; a select's is raced for by claim(). */
+static void parker_init(struct gochan_parker *p, bool is_select)
 {
-	atomic_init(&b->parker.state, WAITING);
-	atomic_init(&b->parker.claimed, 0);
-	b->parker.is_select = is_select;
-	b->parker.winner = NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(b->waiter); i++)
-		b->waiter[i].parker = &b->parker;
+	atomic_init(&p->state, WAITING);
+	atomic_init(&p->claimed, 0);
+	p->is_select = is_select;
+	p->winner = NULL;
+}
+
+/* Queues a plain party's waiter, offering elem, on q (under the lock). */
+static void blocked_enqueue(struct gochan_blocked *b, struct gochan_waitq *q, void *elem)
+{
+	parker_init(&b->parker, false);
+	b->waiter.parker = &b->parker;
+	b->waiter.elem = elem;
+	enqueue(q, &b->waiter);
 }
 
 static enum chan_result result_of(unsigned state)
@@ -411,40 +456,51 @@ static bool looks_empty(struct gochan *c)
 		: atomic_load_explicit(&c->qcount, memory_order_acquire) == 0;
 }
 
+/*
+ * Under c's lock: a send of elem if one can proceed now, else
+ * CHAN_WOULD_BLOCK.  chansend's order: closed (CHAN_CLOSED), a blocked
+ * receiver, the buffer.  *to: a receiver for send_finish() to complete.
+ */
+static enum chan_result send_poll(struct gochan *c, const void *elem, struct gochan_waiter **to)
+{
+	/* relaxed: under the lock, which orders every write of closed */
+	if (atomic_load_explicit(&c->closed, memory_order_relaxed))
+		return CHAN_CLOSED;
+	if ((*to = dequeue(&c->recvq)))
+		return CHAN_OK;
+	/* relaxed: under the lock; try_* only peeks */
+	size_t n = atomic_load_explicit(&c->qcount, memory_order_relaxed);
+	if (n == c->cap)
+		return CHAN_WOULD_BLOCK;
+	memcpy(slot(c, c->sendx), elem, c->elem);
+	c->sendx = next_index(c, c->sendx);
+	atomic_store_explicit(&c->qcount, n + 1, memory_order_relaxed);
+	return CHAN_OK;
+}
+
+/* After the lock is released: the rest of a send that send_poll() did. */
+static void send_finish(struct gochan *c, struct gochan_waiter *to, const void *elem)
+{
+	if (!to)
+		return;
+	memcpy(to->elem, elem, c->elem);	/* the receiver waits for complete() */
+	complete(to, DONE);
+}
+
 static enum chan_result chan_send(struct gochan *c, const void *elem, bool block)
 {
 	if (!block && send_would_block(c))
 		return CHAN_WOULD_BLOCK;
 	chan_lock(c);
-	/* relaxed: under the lock, which orders every write of closed */
-	if (atomic_load_explicit(&c->closed, memory_order_relaxed)) {
+	struct gochan_waiter *to = NULL;
+	enum chan_result r = send_poll(c, elem, &to);
+	if (r != CHAN_WOULD_BLOCK || !block) {
 		chan_unlock(c);
-		return CHAN_CLOSED;
-	}
-	struct gochan_waiter *w = dequeue(&c->recvq);
-	if (w) {
-		chan_unlock(c);
-		memcpy(w->elem, elem, c->elem);
-		complete(w, DONE);
-		return CHAN_OK;
-	}
-	/* relaxed: under the lock; try_* only peeks */
-	size_t n = atomic_load_explicit(&c->qcount, memory_order_relaxed);
-	if (n < c->cap) {
-		memcpy(slot(c, c->sendx), elem, c->elem);
-		c->sendx = next_index(c, c->sendx);
-		atomic_store_explicit(&c->qcount, n + 1, memory_order_relaxed);
-		chan_unlock(c);
-		return CHAN_OK;
-	}
-	if (!block) {
-		chan_unlock(c);
-		return CHAN_WOULD_BLOCK;
+		send_finish(c, to, elem);
+		return r;
 	}
 	struct gochan_blocked me;
-	blocked_init(&me, false);
-	me.waiter[0].elem = (void *)elem;
-	enqueue(&c->sendq, &me.waiter[0]);
+	blocked_enqueue(&me, &c->sendq, (void *)elem);
 	chan_unlock(c);
 	return park(&me.parker, c->spin);
 }
@@ -518,88 +574,11 @@ static enum chan_result chan_recv(struct gochan *c, void *elem, bool block)
 		return r;
 	}
 	struct gochan_blocked me;
-	blocked_init(&me, false);
-	me.waiter[0].elem = elem;
-	enqueue(&c->recvq, &me.waiter[0]);
+	blocked_enqueue(&me, &c->recvq, elem);
 	chan_unlock(c);
 	r = park(&me.parker, c->spin);
 	if (r == CHAN_CLOSED)
 		memset(elem, 0, c->elem);
-	return r;
-}
-
-/* Go's sellock: both channels in address order (lockorder), a channel named twice once. */
-static void lock_pair(struct gochan *a, struct gochan *b)
-{
-	if ((uintptr_t)a > (uintptr_t)b) {
-		struct gochan *t = a;
-		a = b;
-		b = t;
-	}
-	chan_lock(a);
-	if (b != a)
-		chan_lock(b);
-}
-
-static void unlock_pair(struct gochan *a, struct gochan *b)
-{
-	chan_unlock(a);
-	if (b != a)
-		chan_unlock(b);
-}
-
-/* Go's pollorder for two cases: the one polled first, uniformly at random. */
-static int poll_first(void)
-{
-	static _Thread_local uint64_t rng;	/* xorshift: must not be 0 */
-	if (unlikely(rng == 0))
-		rng = (now_ns() ^ (uintptr_t)&rng) | 1;
-	return (int)(rng_next(&rng) >> 63);
-}
-
-struct select_case {
-	struct gochan *c;
-	void *elem;
-};
-
-/* Go's selectgo, for two receive cases.  See the header. */
-static enum chan_result select_recv2(const struct select_case cs[2], int *chosen, bool block)
-{
-	struct gochan *a = cs[0].c, *b = cs[1].c;
-	int first = poll_first();
-	lock_pair(a, b);
-	for (int k = 0; k < 2; k++) {		/* pass 1: poll in pollorder */
-		int i = first ^ k;
-		struct gochan_waiter *from;
-		enum chan_result r = recv_poll(cs[i].c, cs[i].elem, &from);
-		if (r != CHAN_WOULD_BLOCK) {
-			unlock_pair(a, b);
-			recv_finish(cs[i].c, r, from, cs[i].elem);
-			*chosen = i;
-			return r;
-		}
-	}
-	if (!block) {
-		unlock_pair(a, b);
-		return CHAN_WOULD_BLOCK;
-	}
-	struct gochan_blocked me;		/* pass 2: a waiter per case, one parker */
-	blocked_init(&me, true);
-	for (int k = 0; k < 2; k++) {
-		int i = first ^ k;		/* a == b: pollorder also decides who is served first */
-		me.waiter[i].elem = cs[i].elem;
-		enqueue(&cs[i].c->recvq, &me.waiter[i]);
-	}
-	unlock_pair(a, b);
-	enum chan_result r = park(&me.parker, a->spin > b->spin ? a->spin : b->spin);
-	int won = (int)(me.parker.winner - me.waiter);
-	struct gochan *lost = cs[!won].c;	/* pass 3: the loser's channel alone can reach us */
-	chan_lock(lost);
-	unlink_waiter(&lost->recvq, &me.waiter[!won]);
-	chan_unlock(lost);
-	if (r == CHAN_CLOSED)
-		memset(cs[won].elem, 0, cs[won].c->elem);
-	*chosen = won;
 	return r;
 }
 
@@ -660,18 +639,297 @@ enum chan_result gochan_try_recv(struct gochan *c, void *elem)
 	return chan_recv(c, elem, false);
 }
 
-enum chan_result gochan_select_recv2(struct gochan *a, void *elem_a, struct gochan *b,
-				     void *elem_b, int *chosen)
+/* Go's panic with no recover: its message on stderr, then abort() (Go exits with status 2). */
+static _Noreturn void go_panic(const char *msg)
 {
-	const struct select_case cs[2] = { { a, elem_a }, { b, elem_b } };
-	return select_recv2(cs, chosen, true);
+	fprintf(stderr, "panic: %s\n", msg);
+	abort();
 }
 
-enum chan_result gochan_try_select_recv2(struct gochan *a, void *elem_a, struct gochan *b,
-					 void *elem_b, int *chosen)
+/* Go's throw(): a fatal error that nothing recovers from. */
+static _Noreturn void go_fatal(const char *msg)
 {
-	const struct select_case cs[2] = { { a, elem_a }, { b, elem_b } };
-	return select_recv2(cs, chosen, false);
+	fprintf(stderr, "fatal error: %s\n", msg);
+	abort();
+}
+
+/* Go's block() (`select {}`): parks forever, on a futex word that nothing wakes. */
+static _Noreturn void block_forever(void)
+{
+	atomic_uint never;
+	atomic_init(&never, 0);
+	for (;;)
+		futex_wait(&never, 0);
+}
+
+/* Go's fastrandn(n): in [0, n), uniform but for a bias under n / 2^32. */
+static uint32_t rand_below(uint32_t n)
+{
+	static _Thread_local uint64_t rng;	/* xorshift64*: must not be 0 */
+	if (unlikely(rng == 0))
+		rng = (now_ns() ^ (uintptr_t)&rng) | 1;
+	return (uint32_t)((rng_next(&rng) >> 32) * n >> 32);
+}
+
+/* Cases up to this many keep their select's frame on the caller's stack (2.6 KiB of it). */
+enum { SELECT_STACK_CASES = 64 };
+
+/*
+ * One select call's state.  The parker has a line of its own: completers
+ * write it while the select polls it.  The orders hold case indexes (Go's
+ * uint16, hence the limit of 65536 cases); waiter[i] is case i's offer.
+ */
+struct select_frame {
+	_Alignas(CACHELINE) struct gochan_parker parker;
+	_Alignas(CACHELINE) uint16_t *pollorder, *lockorder;
+	struct gochan_waiter *waiter;
+	void *heap;		/* NULL, or where the three arrays are, for a large select */
+	uint16_t stack_order[2 * SELECT_STACK_CASES];
+	struct gochan_waiter stack_waiter[SELECT_STACK_CASES];
+};
+static_assert(offsetof(struct select_frame, pollorder) == CACHELINE, "the parker's line is its own");
+static_assert(GOCHAN_SELECT_MAX_CASES - 1 <= UINT16_MAX, "a case index fits the orders");
+
+static void frame_init(struct select_frame *f, int ncases)
+{
+	size_t n = (size_t)ncases;
+	f->heap = NULL;
+	f->waiter = f->stack_waiter;
+	f->pollorder = f->stack_order;
+	if (n > SELECT_STACK_CASES) {
+		f->heap = malloc(n * (sizeof(*f->waiter) + 2 * sizeof(*f->pollorder)));
+		if (!f->heap)
+			go_fatal("runtime: out of memory");
+		f->waiter = f->heap;
+		f->pollorder = (uint16_t *)(f->waiter + n);
+	}
+	f->lockorder = f->pollorder + n;
+}
+
+/* Step 1: the indexes of the cases with a channel, in a uniformly random order; their count. */
+static int make_pollorder(const struct chan_case *cases, int ncases, uint16_t *order)
+{
+	int n = 0;
+	for (int i = 0; i < ncases; i++) {
+		if (!cases[i].ch)
+			continue;
+		uint32_t j = rand_below((uint32_t)n + 1);
+		order[n] = order[j];
+		order[j] = (uint16_t)i;
+		n++;
+	}
+	return n;
+}
+
+static uintptr_t chan_key(const struct chan_case *cases, uint16_t i)
+{
+	return (uintptr_t)cases[i].ch;
+}
+
+/*
+ * Step 2: poll[0..n) heap-sorted by channel address into lock[0..n): a
+ * max-heap built by sifting each case up, then unloaded from the back.
+ */
+static void make_lockorder(const struct chan_case *cases, const uint16_t *poll, uint16_t *lock,
+			   int n)
+{
+	for (int i = 0; i < n; i++) {
+		uintptr_t key = chan_key(cases, poll[i]);
+		int j = i;
+		while (j > 0 && chan_key(cases, lock[(j - 1) / 2]) < key) {
+			lock[j] = lock[(j - 1) / 2];
+			j = (j - 1) / 2;
+		}
+		lock[j] = poll[i];
+	}
+	for (int end = n - 1; end > 0; end--) {
+		uint16_t moved = lock[end];
+		uintptr_t key = chan_key(cases, moved);
+		int j = 0;
+		lock[end] = lock[0];
+		for (;;) {
+			int k = 2 * j + 1;
+			if (k >= end)
+				break;
+			if (k + 1 < end && chan_key(cases, lock[k]) < chan_key(cases, lock[k + 1]))
+				k++;
+			if (chan_key(cases, lock[k]) <= key)
+				break;
+			lock[j] = lock[k];
+			j = k;
+		}
+		lock[j] = moved;
+	}
+}
+
+/* Step 3 (Go's sellock): each distinct channel once, in lockorder. */
+static void sellock(const struct chan_case *cases, const uint16_t *lock, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (i == 0 || cases[lock[i]].ch != cases[lock[i - 1]].ch)
+			chan_lock(cases[lock[i]].ch);
+}
+
+static void selunlock(const struct chan_case *cases, const uint16_t *lock, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+		if (i == 0 || cases[lock[i]].ch != cases[lock[i - 1]].ch)
+			chan_unlock(cases[lock[i]].ch);
+}
+
+static void set_recv_ok(bool *recv_ok, enum chan_result r)
+{
+	if (recv_ok)
+		*recv_ok = r == CHAN_OK;
+}
+
+/*
+ * Step 4, pass 1, under all the locks: does the first case in pollorder
+ * that can proceed, releasing the locks before its peer's copy and wake,
+ * and returns its index; -1, the locks still held, if none can.
+ */
+static int poll_cases(const struct chan_case *cases, const uint16_t *poll, const uint16_t *lock,
+		      int n, bool *recv_ok)
+{
+	for (int k = 0; k < n; k++) {
+		const struct chan_case *cs = &cases[poll[k]];
+		struct gochan *c = cs->ch;
+		struct gochan_waiter *peer = NULL;
+		enum chan_result r = cs->dir == CHAN_RECV ? recv_poll(c, cs->elem, &peer)
+							  : send_poll(c, cs->elem, &peer);
+		if (r == CHAN_WOULD_BLOCK)
+			continue;
+		selunlock(cases, lock, n);
+		if (cs->dir == CHAN_RECV) {
+			recv_finish(c, r, peer, cs->elem);
+			set_recv_ok(recv_ok, r);
+		} else if (r == CHAN_CLOSED) {
+			go_panic("send on closed channel");
+		} else {
+			send_finish(c, peer, cs->elem);
+		}
+		return poll[k];
+	}
+	return -1;
+}
+
+static struct gochan_waitq *queue_of(const struct chan_case *cs)
+{
+	struct gochan *c = cs->ch;
+	return cs->dir == CHAN_SEND ? &c->sendq : &c->recvq;
+}
+
+/*
+ * Step 6, pass 2, under all the locks: one waiter per case, in lockorder,
+ * on one parker; then unlocks them all and parks until a claimer is done.
+ */
+static enum chan_result enqueue_and_park(struct select_frame *f, const struct chan_case *cases,
+					 int n)
+{
+	unsigned spin = 0;
+	parker_init(&f->parker, true);
+	for (int k = 0; k < n; k++) {
+		const struct chan_case *cs = &cases[f->lockorder[k]];
+		struct gochan_waiter *w = &f->waiter[f->lockorder[k]];
+		struct gochan *c = cs->ch;
+		w->parker = &f->parker;
+		w->elem = cs->elem;
+		enqueue(queue_of(cs), w);
+		spin = c->spin > spin ? c->spin : spin;
+	}
+	selunlock(cases, f->lockorder, n);
+	return park(&f->parker, spin);
+}
+
+/* Step 8, pass 3: every waiter but the winner's out of its queue, each channel locked alone. */
+static void unlink_losers(struct select_frame *f, const struct chan_case *cases, int n, int won)
+{
+	for (int k = 0; k < n;) {
+		struct gochan *c = cases[f->lockorder[k]].ch;
+		bool locked = false;
+		for (; k < n && cases[f->lockorder[k]].ch == c; k++) {
+			int i = f->lockorder[k];
+			if (i == won)
+				continue;
+			if (!locked)
+				chan_lock(c);
+			locked = true;
+			unlink_waiter(queue_of(&cases[i]), &f->waiter[i]);
+		}
+		if (locked)
+			chan_unlock(c);
+	}
+}
+
+/* Steps 1 to 9 for two cases or more (the header's list). */
+static int selectgo(struct select_frame *f, const struct chan_case *cases, int ncases, bool block,
+		    bool *recv_ok)
+{
+	int n = make_pollorder(cases, ncases, f->pollorder);
+	if (n == 0) {
+		if (block)
+			block_forever();	/* only nil channels: nothing can ever wake it */
+		return CHAN_SELECT_DEFAULT;
+	}
+	make_lockorder(cases, f->pollorder, f->lockorder, n);
+	sellock(cases, f->lockorder, n);
+	int chosen = poll_cases(cases, f->pollorder, f->lockorder, n, recv_ok);
+	if (chosen >= 0)
+		return chosen;
+	if (!block) {
+		selunlock(cases, f->lockorder, n);
+		return CHAN_SELECT_DEFAULT;
+	}
+	enum chan_result r = enqueue_and_park(f, cases, n);
+	int won = (int)(f->parker.winner - f->waiter);
+	const struct chan_case *cs = &cases[won];
+	unlink_losers(f, cases, n, won);
+	if (cs->dir == CHAN_SEND) {
+		if (r == CHAN_CLOSED)
+			go_panic("send on closed channel");
+		return won;
+	}
+	if (r == CHAN_CLOSED)
+		memset(cs->elem, 0, ((struct gochan *)cs->ch)->elem);
+	set_recv_ok(recv_ok, r);
+	return won;
+}
+
+/*
+ * Step 0, the compiler's rewrites: no case, or one (a nil channel's blocks
+ * forever or takes the default), as a plain or a non-blocking operation.
+ */
+static int select_small(const struct chan_case *cases, int ncases, bool block, bool *recv_ok)
+{
+	if (ncases == 0 || !cases[0].ch) {
+		if (block)
+			block_forever();
+		return CHAN_SELECT_DEFAULT;
+	}
+	enum chan_result r;
+	if (cases[0].dir == CHAN_SEND) {
+		r = chan_send(cases[0].ch, cases[0].elem, block);
+		if (r == CHAN_CLOSED)
+			go_panic("send on closed channel");
+	} else {
+		r = chan_recv(cases[0].ch, cases[0].elem, block);
+		if (r != CHAN_WOULD_BLOCK)
+			set_recv_ok(recv_ok, r);
+	}
+	return r == CHAN_WOULD_BLOCK ? CHAN_SELECT_DEFAULT : 0;
+}
+
+int gochan_select(const struct chan_case *cases, int ncases, bool block, bool *recv_ok)
+{
+	if (ncases < 0 || ncases > GOCHAN_SELECT_MAX_CASES)
+		go_fatal("select: more cases than 65536, or fewer than none");
+	if (ncases <= 1)
+		return select_small(cases, ncases, block, recv_ok);
+	struct select_frame f;
+	frame_init(&f, ncases);
+	int chosen = selectgo(&f, cases, ncases, block, recv_ok);
+	free(f.heap);
+	return chosen;
 }
 
 static enum chan_result ops_send(void *c, const void *elem)
@@ -707,6 +965,7 @@ static const struct chan_ops gochan_chan_ops = {
 	.try_send = ops_try_send,
 	.try_recv = ops_try_recv,
 	.close = ops_close,
+	.select = gochan_select,
 };
 
 static const struct param_decl gochan_params[] = {

@@ -6,6 +6,7 @@
 #ifndef SYNCBENCH_GOCHAN_H
 #define SYNCBENCH_GOCHAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "chan.h"
@@ -27,16 +28,31 @@ enum chan_result gochan_try_recv(struct gochan *c, void *elem);
 enum chan_result gochan_close(struct gochan *c);
 
 /*
- * Go's `select { case *elem_a = <-a: case *elem_b = <-b: }`: waits until
- * a receive from a or b can proceed, does it, and sets *chosen to 0 (a)
- * or 1 (b); when both are ready it picks one uniformly at random.  A
- * closed channel is ready: CHAN_CLOSED for that case, its element zeroed.
- * a and b may be the same channel.  Returns CHAN_OK or CHAN_CLOSED.
+ * Go's select statement (runtime/select.go's selectgo, and the compiler's
+ * rewrites of small selects), over cases[0..ncases), each a send or a
+ * receive on a gochan or on NULL (Go's nil channel: never ready, so a
+ * case to switch off by setting its channel to NULL).  Returns the index
+ * of the case that proceeded; for a receive, *recv_ok (when recv_ok is not
+ * NULL) says whether a value arrived (true) or the channel was closed
+ * (false, *elem zeroed).  Semantics, as Go's:
+ *   - block false is a `default:` case: CHAN_SELECT_DEFAULT when no case
+ *     can proceed at the moment select holds all the channels' locks;
+ *   - when several cases can proceed, each is chosen with equal
+ *     probability (the cases are polled in a uniformly random order);
+ *   - a receive from a closed channel can always proceed;
+ *   - a send on a closed channel is Go's panic: "panic: send on closed
+ *     channel" on stderr, then abort();
+ *   - a blocking select with no case, or with only nil channels (Go's
+ *     `select {}`), blocks its thread forever: nothing can wake it.
+ * The limit is Go's: at most GOCHAN_SELECT_MAX_CASES cases (a larger or
+ * negative ncases is a fatal error).  Up to 64 cases the select's own
+ * state lives on the caller's stack, about 40 bytes a case; beyond, it is
+ * allocated for the call.  A receive's elem must not be NULL.  The same
+ * channel may appear in several cases.  A select that waits polls first
+ * as long as the largest spin (gochan_new) of its channels.  gochan.c's
+ * header names each step of Go's selectgo it follows, and its departure.
  */
-enum chan_result gochan_select_recv2(struct gochan *a, void *elem_a, struct gochan *b,
-				     void *elem_b, int *chosen);
-/* The same with a default case: CHAN_WOULD_BLOCK, *chosen untouched, when neither is ready. */
-enum chan_result gochan_try_select_recv2(struct gochan *a, void *elem_a, struct gochan *b,
-					 void *elem_b, int *chosen);
+#define GOCHAN_SELECT_MAX_CASES 65536
+int gochan_select(const struct chan_case *cases, int ncases, bool block, bool *recv_ok);
 
 #endif

@@ -26,8 +26,17 @@ document's directory):
         parameter with two or more values): received messages/s (else ops/s)
         vs capacity, log scale, one line per primitive and its own varying
         parameters, one panel per thread count and other parameter values
+  figures/sojourn-<bench>.{png,svg}      for dispatch (a `load`, a `policy`
+        and a `sojourn` latency kind): p99 sojourn vs offered load, open loop
+        only, log scale, one line per policy, one panel per primitive, thread
+        count and other parameter values
   index.html                             the figures, a table per workload and
         the run's context (machine, topology, commit, command); no network use
+
+Every file is written to a temporary file of a random name beside it,
+then renamed over it.  Input that is not a valid result document is
+refused with one line on stderr and status 2, before anything is written;
+a file that cannot be written gives status 3 and the reason.
 
 Needs Debian's python3-matplotlib (apt-get install python3-matplotlib).
 """
@@ -37,7 +46,10 @@ import html
 import json
 import math
 import os
+import re
+import stat
 import sys
+import tempfile
 
 try:
     import matplotlib
@@ -50,24 +62,190 @@ except ImportError:
 BASELINE = "pthread-mutex"
 
 
+class BadInput(Exception):
+    """What is wrong with an input, as one line: exit status 2."""
+
+
+def bad_input(msg):
+    print(f"plot.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def write_error(path, e):
+    print(f"plot.py: cannot write {path}: {e.strerror or e}", file=sys.stderr)
+    sys.exit(3)
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def is_num(v):
+    return (is_int(v) or isinstance(v, float)) and math.isfinite(v)
+
+
+def is_num_or_none(v):
+    return v is None or is_num(v)
+
+
+def need(ok, where, what):
+    if not ok:
+        raise BadInput(f"{where} {what}")
+
+
+# A workload or primitive name, as syncbench writes them: it names figure files.
+LABEL = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
+
+
+def is_label(v):
+    return isinstance(v, str) and LABEL.fullmatch(v) is not None
+
+
+def is_count(v):
+    return is_int(v) and v >= 0
+
+
+def check_rep(r, threads, where):
+    need(isinstance(r, dict), where, "is not an object")
+    need(is_count(r.get("wall_ns")) and r["wall_ns"] >= 1 and is_count(r.get("ops")) and is_count(r.get("cpu_ns")),
+         where, "does not have wall_ns, ops and cpu_ns counts")
+    need(isinstance(r.get("threads"), list) and len(r["threads"]) == threads
+         and all(isinstance(t, dict) and is_count(t.get("ops")) for t in r["threads"]),
+         f"{where}.threads", "is not one record per thread")
+
+
+def check_spread(s, where):
+    need(isinstance(s, dict), where, "is not an object")
+    for k in ("median", "ci95_lo", "ci95_hi"):
+        need(k in s and is_num_or_none(s[k]), f"{where}.{k}", "is neither a number nor null")
+
+
+def check_summary(s, where):
+    need(isinstance(s, dict), where, "is not an object (an ok entry has one)")
+    check_spread(s.get("ops_per_sec"), f"{where}.ops_per_sec")
+    check_spread(s.get("ns_per_op"), f"{where}.ns_per_op")
+    for kind, spread in (s.get("ops_per_sec_by_kind") or {}).items():
+        check_spread(spread, f"{where}.ops_per_sec_by_kind.{kind}")
+    need(isinstance(s.get("fairness"), dict) and "jain" in s["fairness"]
+         and is_num_or_none(s["fairness"]["jain"]), f"{where}.fairness", "is not {jain, max_min_ratio}")
+    need("cpu_ns_per_op" in s and is_num_or_none(s["cpu_ns_per_op"]), f"{where}.cpu_ns_per_op",
+         "is neither a number nor null")
+    lat = s.get("acquire_latency")
+    need(lat is None or (isinstance(lat, dict) and isinstance(lat.get("kinds"), dict)),
+         f"{where}.acquire_latency", "is neither null nor {max_gap_ns, kinds}")
+    for kind, k in ((lat or {}).get("kinds") or {}).items():
+        need(isinstance(k, dict) and all(is_num_or_none(k.get(q)) for q in ("p50_ns", "p99_ns", "max_ns")),
+             f"{where}.acquire_latency.kinds.{kind}", "is not a latency summary")
+
+
+def check_entry(e, where):
+    """The fields the figures and tables read, with the types they need."""
+    need(isinstance(e, dict), where, "is not an object")
+    need(is_label(e.get("bench")), f"{where}.bench", "is not a workload name")
+    need("prim" in e and (e["prim"] is None or is_label(e["prim"])), f"{where}.prim",
+         "is neither null nor a primitive name")
+    need(is_int(e.get("threads")) and e["threads"] >= 1, f"{where}.threads", "is not a whole number >= 1")
+    params = e.get("params")
+    need(isinstance(params, dict) and all(is_int(v) or isinstance(v, str) for v in params.values()),
+         f"{where}.params", "is not an object of integers and strings")
+    pl = e.get("placement")
+    need(isinstance(pl, dict) and isinstance(pl.get("policy"), str)
+         and isinstance(pl.get("oversubscribed"), bool) and isinstance(pl.get("pus"), list)
+         and len(pl["pus"]) == e["threads"] and all(p is None or is_count(p) for p in pl["pus"]),
+         f"{where}.placement", "is not {policy, pus (one per thread), oversubscribed}")
+    need(e.get("status") in ("ok", "failed", "error", "crashed", "timeout"), f"{where}.status",
+         "is not one of ok, failed, error, crashed, timeout")
+    need(e.get("status_detail") is None or isinstance(e["status_detail"], str), f"{where}.status_detail",
+         "is neither null nor a string")
+    need(isinstance(e.get("reps"), list) and all(isinstance(r, dict) for r in e["reps"]), f"{where}.reps",
+         "is not a list of repetitions")
+    if e["status"] in ("ok", "failed"):
+        need(e["reps"], f"{where}.reps", f"is empty (status {e['status']})")
+        for i, r in enumerate(e["reps"]):
+            check_rep(r, e["threads"], f"{where}.reps[{i}]")
+        check_summary(e.get("summary"), f"{where}.summary")
+    else:
+        need(e.get("summary") is None, f"{where}.summary", f"is not null (status {e['status']})")
+
+
+def check_context(ctx, where):
+    need(isinstance(ctx, dict), where, "is not an object")
+    for k in ("hostname", "date", "cpu_model", "kernel", "compiler", "cflags", "git_commit"):
+        need(isinstance(ctx.get(k), str), f"{where}.{k}", "is not a string")
+    need(ctx.get("host") is None or isinstance(ctx["host"], str), f"{where}.host", "is not a string")
+    topo = ctx.get("topology")
+    need(isinstance(topo, dict) and all(is_int(topo.get(k)) for k in ("packages", "cores", "pus", "numa_nodes")),
+         f"{where}.topology", "is not {packages, cores, pus, numa_nodes, caches}")
+    need(isinstance(topo.get("caches"), list) and all(
+        isinstance(c, dict) and is_int(c.get("level")) and isinstance(c.get("type"), str)
+        and is_int(c.get("size_bytes")) and is_int(c.get("count")) for c in topo["caches"]),
+        f"{where}.topology.caches", "is not a list of {level, type, size_bytes, count}")
+    need(isinstance(ctx.get("clock"), dict) and isinstance(ctx["clock"].get("source"), str),
+         f"{where}.clock", "is not {source, ...}")
+    need(is_num(ctx.get("work_unit_ns")), f"{where}.work_unit_ns", "is not a number")
+    need(isinstance(ctx.get("command_line"), list) and all(isinstance(a, str) for a in ctx["command_line"]),
+         f"{where}.command_line", "is not a list of strings")
+
+
+def check_document(doc, where):
+    check_context(doc.get("context"), f"{where}: context")
+    need(isinstance(doc.get("complete"), bool), f"{where}: complete", "is not true or false")
+    need(doc.get("interrupted_by") is None or isinstance(doc["interrupted_by"], str),
+         f"{where}: interrupted_by", "is neither null nor a string")
+    need(isinstance(doc.get("results"), list), f"{where}: results", "is not a list")
+    for i, e in enumerate(doc["results"]):
+        check_entry(e, f"{where}: results[{i}]")
+
+
+def reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
 def load(path):
-    """(source file, document) for every syncbench/1 document at path."""
+    """(source file, document) for every syncbench/1 document at path; other
+    JSON files are passed over, and anything damaged is refused (BadInput)."""
     files = sorted(glob.glob(os.path.join(path, "*.json"))) if os.path.isdir(path) else [path]
     docs = []
     for f in files:
         try:
-            doc = json.load(open(f))
-        except (OSError, ValueError) as e:
-            sys.exit(f"plot.py: {f}: {e}")
+            # O_NONBLOCK, then a regular file only: a FIFO named like a document must not hang us.
+            fd = os.open(f, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(fd) as fh:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise BadInput(f"{f}: not a regular file")
+                doc = json.load(fh, parse_constant=reject_constant)
+        except OSError as e:
+            raise BadInput(f"{f}: {e.strerror}")
+        except (ValueError, RecursionError) as e:
+            raise BadInput(f"{f}: {e if not isinstance(e, RecursionError) else 'nested too deeply'}")
         if isinstance(doc, dict) and doc.get("schema") == "syncbench/1":
+            check_document(doc, f)
             ctx = doc["context"]
             for e in doc["results"]:
                 e["_host"] = ctx.get("host", ctx["hostname"])
                 e["_pus"] = ctx["topology"]["pus"]
             docs.append((f, doc))
     if not docs:
-        sys.exit(f"plot.py: no syncbench/1 result document in {path}")
+        raise BadInput(f"no syncbench/1 result document in {path}")
     return docs
+
+
+def write_atomic(path, write):
+    """write(file) into a temporary file of a random name beside path, synced,
+    then renamed over path: never a part, never through a planted symlink."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=f".{os.path.basename(path)}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def workload_keys(entries):
@@ -162,7 +340,7 @@ def save(fig, outdir, name):
     paths = []
     for ext in ("png", "svg"):
         p = os.path.join(outdir, "figures", f"{name}.{ext}")
-        fig.savefig(p, dpi=100)
+        write_atomic(p, lambda f: fig.savefig(f, format=ext, dpi=100))
         paths.append(p)
     plt.close(fig)
     return paths
@@ -308,7 +486,8 @@ def plot_by_capacity(bench, entries, outdir):
     own varying parameters, such as spin), one panel per thread count and
     other parameter values (and host, in a merged data set); cap 0
     (unbuffered) sits at the left end."""
-    caps = sorted({e["params"][CAPACITY] for e in entries if CAPACITY in e["params"]})
+    entries = [e for e in entries if is_int(e["params"].get(CAPACITY))]
+    caps = sorted({e["params"][CAPACITY] for e in entries})
     if len(caps) < 2:
         return []
     wkeys = [k for k in workload_keys(entries) if k != CAPACITY]
@@ -335,6 +514,50 @@ def plot_by_capacity(bench, entries, outdir):
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
     return save(fig, outdir, f"capacity-{bench}")
+
+
+LOAD, POLICY, SOJOURN = "load", "policy", "sojourn"
+
+
+def sojourn_p99(e):
+    kind = ((e["summary"].get("acquire_latency") or {}).get("kinds") or {}).get(SOJOURN) or {}
+    v = kind.get("p99_ns")
+    return v / 1e3 if v is not None else math.nan
+
+
+def plot_sojourn_vs_load(bench, entries, outdir):
+    """For workloads with a `load` (percent; 0 is the closed loop, left out),
+    a `policy` and a `sojourn` latency kind (dispatch): p99 sojourn vs offered
+    load, log scale, one line per policy, one panel per primitive, thread
+    count and other varying parameters (and host, in a merged data set)."""
+    open_loop = [e for e in entries if e["params"].get(LOAD, 0) > 0 and POLICY in e["params"]
+                 and not math.isnan(sojourn_p99(e))]
+    if not open_loop:
+        return []
+    wkeys = [k for k in workload_keys(open_loop) if k not in (LOAD, POLICY)]
+    several_hosts = len({e["_host"] for e in open_loop}) > 1
+    panels_by = {}
+    for e in open_loop:
+        level = " ".join(([f"on {e['_host']}:"] if several_hosts else [])
+                         + [prim_name(e), f"threads={e['threads']}"]
+                         + [f"{k}={e['params'][k]}" for k in wkeys])
+        panels_by.setdefault(level, {}).setdefault(e["params"][POLICY], []).append(e)
+    fig, axes = panels(sorted(panels_by))
+    for ax, level in zip(axes, sorted(panels_by)):
+        for policy, es in sorted(panels_by[level].items()):
+            es.sort(key=lambda e: e["params"][LOAD])
+            ax.plot([e["params"][LOAD] / 100 for e in es], [sojourn_p99(e) for e in es],
+                    marker="o", ms=3, label=policy)
+        ax.set_yscale("log")
+        plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(plain)
+        ax.set_title(f"{bench} {level}", fontsize=9)
+        ax.set_xlabel("offered load (fraction of W / mean)")
+        ax.set_ylabel("p99 sojourn, us (send to completion)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    return save(fig, outdir, f"sojourn-{bench}")
 
 
 def fmt(v, spec="{:.3g}"):
@@ -384,8 +607,10 @@ def context_html(docs, results_dir):
         if not d["complete"]:
             items.append((os.path.basename(f), f"INCOMPLETE (interrupted by {d['interrupted_by']})"))
     manifest = os.path.join(results_dir, "manifest.txt")
-    if os.path.exists(manifest):
-        items.append(("manifest", "<pre>" + html.escape(open(manifest).read()) + "</pre>"))
+    # Not through a symlink: the page would show whatever file it points at.
+    if os.path.isfile(manifest) and not os.path.islink(manifest):
+        with open(manifest, errors="replace") as f:
+            items.append(("manifest", "<pre>" + html.escape(f.read()) + "</pre>"))
     return "<table>" + "".join(
         f"<tr><th>{html.escape(k)}</th><td>{v if k == 'manifest' else html.escape(str(v))}</td></tr>"
         for k, v in items) + "</table>"
@@ -407,21 +632,11 @@ def write_index(outdir, docs, sections, results_dir):
         parts.append(table_html(entries))
     parts.append("<p>Fields: results/README.md in the syncbench repository.</p></body></html>")
     path = os.path.join(outdir, "index.html")
-    with open(path, "w") as f:
-        f.write("\n".join(parts))
+    write_atomic(path, lambda f: f.write("\n".join(parts).encode()))
     return path
 
 
-def main():
-    ap = argparse.ArgumentParser(description="Figures and index.html from syncbench results.")
-    ap.add_argument("results", help="a results directory or one result document")
-    ap.add_argument("--out", help="where to write (default: next to the results)")
-    args = ap.parse_args()
-    results_dir = args.results if os.path.isdir(args.results) else os.path.dirname(args.results) or "."
-    outdir = args.out or results_dir
-    os.makedirs(os.path.join(outdir, "figures"), exist_ok=True)
-    docs = load(args.results)
-
+def write_report(docs, outdir, results_dir):
     by_bench = {}
     for _, doc in docs:
         for e in doc["results"]:
@@ -434,11 +649,32 @@ def main():
             by_level = series(ok)
             for plot in (plot_throughput, plot_normalized, plot_latency, plot_fairness):
                 figures += [p for p in plot(bench, by_level, outdir) if p.endswith(".png")]
-            for plot in (plot_pair_matrix, plot_by_capacity):
+            for plot in (plot_pair_matrix, plot_by_capacity, plot_sojourn_vs_load):
                 figures += [p for p in plot(bench, ok, outdir) if p.endswith(".png")]
         sections.append((bench, figures, entries))
     index = write_index(outdir, docs, sections, results_dir)
     print(f"plot.py: wrote {index} and {sum(len(s[1]) for s in sections)} figures (PNG and SVG)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Figures and index.html from syncbench results.")
+    ap.add_argument("results", help="a results directory or one result document")
+    ap.add_argument("--out", help="where to write (default: next to the results)")
+    args = ap.parse_args()
+    results_dir = args.results if os.path.isdir(args.results) else os.path.dirname(args.results) or "."
+    outdir = args.out or results_dir
+    try:
+        docs = load(args.results)
+    except BadInput as e:
+        bad_input(e)
+    figures_dir = os.path.join(outdir, "figures")
+    if os.path.islink(figures_dir) or (os.path.exists(figures_dir) and not os.path.isdir(figures_dir)):
+        bad_input(f"{figures_dir} is not a directory of its own (a symlink or a file); refusing to write there")
+    try:
+        os.makedirs(figures_dir, exist_ok=True)
+        write_report(docs, outdir, results_dir)
+    except OSError as e:
+        write_error(e.filename or outdir, e)
 
 
 if __name__ == "__main__":

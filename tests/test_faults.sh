@@ -27,7 +27,9 @@ PY
 # configurations, valid, marked incomplete and interrupted by that signal.
 for sig in INT TERM; do
 	out="$scratch/sig$sig.json"
-	"$BIN" run --bench lock --prim tas,ttas,ticket --threads 1,2 --duration 0.3 --warmup 0 \
+	# env --default-signal: a background job of a script starts with SIGINT
+	# ignored, and syncbench leaves an inherited SIG_IGN as it is.
+	env --default-signal=INT "$BIN" run --bench lock --prim tas,ttas,ticket --threads 1,2 --duration 0.3 --warmup 0 \
 		--reps 1 --interleave 0 --out "$out" >/dev/null 2>"$scratch/sig.err" &
 	pid=$!
 	for _ in $(seq 200); do	# the first configuration is on disk

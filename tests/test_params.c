@@ -113,6 +113,14 @@ static void test_registry_declarations(void)
 		const struct bench_ops *bench = bench_registry[b];
 		check_decls(bench->name, bench->params, bench->nparams);
 		CHECK(bench->op && bench->check, "%s lacks op or check", bench->name);
+		for (const char *name = bench->sweep_prims; name;
+		     name = strchr(name, ',') ? strchr(name, ',') + 1 : NULL) {
+			char one[64];
+			snprintf(one, sizeof(one), "%.*s", (int)strcspn(name, ","), name);
+			const struct lock_ops *p = lock_find(one);
+			CHECK(p && bench_accepts(bench, p), "%s sweeps '%s', not a primitive it accepts",
+			      bench->name, one);
+		}
 		CHECK(bench_find(bench->name) == bench, "%s not found by name", bench->name);
 		for (size_t p = 0; p < lock_registry_len; p++)
 			for (size_t i = 0; i < lock_registry[p]->nparams; i++)

@@ -146,13 +146,18 @@ for r in ok["results"]:
     got, s = r["summary"]["handoff_vs_floor"], r["summary"]
     if s["saturated"] != (r["threads"] >= 2 and r["params"]["ncs"] == 0):
         bad.append(f"ok.json: {r['prim']} threads={r['threads']}: saturated {s['saturated']}")
-    if not pairs or not s["saturated"] or s["ns_per_handoff"] is None:
-        want = None
-    elif all(p in floor for p in pairs):
-        want = s["ns_per_handoff"] / (sum(floor[p] for p in pairs) / len(pairs))
-    else:
+    if not all(p in floor for p in pairs):
         bad.append(f"ok.json: {r['prim']} threads={r['threads']}: no floor for {pairs}")
         continue
+    run_floor = sum(floor[p] for p in pairs) / len(pairs) if pairs else None
+    # each repetition against its own floor (measured just before it), else the run's
+    ratios = sorted(rep["wall_ns"] / rep["ops_by_kind"]["handoff"] / (rep["floor_ns"] or run_floor)
+                    for rep in r["reps"] if rep["ops_by_kind"]["handoff"] and (rep["floor_ns"] or run_floor))
+    if not pairs or not s["saturated"] or not ratios:
+        want = None
+    else:
+        mid = len(ratios) // 2
+        want = ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
     if (got is None) != (want is None) or (want is not None and not close(got, want)):
         bad.append(f"ok.json: {r['prim']} threads={r['threads']}: handoff_vs_floor {got}, expected {want}")
 for name, doc in [("rw.json", rw), *new.items()]:

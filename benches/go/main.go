@@ -39,9 +39,10 @@
 //	           the median of 4096 back-to-back pairs, as the harness
 //	           measures it); syncbench passes its own clock, rate and pair,
 //	           so that both sides read and correct the samples alike
-//	-notify-fd one byte is written there when the window opens ('m') and
-//	           when it closes ('s'): syncbench counts the process's events
-//	           over the window by them
+//	-notify-fd one byte is written there when the workers are pinned and
+//	           waiting ('r'), when the window opens ('m') and when it closes
+//	           ('s'): syncbench ends the set-up's time limit and counts the
+//	           process's events over the window by them
 //	NAME=VALUE the workload's parameters, with the C workload's names,
 //	           defaults and ranges; sample_every=0 times nothing.
 //	           ring's handoff: chan, mutex (sync.Mutex batons) or cond.

@@ -193,6 +193,7 @@ func (r *run) execute() (window, error) {
 		r.done.Wait()
 		return window{}, r.pinErr
 	}
+	r.notify('r')
 	close(r.open)
 	time.Sleep(r.cfg.warmup)
 	cpu0 := clockNs(clockProcessCPUTime)
@@ -215,8 +216,9 @@ func (r *run) execute() (window, error) {
 	return win, nil
 }
 
-// notify tells the harness that the window opened ('m') or closed ('s'),
-// on -notify-fd: it counts the process's events over the window only.
+// notify tells the harness, on -notify-fd, that the workers are pinned
+// and waiting ('r': its set-up is over), that the window opened ('m') or
+// that it closed ('s'): it counts the process's events over the window only.
 func (r *run) notify(what byte) {
 	if r.cfg.notify == nil {
 		return

@@ -1,11 +1,14 @@
 /*
  * libFuzzer target over the pure parsers: the `syncbench run` command line
  * (cli_parse_run: comma lists, numbers, --set through param_parse,
- * --placement through placement_parse, --events), and param_parse and
- * placement_parse called directly on the whole input.
+ * --placement through placement_parse, --events), param_parse and
+ * placement_parse called directly on the whole input, and `plan
+ * --topology`'s description parser (topo_open: synthetic or an XML file)
+ * with a placement resolved on whatever it describes.
  *
  * Input: one argument per line; the first line is also the text of the
- * direct calls.  (A command-line argument cannot hold a newline here, so
+ * direct calls and the topology description, the second the placement
+ * planned on it.  (A command-line argument cannot hold a newline here, so
  * an error message that quotes one still is one line.)  Every input must end in success or a clean error --
  * exactly one non-empty line -- and a successful parse must respect its
  * declaration.  A crash, leak, hang or sanitizer report is a finding.
@@ -43,6 +46,48 @@ static void expect_one_line(const char *err)
 		__builtin_trap();
 }
 
+/* Every thread gets a PU of t (or none, -1, for policy none), and the answer is 0 or 1. */
+static void check_resolved(const struct topo *t, const struct placement *p)
+{
+	int pus[9];
+	for (int n = 1; n <= 9; n++) {
+		int over = placement_resolve(t, p, n, 0, pus);
+		if (over != 0 && over != 1)
+			__builtin_trap();
+		for (int i = 0; i < n; i++) {
+			struct pu_location loc;
+			topo_locate(t, pus[i], &loc);
+			if (pus[i] < -1 || (p->policy != PLACE_NONE && pus[i] < 0))
+				__builtin_trap();
+			if (p->policy == PLACE_NONE && pus[i] != -1)
+				__builtin_trap();
+		}
+		/* An unconfined policy needs no second thread on a PU before all have one. */
+		if ((p->policy == PLACE_COMPACT || p->policy == PLACE_CORES ||
+		     p->policy == PLACE_SCATTER) && p->within == SCOPE_MACHINE &&
+		    over != (n > topo_pu_count(t)))
+			__builtin_trap();
+	}
+}
+
+/* The first line as a topology description; if it loads, the second as a placement on it. */
+static void fuzz_topology(const char *desc, const char *placement)
+{
+	char err[512];
+	struct placement *p = malloc(sizeof(*p));
+	struct topo *t = p ? topo_open(desc, err, sizeof(err)) : NULL;
+	if (p && !t)
+		expect_one_line(err);
+	if (t && topo_pu_count(t) > TOPO_MAX_DESCRIBED_PUS)
+		__builtin_trap();
+	if (t && placement && placement_parse(t, placement, p, err, sizeof(err)) != 0)
+		expect_one_line(err);
+	else if (t && placement && p->policy != PLACE_PAIRS)
+		check_resolved(t, p);
+	topo_free(t);
+	free(p);
+}
+
 static void fuzz_direct(const char *text)
 {
 	char err[512];
@@ -61,6 +106,8 @@ static void fuzz_direct(const char *text)
 		expect_one_line(err);
 	else if (p.policy == PLACE_LIST && (p.nlisted < 1 || p.nlisted > PLACEMENT_MAX_LIST))
 		__builtin_trap();
+	else if (p.policy != PLACE_PAIRS)
+		check_resolved(topo, &p);
 }
 
 static void fuzz_command_line(char *text)
@@ -87,9 +134,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	char *first = strndup(text, strcspn(text, "\n"));
-	if (first)
+	size_t first_len = strcspn(text, "\n");
+	char *first = strndup(text, first_len);
+	char *second = text[first_len] ? strndup(text + first_len + 1,
+						 strcspn(text + first_len + 1, "\n")) : NULL;
+	if (first) {
 		fuzz_direct(first);
+		fuzz_topology(first, second);
+	}
+	free(second);
 	free(first);
 	fuzz_command_line(text);
 	free(text);

@@ -1,15 +1,18 @@
 /*
  * libFuzzer target over the result-document reader: resultdoc_parse runs
  * the checks resultdoc_load applies to every file that `run --resume`,
- * `export` and `compare` read.  An input it accepts then goes where those
- * commands take a document: every configuration is named
- * (resultdoc_config_name) and its summary read (resultdoc_summary); the
- * three export formats are written to /dev/null; and the document is
+ * `export` and `compare` read, and resultdoc_check_entries the entry
+ * checks that export, compare and merge then apply.  An input it accepts
+ * then goes where those commands take a document: every configuration is
+ * named (resultdoc_config_name) and its summary read (resultdoc_summary);
+ * the three export formats are written to /dev/null; the document is
  * compared against itself (compare's table goes to stdout, which points at
- * /dev/null here).  Every input must end in a document or a clean error --
- * exactly one non-empty line -- and a crash, leak, hang or sanitizer
- * report is a finding.  Built and run by `make fuzz`; seeds in
- * tests/fuzz/corpus_resultdoc/.
+ * /dev/null here); and it is offered to `run --resume` (resume_check,
+ * resume_entries).  Every input must end in a document or a clean error
+ * -- exactly one non-empty line -- an entry that passes the checks must
+ * have a name, and resume must keep only entries that pass them.  A
+ * crash, leak, hang or sanitizer report is a finding.  Built and run by
+ * `make fuzz`; seeds in tests/fuzz/corpus_resultdoc/.
  */
 #include <fcntl.h>
 #include <math.h>
@@ -22,6 +25,7 @@
 #include "../../harness/compare.h"
 #include "../../harness/export.h"
 #include "../../harness/resultdoc.h"
+#include "../../harness/resume.h"
 
 static FILE *sink;
 
@@ -69,6 +73,40 @@ static void read_entries(json_t *doc)
 	}
 }
 
+/* A valid entry names its workload and primitive: no "?" in the name. */
+static void check_valid_names(json_t *doc)
+{
+	char name[1024], why[256];
+	json_t *e;
+	size_t i;
+	json_array_foreach(json_object_get(doc, "results"), i, e) {
+		if (resultdoc_check_entry(e, why, sizeof(why)) != 0)
+			continue;
+		resultdoc_config_name(e, name, sizeof(name));
+		if (name[0] == '?' || strstr(name, "/?/threads:"))
+			__builtin_trap();
+	}
+}
+
+/* Offered to --resume: a clean refusal, or only valid entries kept. */
+static void check_resume(json_t *doc)
+{
+	static const struct event_set events = { .spec = "none" };
+	struct sweep sw = { .bench = bench_find("lock") };
+	struct run_settings s = { .duration_s = 1, .warmup_s = 0.2, .reps = 3, .events = &events };
+	char err[1024] = "", why[256];
+	const char *name;
+	json_t *e;
+	if (resume_check(doc, "fuzz.json", &sw, &s, err, sizeof(err)) != 0)
+		expect_one_line(err);
+	json_t *kept = resume_entries(doc, "fuzz.json", sink);
+	json_object_foreach(kept, name, e) {
+		if (resultdoc_check_entry(e, why, sizeof(why)) != 0)
+			__builtin_trap();
+	}
+	json_decref(kept);
+}
+
 /* JSON Lines: one row per repetition, or one for an entry without any -- none dropped. */
 static void check_jsonl_rows(json_t *docs, json_t *sources)
 {
@@ -101,6 +139,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	read_entries(doc);
+	if (resultdoc_check_entries(doc, "fuzz.json", err, sizeof(err)) != 0)
+		expect_one_line(err);
+	check_valid_names(doc);
+	check_resume(doc);
 
 	json_t *docs = json_pack("[o]", doc);
 	json_t *sources = json_pack("[s]", "fuzz.json");
