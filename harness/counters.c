@@ -86,13 +86,13 @@ void counters_open_process(const struct event_set *set, pid_t pid, struct thread
 		/*
 		 * Inherited by every thread the process creates; the kernel
 		 * then sums them into what this fd reads, and enabling or
-		 * disabling it reaches them all.  Without groups: an inherited
-		 * group leader cannot be read as a group.
+		 * disabling it reaches them all.  Each event leads a group of
+		 * its own: an inherited group cannot be read as a group.
 		 */
 		attr.inherit = 1;
-		tc->group[i] = -1;
 		tc->fd[i] = set->ev[i].available
 			? (int)syscall(SYS_perf_event_open, &attr, pid, -1, -1, 0) : -1;
+		tc->group[i] = tc->fd[i];
 	}
 }
 
