@@ -3,9 +3,11 @@
 # missing (as root with apt-get; otherwise it prints the command), builds,
 # and then:
 #
-#   ./run.sh               the default sweep (354 configurations; 4m47s on 2
-#                          cores shared with other builds, 2m20s for the 249
-#                          before the Concurrency Kit locks): every
+#   ./run.sh               the default sweep (307 configurations with Go
+#                          installed, 235 without: the Go references' 72 take
+#                          about a minute on 2 cores shared with other
+#                          builds; 2m20s for the 249 before the Concurrency
+#                          Kit locks): every
 #                          workload that is a figure, each with its primitives,
 #                          threads 1, 2, 4, ... up to the PUs and twice the PUs
 #                          (oversubscribed), placed one per core before any SMT

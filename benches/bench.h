@@ -226,7 +226,10 @@ extern const size_t bench_registry_len;
 
 const struct bench_ops *bench_find(const char *name);
 
-/* Whether the workload can run on the primitive (its `needs`: a lock or a channel). */
+/*
+ * Whether the workload can run on the primitive: its `needs` (a lock or a
+ * channel), or for an external reference the workloads it lists.
+ */
 bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p);
 /* Why it cannot, for messages: "a lock, not a channel", ...; NULL if it can. */
 const char *bench_refusal(const struct bench_ops *b, const struct lock_ops *p);

@@ -127,7 +127,7 @@ const struct bench_ops chan_pingpong_bench = {
 	.summary = "2 threads bounce a value over two channels: ops are round trips",
 	.needs = NEEDS_CHAN,
 	.sweep_threads = "2",
-	.sweep_sets = "cap=0,1 spin=0,2000",
+	.sweep_sets = "cap=0,1 spin=0,2000 mode=threads,goroutines",
 	.op_kinds = cpp_kinds,
 	.counted_kinds = 1u << KIND_ROUND_TRIP,
 	.params = cpp_params,

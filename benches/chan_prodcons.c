@@ -198,7 +198,7 @@ const struct bench_ops chan_prodcons_bench = {
 	.summary = "producers x consumers over one channel: messages/s, exactly-once and order checked",
 	.needs = NEEDS_CHAN,
 	.sweep_threads = "2,4",		/* 1P1C, 2P2C */
-	.sweep_sets = "cap=0,1,16,1024",
+	.sweep_sets = "cap=0,1,16,1024 mode=threads,goroutines",
 	.op_kinds = pc_kinds,
 	.counted_kinds = 1u << KIND_RECV,
 	.params = pc_params,

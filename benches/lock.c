@@ -127,8 +127,9 @@ const struct bench_ops lock_bench = {
 	.summary = "acquire; counter++; cs units; release; ncs units",
 	.needs = NEEDS_LOCK,
 	.flags = BENCH_WANTS_FLOOR,	/* its handoffs move the lock between cores */
-	.sweep_sets = "cs=20 ncs=0,400",	/* high and low contention */
-	.sweep_sets_full = "cs=0,20,100 ncs=0,100,400,2000",
+	/* High and low contention; mode: the Go references' goroutines and threads. */
+	.sweep_sets = "cs=20 ncs=0,400 mode=threads,goroutines",
+	.sweep_sets_full = "cs=0,20,100 ncs=0,100,400,2000 mode=threads,goroutines",
 	.op_kinds = lock_kinds,
 	.saturated = lock_saturated,
 	.params = lock_params,

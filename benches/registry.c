@@ -22,8 +22,20 @@ const struct bench_ops *bench_find(const char *name)
 	return NULL;
 }
 
+/* An external program runs the workloads it lists, and no others. */
+static bool external_runs(const struct external_ref *x, const struct bench_ops *b)
+{
+	for (const struct external_workload *w = x->workloads; w->bench; w++)
+		if (strcmp(w->bench, b->name) == 0)
+			return true;
+	return false;
+}
+
 const char *bench_refusal(const struct bench_ops *b, const struct lock_ops *p)
 {
+	if (p->external)
+		return b->needs != NEEDS_NOTHING && external_runs(p->external, b)
+			? NULL : "an external reference whose program does not run it";
 	switch (b->needs) {
 	case NEEDS_LOCK: return p->chan ? "a channel, not a lock" : NULL;
 	case NEEDS_CHAN: return p->chan ? NULL : "a lock, not a channel";

@@ -8,9 +8,12 @@
  * a count that does not add up).
  *
  * `handoff` picks how a thread waits for its turn:
- *   chan     one unbuffered gochan per thread: receive from one's own,
- *            send to the successor's (Go's idiom; thread 0 starts with
- *            the token)
+ *   chan     one unbuffered channel per thread, of the channel primitive
+ *            given with --prim (gochan, condchan, or Go's own, go-chan):
+ *            receive from one's own, send to the successor's (Go's idiom;
+ *            thread 0 starts with the token).  The only handoff that runs
+ *            on a primitive: the others' configurations carry none
+ *            (uses_prim), and run once per sweep
  *   condvar  pthread mutex + one condition variable + a turn counter;
  *            the passer broadcasts
  *   futex    a turn word: wait with FUTEX_WAIT while it names another
@@ -38,7 +41,6 @@
 
 #include "../harness/compiler.h"
 #include "../locks/futex.h"
-#include "../locks/gochan.h"
 #include "../locks/gomutex.h"
 #include "bench.h"
 
@@ -69,7 +71,7 @@ struct ring_shared {
 	pthread_cond_t cv;
 	int turn;
 	bool stopped;
-	struct gochan *ch[RING_MAX];	/* chan handoff; written at setup only */
+	void *ch[RING_MAX];	/* chan handoff, of run->prim; written at setup only */
 	/* gomutex handoff; see release_batons(). */
 	_Alignas(CACHELINE) atomic_bool batons_stopped;
 	atomic_int passing;		/* threads between the stop check and the unlock */
@@ -99,7 +101,7 @@ static int set_up_batons(struct ring_shared *s, int n, char *why, size_t whylen)
 {
 	struct gomutex_self setup = { 0 };
 	for (int i = 0; i < n; i++) {
-		if (gomutex_init(&s->baton[i], GOMUTEX_GO, BATON_STARVE_NS)) {
+		if (gomutex_init(&s->baton[i], GOMUTEX_GO, BATON_STARVE_NS, 0)) {
 			snprintf(why, whylen, "ring: cannot initialise a gomutex");
 			return -1;
 		}
@@ -147,8 +149,8 @@ static int ring_setup(const struct bench_run *run, char *why, size_t whylen)
 	if (run->params[RING_HANDOFF] != HANDOFF_CHAN)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		if (!(s->ch[i] = gochan_new(sizeof(int), 0, 0))) {
-			snprintf(why, whylen, "ring: cannot create a channel");
+		if (!(s->ch[i] = chan_create(run->prim, run->prim_params, sizeof(int), 0))) {
+			snprintf(why, whylen, "ring: %s: cannot create a channel", run->prim->name);
 			return -1;
 		}
 	}
@@ -159,7 +161,8 @@ static void ring_teardown(const struct bench_run *run)
 {
 	struct ring_shared *s = run->shared;
 	for (int i = 0; i < run->nthreads; i++)
-		gochan_free(s->ch[i]);
+		if (s->ch[i])
+			chan_free(run->prim, s->ch[i]);
 	if (run->params[RING_HANDOFF] == HANDOFF_GOMUTEX)
 		for (int i = 0; i < run->nthreads; i++)
 			gomutex_destroy(&s->baton[i]);
@@ -172,7 +175,7 @@ static void ring_stop(const struct bench_run *run)
 	struct ring_shared *s = run->shared;
 	for (int i = 0; i < run->nthreads; i++)
 		if (s->ch[i])
-			gochan_close(s->ch[i]);
+			run->prim->chan->close(s->ch[i]);
 	pthread_mutex_lock(&s->mu);
 	s->stopped = true;
 	pthread_cond_broadcast(&s->cv);
@@ -200,17 +203,18 @@ static void act(struct ring_shared *s, struct bench_thread *t, int n)
 	((struct ring_thread *)t->local)->acted++;
 }
 
-static void turn_chan(struct ring_shared *s, struct bench_thread *t, int n)
+static void turn_chan(const struct chan_ops *ch, struct ring_shared *s, struct bench_thread *t,
+		      int n)
 {
 	struct ring_thread *me = t->local;
 	int token;
 
-	if ((t->id != 0 || me->started) && gochan_recv(s->ch[t->id], &token) != CHAN_OK)
+	if ((t->id != 0 || me->started) && ch->recv(s->ch[t->id], &token) != CHAN_OK)
 		return;		/* closed at the stop */
 	me->started = true;
 	act(s, t, n);
 	token = t->id;
-	gochan_send(s->ch[(t->id + 1) % n], &token);
+	ch->send(s->ch[(t->id + 1) % n], &token);
 }
 
 static void turn_condvar(struct ring_shared *s, struct bench_thread *t, int n)
@@ -280,7 +284,7 @@ static unsigned ring_op(const struct bench_run *run, struct bench_thread *t)
 	int n = run->nthreads;
 
 	switch (run->params[RING_HANDOFF]) {
-	case HANDOFF_CHAN: turn_chan(s, t, n); break;
+	case HANDOFF_CHAN: turn_chan(run->prim->chan, s, t, n); break;
 	case HANDOFF_CONDVAR: turn_condvar(s, t, n); break;
 	case HANDOFF_FUTEX: turn_word(s, t, n, true); break;
 	case HANDOFF_SPIN: turn_word(s, t, n, false); break;
@@ -288,6 +292,12 @@ static unsigned ring_op(const struct bench_run *run, struct bench_thread *t)
 	case HANDOFF_NONE: act(s, t, n); break;
 	}
 	return 0;
+}
+
+/* Only the chan handoff passes the token over a primitive: a channel's. */
+static bool ring_uses_prim(const int64_t *params)
+{
+	return params[RING_HANDOFF] == HANDOFF_CHAN;
 }
 
 static enum check_result ring_check(const struct bench_run *run, struct bench_thread *const *threads,
@@ -310,9 +320,10 @@ static enum check_result ring_check(const struct bench_run *run, struct bench_th
 const struct bench_ops ring_bench = {
 	.name = "ring",
 	.summary = "threads pass a token in strict order: ns per handoff, order checked every turn",
-	.needs = NEEDS_NOTHING,
+	.needs = NEEDS_CHAN,
+	.uses_prim = ring_uses_prim,
 	.sweep_threads = "3,4",
-	.sweep_sets = "handoff=chan,condvar,futex,spin,gomutex",
+	.sweep_sets = "handoff=chan,condvar,futex,spin,gomutex mode=threads,goroutines",
 	.params = ring_params,
 	.nparams = ARRAY_SIZE(ring_params),
 	.shared_size = sizeof(struct ring_shared),

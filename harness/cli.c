@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "external.h"
 #include "resultdoc.h"
 #include "safefile.h"
 
@@ -111,6 +112,12 @@ static int split_list(const char *option, char *text, char **items, int max,
 	return n;
 }
 
+/* What `all` and the sweeps take: listed, accepted, and (if external) its program there. */
+static bool in_all(const struct bench_ops *b, const struct lock_ops *p)
+{
+	return !(p->flags & LOCK_TEST_ONLY) && bench_accepts(b, p) && external_available(p);
+}
+
 /* The primitives workload b can run on, for messages. */
 static void prim_names(const struct bench_ops *b, char *buf, size_t len)
 {
@@ -149,8 +156,7 @@ static int parse_prims(struct sweep *sw, char *text, const struct cli_err *e)
 	for (int i = 0; i < n; i++) {
 		if (strcmp(items[i], "all") == 0) {
 			for (size_t k = 0; k < lock_registry_len; k++)
-				if (!(lock_registry[k]->flags & LOCK_TEST_ONLY) &&
-				    bench_accepts(sw->bench, lock_registry[k]) &&
+				if (in_all(sw->bench, lock_registry[k]) &&
 				    add_prim(sw, lock_registry[k], e) != 0)
 					return -1;
 			continue;
@@ -285,6 +291,29 @@ static int parse_set(struct sweep *sw, char *text, const struct cli_err *e)
 				return fail(e, "--set %s lists %s twice", d->name, items[i]);
 	}
 	return 0;
+}
+
+/*
+ * Without --prim, whether some combination of the workload's --set values
+ * uses a primitive (bench_uses_prim()); every --set is then the workload's.
+ */
+static bool some_config_uses_prim(const struct sweep *sw)
+{
+	int digit[2 * MAX_PARAMS] = { 0 };
+	int64_t params[MAX_PARAMS];
+	for (;;) {
+		param_defaults(sw->bench->params, sw->bench->nparams, params);
+		for (int k = 0; k < sw->nsets; k++)
+			params[param_find(sw->bench->params, sw->bench->nparams, sw->sets[k].name)] =
+				sw->sets[k].values[digit[k]];
+		if (bench_uses_prim(sw->bench, params))
+			return true;
+		int k = sw->nsets - 1;
+		while (k >= 0 && ++digit[k] == sw->sets[k].nvalues)
+			digit[k--] = 0;
+		if (k < 0)
+			return false;
+	}
 }
 
 int cli_check_output(const char *path, char *err, size_t errlen)
@@ -517,7 +546,7 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 	if (sw->bench->needs == NEEDS_NOTHING && raw->prim)
 		return fail(e, "run: workload %s uses no primitive; leave out --prim",
 			    sw->bench->name);
-	if (sw->bench->needs != NEEDS_NOTHING && !raw->prim) {
+	if (sw->bench->needs != NEEDS_NOTHING && !raw->prim && !sw->bench->uses_prim) {
 		prim_names(sw->bench, names, sizeof(names));
 		return fail(e, "run: --prim is required (accepted: %s)", names);
 	}
@@ -533,6 +562,11 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 	for (int i = 0; i < raw->nsets; i++)
 		if (parse_set(sw, raw->sets[i], e) != 0)
 			return -1;
+	if (sw->bench->needs != NEEDS_NOTHING && !raw->prim && some_config_uses_prim(sw)) {
+		prim_names(sw->bench, names, sizeof(names));
+		return fail(e, "run: --prim is required: some configurations of %s run on a primitive "
+			    "(accepted: %s)", sw->bench->name, names);
+	}
 	if (placement_parse(t, raw->placement ? raw->placement : "cores",
 			    &req->settings.placement, err, sizeof(err)) != 0)
 		return fail(e, "--placement: %s", err);
@@ -541,7 +575,7 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 	int variants = check_placement(sw, t, &req->settings.placement, e);
 	if (variants < 0 || check_config_count(sw, variants, e) != 0)
 		return -1;
-	if (sweep_validate(sw, err, sizeof(err)) != 0)
+	if (sweep_validate(sw, err, sizeof(err)) != 0 || external_validate(sw, err, sizeof(err)) != 0)
 		return fail(e, "%s", err);
 	if (counters_resolve(raw->events ? raw->events : "default", &req->events, err, sizeof(err)))
 		return fail(e, "%s", err);
@@ -577,6 +611,15 @@ static void print_params(FILE *f, const struct param_decl *d, size_t n)
 	}
 }
 
+/* The workloads an external reference runs. */
+static void print_external(FILE *f, const struct external_ref *x)
+{
+	fprintf(f, "      run by %s, under", x->program);
+	for (const struct external_workload *w = x->workloads; w->bench; w++)
+		fprintf(f, "%s %s", w == x->workloads ? "" : ",", w->bench);
+	fputc('\n', f);
+}
+
 void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 {
 	fprintf(f, "workloads (--bench), with their parameters (--set KEY=V,...):\n");
@@ -593,11 +636,15 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 		const struct lock_ops *p = lock_registry[i];
 		if ((p->flags & LOCK_TEST_ONLY) && !include_test_only)
 			continue;
-		fprintf(f, "  %-16s %s%s%s%s%s\n", p->name, p->summary,
+		fprintf(f, "  %-16s %s%s%s%s%s%s%s\n", p->name, p->summary,
 			p->chan ? " [channel]" : "",
 			p->rlock ? " [reader-writer]" : "",
 			p->flags & LOCK_NO_EXCLUSION ? " [no exclusion]" : "",
-			p->flags & LOCK_UNBOUNDED_WAIT ? " [unbounded wait]" : "");
+			p->flags & LOCK_UNBOUNDED_WAIT ? " [unbounded wait]" : "",
+			p->external ? " [external]" : "",
+			external_available(p) ? "" : " [missing: not built]");
+		if (p->external)
+			print_external(f, p->external);
 		print_params(f, p->params, p->nparams);
 	}
 	fprintf(f, "\nplacements (--placement): %s\n", PLACEMENT_HELP);
@@ -615,10 +662,16 @@ static bool listed(const char *list, const char *name)
 }
 
 /*
- * The primitives a sweep of b measures: real locks or channels it can run
- * on, no test-only ones; of those, the workload's sweep_prims if it names
- * some.
+ * Whether a sweep of b measures p: a real lock or channel it can run on,
+ * no test-only one, an external one only if its program is there; of
+ * those, one of the workload's sweep_prims if it names some.
  */
+static bool swept_prim(const struct bench_ops *b, const struct lock_ops *p)
+{
+	return in_all(b, p) && !(p->flags & LOCK_NO_EXCLUSION) &&
+	       (!b->sweep_prims || listed(b->sweep_prims, p->name));
+}
+
 static void print_sweep_prims(FILE *f, const struct bench_ops *b)
 {
 	int n = 0;
@@ -628,10 +681,40 @@ static void print_sweep_prims(FILE *f, const struct bench_ops *b)
 	}
 	for (size_t i = 0; i < lock_registry_len; i++) {
 		const struct lock_ops *p = lock_registry[i];
-		if (bench_accepts(b, p) && !(p->flags & (LOCK_TEST_ONLY | LOCK_NO_EXCLUSION)) &&
-		    (!b->sweep_prims || listed(b->sweep_prims, p->name)))
+		if (swept_prim(b, p))
 			fprintf(f, "%s%s", n++ ? "," : "", p->name);
 	}
+}
+
+/* Whether the workload, or a primitive its sweep measures, declares the parameter. */
+static bool swept_param(const struct bench_ops *b, const char *name, size_t len)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "%.*s", (int)len, name);
+	if (param_find(b->params, b->nparams, key) >= 0)
+		return true;
+	for (size_t i = 0; b->needs != NEEDS_NOTHING && i < lock_registry_len; i++)
+		if (swept_prim(b, lock_registry[i]) &&
+		    param_find(lock_registry[i]->params, lock_registry[i]->nparams, key) >= 0)
+			return true;
+	return false;
+}
+
+/*
+ * The sweep's sets, less those naming a parameter of no primitive it
+ * measures (mode, when the Go references are not built): "-" if none.
+ */
+static void print_sweep_sets(FILE *f, const struct bench_ops *b, const char *sets)
+{
+	int n = 0;
+	for (const char *w = sets; w && *w;) {
+		size_t len = strcspn(w, " ");
+		if (swept_param(b, w, strcspn(w, "=")))
+			fprintf(f, "%s%.*s", n++ ? " " : "", (int)len, w);
+		w += len + strspn(w + len, " ");
+	}
+	if (!n)
+		fputc('-', f);
 }
 
 void cli_print_sweep_plan(FILE *f)
@@ -642,7 +725,10 @@ void cli_print_sweep_plan(FILE *f)
 		print_sweep_prims(f, b);
 		const char *full = b->sweep_sets_full ? b->sweep_sets_full : b->sweep_sets;
 		/* "-" for an empty field: shells collapse runs of tabs when splitting. */
-		fprintf(f, "\t%s\t%s\t%s\n", b->sweep_sets ? b->sweep_sets : "-", full ? full : "-",
-			b->sweep_threads ? b->sweep_threads : "-");
+		fputc('\t', f);
+		print_sweep_sets(f, b, b->sweep_sets);
+		fputc('\t', f);
+		print_sweep_sets(f, b, full);
+		fprintf(f, "\t%s\n", b->sweep_threads ? b->sweep_threads : "-");
 	}
 }

@@ -28,6 +28,9 @@ static const char compare_usage[] =
 	"6 or more to detect changes and to have each side's interval.\n"
 	"Configurations in one side only are listed.\n"
 	"\n"
+	"--pair A=B RESULTS... compares two primitives inside one result set\n"
+	"(syncbench compare --pair --help).\n"
+	"\n"
 	"A merged data set (syncbench merge) holds several hosts.  --host-a and\n"
 	"--host-b keep one host's results of A or B (compare two machines: the\n"
 	"same data set as A and B, a host for each).  When both sides still hold\n"
@@ -133,8 +136,8 @@ static int by_double(const void *a, const void *b)
 }
 
 /* Percentile bootstrap of median(b) / median(a): each side resampled apart. */
-static void ratio_interval(const double *a, size_t n, const double *b, size_t m, double *lo,
-			   double *hi)
+void ratio_interval(const double *a, size_t n, const double *b, size_t m, double *lo,
+		    double *hi)
 {
 	static double ratios[BOOTSTRAP_ROUNDS];
 	double ra[n], rb[m];
@@ -156,7 +159,7 @@ static void ratio_interval(const double *a, size_t n, const double *b, size_t m,
  * ("[-2.1%, +3.0%]"), as the run's table and JSON give it; "[-]" with too
  * few repetitions for one.
  */
-static void side_interval(const struct summary *s, char *buf, size_t len)
+void side_interval(const struct summary *s, char *buf, size_t len)
 {
 	if (isnan(s->ci95_lo))
 		snprintf(buf, len, "[-]");
@@ -166,7 +169,7 @@ static void side_interval(const struct summary *s, char *buf, size_t len)
 }
 
 /* The repetitions' ops/s, at most max; returns how many. */
-static size_t rep_rates(json_t *entry, double *out, size_t max)
+size_t rep_rates(json_t *entry, double *out, size_t max)
 {
 	size_t i, n = 0;
 	json_t *rep;
@@ -348,6 +351,8 @@ int compare_main(int argc, char **argv)
 	int first = 1;
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		return fputs(compare_usage, stdout), 0;
+	if (argc > 1 && strcmp(argv[1], "--pair") == 0)
+		return compare_pair_main(argc - 1, argv + 1);
 	while (first + 1 < argc && (strcmp(argv[first], "--host-a") == 0 ||
 				    strcmp(argv[first], "--host-b") == 0)) {
 		host[argv[first][7] == 'b'] = argv[first + 1];

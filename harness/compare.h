@@ -27,4 +27,18 @@ void compare_docs(json_t *docs_a, json_t *docs_b, int by_host);
 /* argv[0] is "compare".  Returns the exit status: 0, or 2 on bad input. */
 int compare_main(int argc, char **argv);
 
+/*
+ * The machinery compare_pair.c shares: the percentile-bootstrap 95%
+ * interval of median(b) / median(a) (2000 resamples, fixed seed); a
+ * side's own interval of its median, relative to it ("[-2.1%, +3.0%]");
+ * an entry's repetitions' ops/s, at most max, returning how many.
+ */
+struct summary;
+void ratio_interval(const double *a, size_t n, const double *b, size_t m, double *lo, double *hi);
+void side_interval(const struct summary *s, char *buf, size_t len);
+size_t rep_rates(json_t *entry, double *out, size_t max);
+
+/* argv[0] is "--pair": `syncbench compare --pair` (compare_pair.c). */
+int compare_pair_main(int argc, char **argv);
+
 #endif

@@ -79,6 +79,23 @@ static long open_counter(struct perf_event_attr *attr, int group_fd)
 	return syscall(SYS_perf_event_open, attr, 0, -1, group_fd, 0);
 }
 
+void counters_open_process(const struct event_set *set, pid_t pid, struct thread_counters *tc)
+{
+	for (int i = 0; i < set->n; i++) {
+		struct perf_event_attr attr = set->ev[i].attr;
+		/*
+		 * Inherited by every thread the process creates; the kernel
+		 * then sums them into what this fd reads, and enabling or
+		 * disabling it reaches them all.  Each event leads a group of
+		 * its own: an inherited group cannot be read as a group.
+		 */
+		attr.inherit = 1;
+		tc->fd[i] = set->ev[i].available
+			? (int)syscall(SYS_perf_event_open, &attr, pid, -1, -1, 0) : -1;
+		tc->group[i] = tc->fd[i];
+	}
+}
+
 static int paranoid_level(void)
 {
 	int level = -99;

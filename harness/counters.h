@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define MAX_EVENTS 16
 
@@ -62,6 +63,12 @@ struct counter_reading {
 
 /* In the worker, after pinning: opens the available events, disabled. */
 void counters_open(const struct event_set *set, struct thread_counters *tc);
+/*
+ * Opens the available events, disabled, on process pid and every thread it
+ * will create (an external program, before it starts): each reads as the
+ * total over all of them.  Enable, finish as a thread's.
+ */
+void counters_open_process(const struct event_set *set, pid_t pid, struct thread_counters *tc);
 void counters_enable(const struct event_set *set, struct thread_counters *tc);
 /* Disables, reads and closes. */
 void counters_finish(const struct event_set *set, struct thread_counters *tc,

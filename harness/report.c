@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "external.h"
 #include "floor.h"
 #include "safefile.h"
 #include "stats.h"
@@ -150,16 +151,28 @@ json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 	if (c->prim)
 		add_params(params, c->prim->params, c->prim->nparams, c->prim_params);
 
-	json_t *pu_list = json_array();
-	for (int i = 0; i < c->threads; i++)
-		json_array_append_new(pu_list, pus[i] >= 0 ? json_integer(pus[i]) : json_null());
-
-	return json_pack("{s:s, s:s?, s:i, s:o, s:o, s:{s:s, s:o, s:b}, s:f, s:f}",
+	/*
+	 * An external program that does not pin its workers one by one
+	 * (go-* mode=goroutines) confines its process to the set instead:
+	 * no thread is pinned, and the set is named apart.
+	 */
+	bool pinned = external_pins_threads(c);
+	json_t *pu_list = json_array(), *confined = json_array();
+	for (int i = 0; i < c->threads; i++) {
+		json_array_append_new(pu_list, pinned && pus[i] >= 0 ? json_integer(pus[i]) : json_null());
+		if (!pinned && pus[i] >= 0)
+			json_array_append_new(confined, json_integer(pus[i]));
+	}
+	json_t *entry = json_pack("{s:s, s:s?, s:i, s:o, s:o, s:{s:s, s:o, s:b}, s:f, s:f}",
 			 "bench", c->bench->name, "prim", c->prim ? c->prim->name : NULL,
 			 "threads", c->threads,
 			 "params", params, "work_ns", work_ns_json(c),
 			 "placement", "policy", policy, "pus", pu_list, "oversubscribed", oversubscribed,
 			 "duration_s", s->duration_s, "warmup_s", s->warmup_s);
+	if (json_array_size(confined))
+		json_object_set(json_object_get(entry, "placement"), "confined_to", confined);
+	json_decref(confined);
+	return entry;
 }
 
 /* {"read": 12, "write": 3} for workloads with more than one kind, else NULL. */
@@ -181,11 +194,12 @@ static json_t *named_stats_json(const struct named_stats *ns)
 	return obj;
 }
 
-static json_t *thread_counters_json(const struct run_settings *s, const struct thread_figures *f)
+/* The valid readings, per event (readings[i] is s->events->ev[i]'s). */
+static json_t *readings_json(const struct run_settings *s, const struct counter_reading *readings)
 {
 	json_t *obj = json_object();
 	for (int i = 0; i < s->events->n; i++) {
-		const struct counter_reading *r = &f->counters[i];
+		const struct counter_reading *r = &readings[i];
 		if (r->valid)
 			json_object_set_new(obj, s->events->ev[i].name, json_pack("{s:I, s:I, s:I}",
 				"value", (json_int_t)r->value, "enabled_ns", (json_int_t)r->enabled_ns,
@@ -199,11 +213,12 @@ static json_t *rep_json(const struct config *c, const struct run_settings *s,
 {
 	json_t *threads = json_array();
 	for (int t = 0; t < c->threads; t++)
-		json_array_append_new(threads, json_pack("{s:I, s:o*, s:I, s:o, s:o}",
+		json_array_append_new(threads, json_pack("{s:I, s:o*, s:o, s:o, s:o}",
 			"ops", (json_int_t)r->threads[t].ops,
 			"ops_by_kind", by_kind_json(c->bench, r->threads[t].ops_by_kind),
-			"cpu_ns", (json_int_t)r->threads[t].cpu_ns,
-			"counters", thread_counters_json(s, &r->threads[t]),
+			"cpu_ns", r->cpu_of_process ? json_null() : json_integer((json_int_t)r->threads[t].cpu_ns),
+			"counters", r->counters_of_process ? json_object()
+							   : readings_json(s, r->threads[t].counters),
 			"pu", r->threads[t].pu >= 0 ? json_integer(r->threads[t].pu) : json_null()));
 	json_t *rep = json_pack("{s:f, s:I, s:I, s:o*, s:o, s:o, s:I, s:o, s:o, s:o}",
 			 "started_s", r->started_s, "wall_ns", (json_int_t)r->wall_ns,
@@ -213,6 +228,8 @@ static json_t *rep_json(const struct config *c, const struct run_settings *s,
 			 "cpu_ns", (json_int_t)rs->cpu_ns, "threads", threads,
 			 "prim_stats", named_stats_json(&r->prim_stats),
 			 "bench_stats", named_stats_json(&r->bench_stats));
+	if (r->counters_of_process)
+		json_object_set_new(rep, "process_counters", readings_json(s, r->process_counters));
 	if (c->bench->flags & BENCH_WANTS_FLOOR)
 		json_object_set_new(rep, "floor_ns", number_or_null(r->floor_ns));
 	return rep;

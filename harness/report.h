@@ -2,8 +2,9 @@
  * Results as JSON and as the table printed on stdout, both written from
  * the figures harness/summary.c computed.  jansson appears only in code
  * that writes or reads documents: here; sweep.c, which holds each
- * workload's document and rewrites it; and resultdoc.c and its users
- * (export, compare, merge, and the resume in main.c and sweep.c).  No
+ * workload's document and rewrites it; resultdoc.c and its users
+ * (export, compare, merge, and the resume in main.c and sweep.c); and
+ * external.c, which reads an external program's one JSON object.  No
  * statistic is computed from JSON.  The document's shape is described
  * field by field in results/README.md and formally in results/schema.json.
  */

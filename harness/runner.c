@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "compiler.h"
+#include "external.h"
 
 struct rep_state {
 	/*
@@ -313,6 +314,8 @@ static int start_workers(struct rep_state *rs, struct worker *w, int n, char *er
 int run_repetition(const struct config *c, const struct run_settings *s, const int *pus,
 		   struct rep_figures *out, char *err, size_t errlen, const struct rep_hooks *hooks)
 {
+	if (c->prim && c->prim->external)
+		return external_run_repetition(c, s, pus, out, err, errlen, hooks);
 	const struct lock_ops *prim = c->prim;
 	size_t lock_size = prim ? prim->size : 0, self_size = prim ? prim->self_size : 0;
 	int n = c->threads, rc = -1;

@@ -86,6 +86,16 @@ struct rep_figures {
 	/* Sampled acquire latencies of all threads, per kind, in ticks. */
 	struct latency_hist latency[MAX_OP_KINDS];
 	uint64_t max_gap_ticks;		/* longest gap between sampled acquisitions */
+	/*
+	 * A repetition an external program ran (harness/external.h): where
+	 * its workers have no thread of their own (goroutines), CPU time is
+	 * the process's (cpu_of_process, process_cpu_ns; threads[].cpu_ns
+	 * unused); its counters are always the whole process's
+	 * (counters_of_process, process_counters; threads[].counters unused).
+	 */
+	bool cpu_of_process, counters_of_process;
+	uint64_t process_cpu_ns;
+	struct counter_reading process_counters[MAX_EVENTS];
 };
 
 /* The longest a repetition's window can be: the duration, extended for min_ops. */

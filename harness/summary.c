@@ -17,12 +17,14 @@ static void summarize_rep(const struct config *c, const struct rep_figures *r,
 	unsigned counted = bench_counted_kinds(c->bench);
 	*out = (struct rep_summary){ 0 };
 	for (int t = 0; t < c->threads; t++) {
-		out->cpu_ns += r->threads[t].cpu_ns;
+		out->cpu_ns += r->cpu_of_process ? 0 : r->threads[t].cpu_ns;
 		for (int k = 0; k < MAX_OP_KINDS; k++) {
 			out->ops_by_kind[k] += r->threads[t].ops_by_kind[k];
 			out->ops += counted & (1u << k) ? r->threads[t].ops_by_kind[k] : 0;
 		}
 	}
+	if (r->cpu_of_process)
+		out->cpu_ns = r->process_cpu_ns;
 	out->ops_per_sec = ratio_or_nan((double)out->ops * 1e9, (double)r->wall_ns);
 	out->ns_per_op = ratio_or_nan((double)r->wall_ns, (double)out->ops);
 	out->cpu_ns_per_op = ratio_or_nan((double)out->cpu_ns, (double)out->ops);
@@ -95,6 +97,30 @@ static int summarize_latency(const struct config *c, const struct rep_figures *r
 }
 
 /*
+ * The repetition's count of event index, summed over its threads or the
+ * process's: 0, or -1 with the reason when some reading is missing.
+ */
+static int event_total(const struct config *c, const struct event_spec *e, int index,
+		       const struct rep_figures *r, double *total, bool *multiplexed,
+		       const char **reason)
+{
+	int n = r->counters_of_process ? 1 : c->threads;
+	*total = 0;
+	for (int t = 0; t < n; t++) {
+		const struct counter_reading *cr = r->counters_of_process
+			? &r->process_counters[index] : &r->threads[t].counters[index];
+		if (!cr->valid) {
+			*reason = r->counters_of_process ? "the process's counter could not be opened or read"
+							 : "a thread could not open or read it";
+			return -1;
+		}
+		*multiplexed |= e->hardware && cr->running_ns < cr->enabled_ns;
+		*total += counter_scaled(e, cr);
+	}
+	return 0;
+}
+
+/*
  * One event over the repetitions: totals scaled for multiplexing, and per
  * operation.  A repetition whose count is unknown (a hardware event that
  * never got the PMU) gives no figure: it is left out of the medians, and
@@ -111,16 +137,8 @@ static void summarize_event(const struct config *c, const struct event_spec *e, 
 		return;
 	}
 	for (int r = 0; r < n; r++) {
-		total[r] = 0;
-		for (int t = 0; t < c->threads; t++) {
-			const struct counter_reading *cr = &reps[r].threads[t].counters[index];
-			if (!cr->valid) {
-				out->reason = "a thread could not open or read it";
-				return;
-			}
-			out->multiplexed |= e->hardware && cr->running_ns < cr->enabled_ns;
-			total[r] += counter_scaled(e, cr);
-		}
+		if (event_total(c, e, index, &reps[r], &total[r], &out->multiplexed, &out->reason) != 0)
+			return;
 		per_op[r] = ratio_or_nan(total[r], (double)cs->rep[r].ops);
 	}
 	out->total = median_of(total, n);

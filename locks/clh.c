@@ -119,6 +119,7 @@ static void clh_unlock(void *lock, void *self)
 
 const struct lock_ops clh_ops = {
 	.name = "clh",
+	.original = "ck-clh",
 	.summary = "CLH queue spinlock (FIFO, each waiter spins on its predecessor's node)",
 	.size = sizeof(struct clh_lock),
 	.self_size = sizeof(struct clh_self),

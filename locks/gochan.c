@@ -975,6 +975,7 @@ static const struct param_decl gochan_params[] = {
 
 const struct lock_ops gochan_ops = {
 	.name = "gochan",
+	.original = "go-chan",
 	.summary = "Go's channel: FIFO waiters parked on futexes, direct handoff, Go's runtime lock",
 	.params = gochan_params,
 	.nparams = ARRAY_SIZE(gochan_params),

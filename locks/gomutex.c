@@ -53,7 +53,9 @@
  * says Go).  Each handoff costs a wake, so throughput drops to the wake
  * rate; in exchange the wait is bounded by the queue ahead.
  *
- * Variants (one parameter, starve_us, declared by all three):
+ * Variants (two parameters declared by all three: starve_us, and
+ * park_spin_ns, how long a parking waiter polls before it sleeps; see
+ * gosema.h):
  *   gomutex         Go's.
  *   gomutex-normal  never sets Starving: barging without a bound.
  *   gomutex-fifo    starves from the first wait: Starving is set whenever
@@ -118,7 +120,8 @@ _Noreturn void gomutex_fatal(const char *msg)
 	abort();
 }
 
-int gomutex_init(struct gomutex *m, enum gomutex_mode mode, uint64_t starve_ns)
+int gomutex_init(struct gomutex *m, enum gomutex_mode mode, uint64_t starve_ns,
+		 uint64_t park_spin_ns)
 {
 	cpu_set_t cpus;
 
@@ -129,7 +132,7 @@ int gomutex_init(struct gomutex *m, enum gomutex_mode mode, uint64_t starve_ns)
 	/* Go's getproccount(): the affinity mask, 1 if it cannot be read. */
 	m->ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
 	m->epoch_ns = now_ns();
-	return gosema_init(&m->sema);
+	return gosema_init(&m->sema, park_spin_ns);
 }
 
 void gomutex_destroy(struct gomutex *m)
@@ -372,18 +375,20 @@ void gomutex_stats(const void *lock, void *const *selves, int nthreads, stat_emi
 	emit(sink, "long_waits", (double)sum.long_waits);
 }
 
-enum { GOMUTEX_PARAM_STARVE_US };
+enum { GOMUTEX_PARAM_STARVE_US, GOMUTEX_PARAM_PARK_SPIN_NS };
 
 static const struct param_decl gomutex_params[] = {
 	[GOMUTEX_PARAM_STARVE_US] = {
 		"starve_us", PARAM_INT, 1000, 0, 60000000, NULL,
 		"a wait longer than this (us) is starving: gomutex enters starvation "
 		"mode; all three variants count it in long_waits" },
+	[GOMUTEX_PARAM_PARK_SPIN_NS] = GOSEMA_PARK_SPIN_PARAM,
 };
 
 static int init_mode(void *lock, const int64_t *params, enum gomutex_mode mode)
 {
-	return gomutex_init(lock, mode, (uint64_t)params[GOMUTEX_PARAM_STARVE_US] * 1000u);
+	return gomutex_init(lock, mode, (uint64_t)params[GOMUTEX_PARAM_STARVE_US] * 1000u,
+			    (uint64_t)params[GOMUTEX_PARAM_PARK_SPIN_NS]);
 }
 
 static int gomutex_init_go(void *lock, const int64_t *params)
@@ -424,6 +429,7 @@ static void gomutex_op_unlock(void *lock, void *self)
 
 const struct lock_ops gomutex_ops = {
 	.name = "gomutex",
+	.original = "go-mutex",
 	.summary = "Go's sync.Mutex: spin, barge, park; starvation mode after starve_us",
 	.size = sizeof(struct gomutex),
 	.self_size = sizeof(struct gomutex_self),
@@ -439,6 +445,7 @@ const struct lock_ops gomutex_ops = {
 
 const struct lock_ops gomutex_normal_ops = {
 	.name = "gomutex-normal",
+	.original = "go-mutex",
 	.summary = "Go's sync.Mutex kept in normal mode: spin, barge, park, no handoff",
 	.size = sizeof(struct gomutex),
 	.self_size = sizeof(struct gomutex_self),

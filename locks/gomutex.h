@@ -65,8 +65,9 @@ struct gomutex {
 	_Alignas(CACHELINE) atomic_int spinning;
 };
 
-/* Returns 0 or an errno value. */
-int gomutex_init(struct gomutex *m, enum gomutex_mode mode, uint64_t starve_ns);
+/* Returns 0 or an errno value; park_spin_ns: its semaphore's (gosema_init()). */
+int gomutex_init(struct gomutex *m, enum gomutex_mode mode, uint64_t starve_ns,
+		 uint64_t park_spin_ns);
 void gomutex_destroy(struct gomutex *m);
 void gomutex_lock(struct gomutex *m, struct gomutex_self *self);
 bool gomutex_trylock(struct gomutex *m);

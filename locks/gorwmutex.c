@@ -42,25 +42,34 @@
  * Departures from Go: the inner mutex is gomutex in Go's mode with Go's
  * 1 ms threshold; readers and writers park on gosema (futex), so each
  * wait costs a futex wake; parks and wakes are counted in the per-thread
- * gomutex_self, shared with the inner mutex's counters.
+ * gomutex_self, shared with the inner mutex's counters.  Its parameter
+ * park_spin_ns (default 0: sleep at once, as a goroutine locked to its
+ * thread does) lets a parking thread poll first, for the inner mutex and
+ * both semaphores (gosema.h).
  */
 #include "gorwmutex.h"
 
 #include "../harness/compiler.h"
 #include "lock.h"
 
+enum { GORWMUTEX_PARAM_PARK_SPIN_NS };
+
+static const struct param_decl gorwmutex_params[] = {
+	[GORWMUTEX_PARAM_PARK_SPIN_NS] = GOSEMA_PARK_SPIN_PARAM,
+};
+
 static int gorwmutex_init(void *lock, const int64_t *params)
 {
-	(void)params;
 	struct gorwmutex *rw = lock;
-	int e = gomutex_init(&rw->w, GOMUTEX_GO, 1000000);
+	uint64_t spin = (uint64_t)params[GORWMUTEX_PARAM_PARK_SPIN_NS];
+	int e = gomutex_init(&rw->w, GOMUTEX_GO, 1000000, spin);
 
 	if (e)
 		return e;
-	e = gosema_init(&rw->writer_sem);
+	e = gosema_init(&rw->writer_sem, spin);
 	if (e)
 		goto no_writer_sem;
-	e = gosema_init(&rw->reader_sem);
+	e = gosema_init(&rw->reader_sem, spin);
 	if (e)
 		goto no_reader_sem;
 	atomic_init(&rw->reader_count, 0);
@@ -186,9 +195,12 @@ static void gorwmutex_unlock(void *lock, void *self)
 
 const struct lock_ops gorwmutex_ops = {
 	.name = "gorwmutex",
+	.original = "go-rwmutex",
 	.summary = "Go's sync.RWMutex: writer preference, on gomutex and futex semaphores",
 	.size = sizeof(struct gorwmutex),
 	.self_size = sizeof(struct gomutex_self),
+	.params = gorwmutex_params,
+	.nparams = ARRAY_SIZE(gorwmutex_params),
 	.init = gorwmutex_init,
 	.destroy = gorwmutex_destroy,
 	.lock = gorwmutex_lock,

@@ -35,6 +35,13 @@
  *     goroutine; a thread cannot donate its CPU, so sched_yield() is the
  *     nearest equivalent (it only lets another runnable thread of this
  *     CPU run first).
+ *   - A parked goroutine locked to its thread (LockOSThread) sleeps at
+ *     once (runtime/proc.go stoplockedm: handoffp, then mPark), and so
+ *     does a waiter here by default.  Its P goes to a spinning M, which
+ *     keeps a CPU awake looking for work; a thread has no P to hand on,
+ *     and park_spin_ns > 0 makes the waiter itself poll its wake word
+ *     that long before sleeping.  The README's "ports against their
+ *     originals" shows what the sleep costs on a VM (gorwmutex, rw).
  */
 #ifndef SYNCBENCH_GOSEMA_H
 #define SYNCBENCH_GOSEMA_H
@@ -42,6 +49,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct gosema_waiter;
 
@@ -50,13 +58,19 @@ struct gosema {
 	atomic_uint nwait;
 	pthread_mutex_t qlock;
 	struct gosema_waiter *head, *tail;	/* under qlock */
+	uint64_t park_spin_ns;			/* read-only after init; see gosema_init() */
 };
 
 /* What a release did: nobody queued, woke the head, or handed it the token. */
 enum gosema_woke { GOSEMA_NOBODY, GOSEMA_WOKE, GOSEMA_HANDED_OFF };
 
-/* Returns 0 or an errno value. */
-int gosema_init(struct gosema *s);
+/*
+ * Returns 0 or an errno value.  A waiter polls its wake word for
+ * park_spin_ns before it sleeps on the futex (0: it sleeps at once): the
+ * thread's stand-in for the spinning M that takes a parked goroutine's P
+ * and keeps its CPU awake (see the departures above).
+ */
+int gosema_init(struct gosema *s, uint64_t park_spin_ns);
 void gosema_destroy(struct gosema *s);
 
 /*
@@ -71,5 +85,15 @@ unsigned gosema_acquire(struct gosema *s, bool lifo);
  * and the caller then yields its CPU; with nobody queued it persists.
  */
 enum gosema_woke gosema_release(struct gosema *s, bool handoff);
+
+/*
+ * The declaration of the park_spin_ns parameter, for the primitives that
+ * park on gosema (a param_decl initializer, harness/params.h).
+ */
+#define GOSEMA_PARK_SPIN_NS_DEFAULT 0
+#define GOSEMA_PARK_SPIN_PARAM                                                        \
+	{ "park_spin_ns", PARAM_INT, GOSEMA_PARK_SPIN_NS_DEFAULT, 0, 1000000000, NULL, \
+	  "ns a parking thread polls its wake word before the futex sleep (Go: the "   \
+	  "spinning M that takes a parked goroutine's P); 0: sleep at once" }
 
 #endif

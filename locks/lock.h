@@ -28,6 +28,37 @@ enum lock_flags {
 	LOCK_UNBOUNDED_WAIT = 1u << 2,
 };
 
+/* A workload that an external program runs, and the program's -prim for it. */
+struct external_workload {
+	const char *bench;	/* the workload's name; NULL ends the list */
+	const char *prim;	/* the program's -prim argument; NULL: none */
+};
+
+/*
+ * A reference implementation that another program runs, one repetition
+ * per process: the harness starts it for every repetition, in the
+ * repetition's own child process, and reads its figures back
+ * (harness/external.h describes the protocol).  The workload's parameters
+ * go to it as NAME=VALUE, the primitive's own as -NAME VALUE.
+ */
+struct external_ref {
+	const char *program;	/* an executable next to the syncbench binary */
+	const char *package;	/* the Debian package that builds it, for messages */
+	const struct external_workload *workloads;	/* those it runs */
+	/*
+	 * NULL, or whether the program takes this value of a workload's
+	 * parameter: 0, or -1 with a one-line reason that says what it takes.
+	 */
+	int (*check_value)(const char *bench, const char *param, int64_t value, char *why,
+			   size_t whylen);
+	/*
+	 * Whether, with these primitive parameters, each worker is pinned to
+	 * its own PU; false: the program's threads are confined to the set of
+	 * PUs together.
+	 */
+	bool (*pins_threads)(const int64_t *prim_params);
+};
+
 struct lock_ops {
 	const char *name;
 	const char *summary;
@@ -59,6 +90,18 @@ struct lock_ops {
 	 * not the harness, creates its channels.
 	 */
 	const struct chan_ops *chan;
+	/*
+	 * Non-NULL for a reference that another program runs (struct
+	 * external_ref): its lock and chan slots, size and init are then NULL
+	 * or 0, and it runs the workloads it lists, no others.
+	 */
+	const struct external_ref *external;
+	/*
+	 * NULL, or the primitive this one is a port of, by name (ticket:
+	 * "ck-ticket"): `syncbench compare --pair ports` measures each port
+	 * against its original.
+	 */
+	const char *original;
 };
 
 extern const struct lock_ops *const lock_registry[];

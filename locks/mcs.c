@@ -132,6 +132,7 @@ static void mcs_unlock(void *lock, void *self)
 
 const struct lock_ops mcs_ops = {
 	.name = "mcs",
+	.original = "ck-mcs",
 	.summary = "MCS queue spinlock (FIFO, each waiter spins on its own node)",
 	.size = sizeof(struct mcs_lock),
 	.self_size = sizeof(struct mcs_node),

@@ -51,6 +51,7 @@ static void tas_unlock(void *lock, void *self)
 
 const struct lock_ops tas_ops = {
 	.name = "tas",
+	.original = "ck-fas",
 	.summary = "test-and-set spinlock (xchg on every attempt)",
 	.flags = LOCK_UNBOUNDED_WAIT,
 	.size = sizeof(struct tas_lock),

@@ -86,6 +86,7 @@ static void ticket_unlock(void *lock, void *self)
 
 const struct lock_ops ticket_ops = {
 	.name = "ticket",
+	.original = "ck-ticket",
 	.summary = "fetch-and-add ticket spinlock (FIFO)",
 	.size = sizeof(struct ticket_lock),
 	.params = ticket_params,

@@ -82,6 +82,7 @@ static void ttas_unlock(void *lock, void *self)
 
 const struct lock_ops ttas_ops = {
 	.name = "ttas",
+	.original = "ck-cas",
 	.summary = "test-and-test-and-set spinlock, bounded exponential backoff",
 	.flags = LOCK_UNBOUNDED_WAIT,
 	.size = sizeof(struct ttas_lock),

@@ -7,6 +7,7 @@
 #define SYNCBENCH_TEST_LOCKKIT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,16 @@ struct instance {
 	void *lock;
 	void *self[KIT_MAX_SELVES];
 };
+
+/*
+ * Whether these tests can drive p in this process: a lock, not a channel,
+ * and not a reference that another program runs (its own checks and
+ * tests/test_go_harness.sh cover those).
+ */
+static inline bool kit_in_process_lock(const struct lock_ops *p)
+{
+	return !p->chan && !p->external;
+}
 
 /* size zeroed bytes on their own lines, as the harness gives them; NULL for 0. */
 static inline void *zalloc_line(size_t size)

@@ -1,5 +1,6 @@
 # The channel workloads end to end: chan-pingpong and chan-prodcons on
-# every channel primitive, ring over every handoff at 3 threads and 4 (on
+# every channel primitive, ring over every handoff (its chan handoff on
+# both C channel primitives) at 3 threads and 4 (on
 # 2 PUs: oversubscribed), all passing their checks, finishing (the stop
 # hook releases blocked threads) and matching results/schema.json; the
 # ring's order check must catch handoff=none; and `syncbench demo
@@ -16,11 +17,11 @@ short=(--duration 0.05 --warmup 0.01 --reps 1)
 	fail "chan-prodcons exited with status $?"
 "$BIN" run --bench chan-prodcons --prim gochan --threads 4 --set producers=3 "${short[@]}" \
 	--out "$scratch/pc31.json" >/dev/null || fail "chan-prodcons 3P1C exited with status $?"
-"$BIN" run --bench ring --threads 3,4 --set handoff=chan,condvar,futex,spin,gomutex "${short[@]}" \
+"$BIN" run --bench ring --prim gochan,condchan --threads 3,4 --set handoff=chan,condvar,futex,spin,gomutex "${short[@]}" \
 	--out "$scratch/ring.json" >/dev/null || fail "ring exited with status $?"
 # Many stops in a row: each must release every thread blocked on a baton,
 # a channel, the condvar or the futex, without a fatal double unlock.
-"$BIN" run --bench ring --threads 2,3,5 --set handoff=chan,condvar,futex,gomutex --duration 0.002 \
+"$BIN" run --bench ring --prim gochan,condchan --threads 2,3,5 --set handoff=chan,condvar,futex,gomutex --duration 0.002 \
 	--warmup 0 --reps 10 --interleave 0 >/dev/null || fail "ring: a short run did not stop cleanly"
 rc=0
 "$BIN" run --bench ring --threads 2 --set handoff=none "${short[@]}" --out "$scratch/none.json" \

@@ -36,9 +36,9 @@ run() {
 	local rc=0
 	"$GOREF" -warmup 0.02 -duration 0.2 "$@" >"$scratch/$name.json" 2>"$scratch/$name.err" || rc=$?
 	[ "$rc" -eq 0 ] || fail "$name: exit $rc: $(cat "$scratch/$name.err")"
-	"$PYTHON" - "$scratch/$name.json" "$name" "$expect" <<'PY' || fail "$name: bad result"
+	"$PYTHON" - "$scratch/$name.json" "$name" "$expect" "$*" <<'PY' || fail "$name: bad result"
 import json, sys
-path, name, expect = sys.argv[1:]
+path, name, expect, args = sys.argv[1:]
 d = json.load(open(path))
 bad = []
 def need(cond, what):
@@ -59,14 +59,20 @@ for t in threads:
         need(t["cpu_ns"] is None and t["pu"] is None and d["per_thread_null"], "goroutines: null, with why")
 if d["mode"] == "threads" and d["pus"]:
     need([t["pu"] for t in threads] == d["pus"], f"pinned threads ran elsewhere: {[t['pu'] for t in threads]}")
+counted = {"chan-pingpong": ["round_trip"], "chan-prodcons": ["recv"]}.get(d["workload"], d["op_kinds"])
+need(d["counted_kinds"] == counted, f"counted kinds {d['counted_kinds']}, want {counted}")
+clock = d["latency_clock"]
+given = "-pair-ticks 40" in args
+need(clock["ticks_per_ns"] > 0 and clock["pair_source"] == ("harness" if given else "measured") and
+     (not given or clock["pair_ticks"] == 40), f"latency clock {clock}")
 lat = d["latency"]
 if d["params"].get("sample_every"):
     need(lat and all(k in lat["kinds"] for k in d["op_kinds"]), "sampled, but no latency")
     for k in (lat or {}).get("kinds", {}).values():
-        need(sum(k["count_per_bucket"]) == k["count"] and len(k["bucket_low_ns"]) == len(k["count_per_bucket"]),
+        need(sum(k["count_per_bucket"]) == k["count"] and len(k["bucket_low_ticks"]) == len(k["count_per_bucket"]),
              "histogram counts")
-        need(k["bucket_low_ns"] == sorted(k["bucket_low_ns"]), "buckets in order")
-        need(not k["bucket_low_ns"] or k["bucket_low_ns"][-1] <= k["max_ns"], "max below its bucket")
+        need(k["bucket_low_ticks"] == sorted(k["bucket_low_ticks"]), "buckets in order")
+        need(not k["bucket_low_ticks"] or k["bucket_low_ticks"][-1] <= k["max_ticks"], "max below its bucket")
 else:
     need(lat is None, "latency without sampling")
 if bad:
@@ -82,6 +88,7 @@ configs=(
 	"rw -threads 2 -prim sync.Mutex read_pct=50"
 	"chan-pingpong -threads 2"
 	"chan-pingpong -threads 2 cap=1"
+	"chan-pingpong -threads 2 -clock tsc -pair-ticks 40"
 	"chan-prodcons -threads 2"
 	"chan-prodcons -threads 4 cap=0 elem_bytes=64"
 	"ring -threads 3"
@@ -141,6 +148,13 @@ bad_args=(
 	"-workload lock -threads 2 -duration 0"
 	"-workload lock -threads 2 -warmup -1"
 	"-workload lock -threads 2 -nosuchflag"
+	"-workload lock -threads 2 -clock sundial"
+	"-workload lock -threads 2 -ticks-per-ns 2.5"
+	"-workload lock -threads 2 -clock tsc -ticks-per-ns 0"
+	"-workload lock -threads 2 -pair-ticks -1"
+	"-workload lock -threads 2 -min-ops many"
+	"-workload lock -threads 2 -duration 1 -max-window 0.5"
+	"-workload lock -threads 2 -notify-fd 1"
 )
 check_bad() {
 	local what=$1 rc=0; shift

@@ -85,6 +85,25 @@ static void check_decls(const char *owner, const struct param_decl *d, size_t n)
 }
 
 /*
+ * A reference another program runs has no lock or channel slot, names its
+ * program and package, and lists workloads that exist and take a primitive.
+ */
+static void check_external(const struct lock_ops *l)
+{
+	const struct external_ref *x = l->external;
+	CHECK(!l->size && !l->init && !l->lock && !l->unlock && !l->trylock && !l->rlock && !l->chan,
+	      "external %s: lock or channel slots set", l->name);
+	CHECK(x->program && x->package && x->pins_threads && x->workloads && x->workloads[0].bench,
+	      "external %s: a mandatory field missing", l->name);
+	for (const struct external_workload *w = x->workloads; w->bench; w++) {
+		const struct bench_ops *b = bench_find(w->bench);
+		CHECK(b && b->needs != NEEDS_NOTHING && bench_accepts(b, l),
+		      "external %s runs '%s', which is no workload that takes a primitive", l->name,
+		      w->bench);
+	}
+}
+
+/*
  * --set looks a key up in the workload first, then in the primitive: a
  * primitive parameter with a workload parameter's name could never be set.
  */
@@ -113,7 +132,9 @@ static void test_registry_declarations(void)
 	for (size_t p = 0; p < lock_registry_len; p++) {
 		const struct lock_ops *l = lock_registry[p];
 		check_decls(l->name, l->params, l->nparams);
-		if (l->chan)
+		if (l->external)
+			check_external(l);
+		else if (l->chan)
 			CHECK(!l->size && !l->init && !l->lock && !l->unlock && !l->trylock &&
 			      !l->rlock && l->chan->size && l->chan->init && l->chan->send &&
 			      l->chan->recv && l->chan->try_send && l->chan->try_recv && l->chan->close,
@@ -123,6 +144,8 @@ static void test_registry_declarations(void)
 			      "%s lacks a mandatory slot", l->name);
 		CHECK(!l->rlock == !l->runlock, "%s has only one of rlock/runlock", l->name);
 		CHECK(lock_find(l->name) == l, "%s not found by name (duplicate?)", l->name);
+		CHECK(!l->original || (lock_find(l->original) && lock_find(l->original) != l),
+		      "%s: its original '%s' is no other primitive", l->name, l->original);
 	}
 	CHECK(lock_find("no-such-lock") == NULL, "unknown names are not found");
 }

@@ -1,19 +1,5 @@
 /* Single-threaded semantics of every lock in the registry. */
-#include <stdlib.h>
-#include <string.h>
-
-#include "../harness/compiler.h"
-#include "../locks/lock.h"
-#include "check.h"
-
-static void *zalloc_line(size_t size)
-{
-	size_t bytes = (size + CACHELINE - 1) / CACHELINE * CACHELINE;
-	void *p = bytes ? aligned_alloc(CACHELINE, bytes) : NULL;
-	if (p)
-		memset(p, 0, bytes);
-	return p;
-}
+#include "lockkit.h"
 
 static void test_lock(const struct lock_ops *l)
 {
@@ -50,7 +36,7 @@ static void test_lock(const struct lock_ops *l)
 int main(void)
 {
 	for (size_t i = 0; i < lock_registry_len; i++)
-		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY) && !lock_registry[i]->chan)
+		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY) && kit_in_process_lock(lock_registry[i]))
 			test_lock(lock_registry[i]);
 	return check_exit();
 }

@@ -6,8 +6,9 @@ import (
 )
 
 // chan-pingpong mirrors benches/chan_pingpong.c: worker 0 sends a counter
-// on ping and waits for it on pong; worker 1 receives on ping and sends it
-// back on pong.  One operation is one leg on either worker; worker 0 times
+// on ping and waits for it on pong, one operation of kind round_trip;
+// worker 1 receives on ping and sends it back on pong, one of kind echo.
+// Throughput counts round trips only (counted_kinds).  Worker 0 times
 // every sample_every-th round trip, from before its send to after its
 // receive.  Check: every value came back unchanged and in order.
 //
@@ -33,7 +34,12 @@ func newPingpong(c *config) (workload, error) {
 		corrupt: c.testBreak}, nil
 }
 
-func (p *pingpong) kinds() []string          { return []string{"round_trip"} }
+const (
+	kindRoundTrip = iota
+	kindEcho
+)
+
+func (p *pingpong) kinds() []string          { return []string{"round_trip", "echo"} }
 func (p *pingpong) leavesAtStop(id int) bool { return id == 0 }
 
 func (p *pingpong) left(w *worker) {
@@ -46,24 +52,24 @@ func (p *pingpong) op(w *worker) (int, bool) {
 	if w.id == 1 {
 		v, ok := <-p.ping
 		if !ok {
-			return 0, false
+			return kindEcho, false
 		}
 		if p.corrupt && v%16 == 0 {
 			v++
 		}
 		p.pong <- v
-		return 0, true
+		return kindEcho, true
 	}
 	t0 := w.lat.begin()
 	p.driver.sent++
 	out := p.driver.sent
 	p.ping <- out
 	v := <-p.pong
-	w.lat.record(t0, w.lat.stamp(t0), 0)
+	w.lat.record(t0, w.lat.stamp(t0), kindRoundTrip)
 	if v != out {
 		p.driver.bad++
 	}
-	return 0, true
+	return kindRoundTrip, true
 }
 
 func (p *pingpong) check(uint64) (bool, string) {

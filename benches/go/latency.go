@@ -2,9 +2,9 @@ package main
 
 import "math"
 
-// The C suite's log-linear latency buckets (harness/latency.h), in ns
-// instead of ticks: values below 2^latencySubBits are exact; above, each
-// power of two is cut into 2^latencySubBits buckets.
+// The C suite's log-linear latency buckets (harness/latency.h), in ticks
+// of the latency clock (clock.go): values below 2^latencySubBits are
+// exact; above, each power of two is cut into 2^latencySubBits buckets.
 const (
 	latencySubBits = 7
 	latencyMaxBits = 44
@@ -66,18 +66,20 @@ func (h *histogram) merge(from *histogram) {
 // does (harness/latency.h), with the rule of the C workloads: the clock is
 // read before the acquisition and when it returns, and the sample is
 // recorded after the release, so nothing but one clock read lands inside
-// a critical section.  every == 0 samples nothing.
+// a critical section.  Each sample has the clock pair's cost (pairTicks)
+// taken off, floored at 0.  every == 0 samples nothing.
 type latencyRecorder struct {
 	every        uint32
 	countdown    uint32
-	lastAcquired int64
-	maxGap       int64
+	pairTicks    uint64
+	lastAcquired uint64
+	maxGap       uint64
 	hist         *[maxKinds]histogram // nil when the workload samples nothing
 }
 
 // begin returns the start time if this operation is sampled, else 0.
 // The common case, a countdown, stays inlinable.
-func (r *latencyRecorder) begin() int64 {
+func (r *latencyRecorder) begin() uint64 {
 	if r.countdown > 1 {
 		r.countdown--
 		return 0
@@ -85,36 +87,39 @@ func (r *latencyRecorder) begin() int64 {
 	return r.sample()
 }
 
-func (r *latencyRecorder) sample() int64 {
+func (r *latencyRecorder) sample() uint64 {
 	if r.every == 0 {
 		r.countdown = math.MaxUint32 // off: come back here rarely
 		return 0
 	}
 	r.countdown = r.every
-	return nanotime()
+	return ticksNow()
 }
 
 // stamp reads the clock at the acquisition of an operation begin() sampled.
-func (r *latencyRecorder) stamp(t0 int64) int64 {
+func (r *latencyRecorder) stamp(t0 uint64) uint64 {
 	if t0 == 0 {
 		return 0
 	}
-	return nanotime()
+	return ticksNow()
 }
 
-// record files an operation begin() sampled, which acquired at t1.
-func (r *latencyRecorder) record(t0, t1 int64, kind int) {
-	if t0 != 0 {
-		r.file(t1-t0, t1, kind)
+// record files an operation begin() sampled, which acquired at t1, less
+// the cost of the clock pair that timed it (harness/latency.h
+// latency_net_ticks()).
+func (r *latencyRecorder) record(t0, t1 uint64, kind int) {
+	if t0 == 0 {
+		return
 	}
-}
-
-func (r *latencyRecorder) file(latency, acquired int64, kind int) {
-	r.hist[kind].add(uint64(latency))
-	if r.lastAcquired != 0 && acquired-r.lastAcquired > r.maxGap {
-		r.maxGap = acquired - r.lastAcquired
+	ticks := uint64(0)
+	if t1-t0 > r.pairTicks {
+		ticks = t1 - t0 - r.pairTicks
 	}
-	r.lastAcquired = acquired
+	r.hist[kind].add(ticks)
+	if r.lastAcquired != 0 && t1-r.lastAcquired > r.maxGap {
+		r.maxGap = t1 - r.lastAcquired
+	}
+	r.lastAcquired = t1
 }
 
 // clear forgets the warmup's samples when the measured window opens.

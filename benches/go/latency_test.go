@@ -69,3 +69,51 @@ func TestWorkUnits(t *testing.T) {
 		t.Fatal("the chain is not the C suite's LCG")
 	}
 }
+
+// A sample loses the clock pair's cost, floored at 0 (harness/latency.h
+// latency_net_ticks()).
+func TestRecordTakesOffThePair(t *testing.T) {
+	r := latencyRecorder{every: 1, pairTicks: 10, hist: new([maxKinds]histogram)}
+	r.record(100, 150, 0)
+	r.record(200, 205, 1)
+	if r.hist[0].count != 1 || r.hist[0].max != 40 {
+		t.Errorf("50 ticks less a pair of 10: max %d over %d samples, want 40", r.hist[0].max,
+			r.hist[0].count)
+	}
+	if r.hist[1].count != 1 || r.hist[1].max != 0 {
+		t.Errorf("5 ticks less a pair of 10: max %d, want 0", r.hist[1].max)
+	}
+	if r.maxGap != 55 {
+		t.Errorf("acquisitions at 150 and 205: max gap %d, want 55", r.maxGap)
+	}
+}
+
+// The lock's kinds follow lock.c: the first acquisition and a re-take by
+// the last holder are reacquire, one from another worker a handoff.
+func TestLockKinds(t *testing.T) {
+	b := lockBase{s: &lockShared{}}
+	w0, w1 := &worker{id: 0}, &worker{id: 1}
+	want := []struct {
+		w    *worker
+		kind int
+	}{{w0, kindReacquire}, {w0, kindReacquire}, {w1, kindHandoff}, {w0, kindHandoff}, {w1, kindHandoff}}
+	for i, s := range want {
+		if kind, _ := b.section(s.w); kind != s.kind {
+			t.Errorf("acquisition %d by worker %d: kind %d, want %d", i, s.w.id, kind, s.kind)
+		}
+	}
+	if b.s.counter != uint64(len(want)) {
+		t.Errorf("counter %d after %d sections", b.s.counter, len(want))
+	}
+}
+
+func TestCountedKinds(t *testing.T) {
+	pp, _ := findWorkload("chan-pingpong")
+	if c := countedKinds(pp, []string{"round_trip", "echo"}); c.mask != 1 || len(c.names) != 1 {
+		t.Errorf("chan-pingpong counts round trips only: mask %b, names %v", c.mask, c.names)
+	}
+	lk, _ := findWorkload("lock")
+	if c := countedKinds(lk, []string{"handoff", "reacquire"}); c.mask != 3 {
+		t.Errorf("lock counts every kind: mask %b", c.mask)
+	}
+}

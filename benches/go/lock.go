@@ -2,14 +2,23 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
 
-// lock mirrors benches/lock.c: acquire; counter++; cs units; release; ncs
-// units.  The counter value read under the lock enters the worker's chain
-// before the cs units, so they cannot start before the lock is held.  At
-// the end the counter must equal every operation made.
+// lock mirrors benches/lock.c: acquire; counter++; note the holder; cs
+// units; release; ncs units.  The counter value read under the lock enters
+// the worker's chain before the cs units, so they cannot start before the
+// lock is held.  An operation whose previous holder was another worker is
+// of kind handoff, one that re-took the lock its own worker released (or
+// the first one) reacquire.  At the end the counter must equal every
+// operation made.
+const (
+	kindHandoff = iota
+	kindReacquire
+)
+
 type lockShared struct {
 	_       pad
 	mu      sync.Mutex
@@ -17,6 +26,7 @@ type lockShared struct {
 	rw      sync.RWMutex
 	_       pad
 	counter uint64 // on its own line, apart from the lock, as in lock.c
+	holder  int    // the last holder's worker id + 1; 0 before anyone held it
 	_       pad
 }
 
@@ -25,7 +35,7 @@ type lockBase struct {
 	cs, ncs int64
 }
 
-func (b *lockBase) kinds() []string       { return []string{"op"} }
+func (b *lockBase) kinds() []string       { return []string{"handoff", "reacquire"} }
 func (b *lockBase) leavesAtStop(int) bool { return true }
 func (b *lockBase) left(*worker)          {}
 
@@ -37,6 +47,19 @@ func (b *lockBase) check(allOps uint64) (bool, string) {
 		b.s.counter, allOps)
 }
 
+// section is the critical section, under the lock: the counter, the
+// holder, and the cs units on the chain.  It returns the kind and the chain.
+func (b *lockBase) section(w *worker) (int, uint64) {
+	c := b.s.counter
+	b.s.counter = c + 1
+	kind := kindHandoff
+	if previous := b.s.holder; previous == 0 || previous == w.id+1 {
+		kind = kindReacquire
+	}
+	b.s.holder = w.id + 1
+	return kind, workUnits(w.chain^c, b.cs)
+}
+
 type lockOnMutex struct{ lockBase }
 type lockOnRWMutex struct{ lockBase }
 type lockBroken struct{ lockBase }
@@ -45,38 +68,46 @@ func (l *lockOnMutex) op(w *worker) (int, bool) {
 	t0 := w.lat.begin()
 	l.s.mu.Lock()
 	t1 := w.lat.stamp(t0)
-	c := l.s.counter
-	l.s.counter = c + 1
-	x := workUnits(w.chain^c, l.cs)
+	kind, x := l.section(w)
 	l.s.mu.Unlock()
-	w.lat.record(t0, t1, 0)
+	w.lat.record(t0, t1, kind)
 	w.chain = workUnits(x, l.ncs)
-	return 0, true
+	return kind, true
 }
 
 func (l *lockOnRWMutex) op(w *worker) (int, bool) {
 	t0 := w.lat.begin()
 	l.s.rw.Lock()
 	t1 := w.lat.stamp(t0)
-	c := l.s.counter
-	l.s.counter = c + 1
-	x := workUnits(w.chain^c, l.cs)
+	kind, x := l.section(w)
 	l.s.rw.Unlock()
-	w.lat.record(t0, t1, 0)
+	w.lat.record(t0, t1, kind)
 	w.chain = workUnits(x, l.ncs)
-	return 0, true
+	return kind, true
 }
 
-// op without the lock: the check must fail (-test-break).
+// op without the lock: the check must fail (-test-break).  Every 16th
+// operation yields between reading the counter and writing it back, so
+// that another worker's increments are lost even where the workers share
+// one CPU (a loaded machine): the failure does not wait for true
+// parallelism or a preemption at the right instruction.
 func (l *lockBroken) op(w *worker) (int, bool) {
 	t0 := w.lat.begin()
 	t1 := w.lat.stamp(t0)
 	c := l.s.counter
+	if c%16 == 0 {
+		runtime.Gosched()
+	}
 	l.s.counter = c + 1
+	kind := kindReacquire
+	if previous := l.s.holder; previous != 0 && previous != w.id+1 {
+		kind = kindHandoff
+	}
+	l.s.holder = w.id + 1
 	x := workUnits(w.chain^c, l.cs)
-	w.lat.record(t0, t1, 0)
+	w.lat.record(t0, t1, kind)
 	w.chain = workUnits(x, l.ncs)
-	return 0, true
+	return kind, true
 }
 
 func newLock(c *config) (workload, error) {
@@ -208,7 +239,9 @@ func (r *rwOnMutex) op(w *worker) (int, bool) {
 	return kind, true
 }
 
-// op without any lock: readers meet writers and the check must fail (-test-break).
+// op without any lock: readers meet writers and the check must fail
+// (-test-break).  A write yields halfway through the record, so that a
+// reader sees it half-written even where the workers share one CPU.
 func (r *rwBroken) op(w *worker) (int, bool) {
 	kind := kindWrite
 	var x uint64
@@ -216,7 +249,14 @@ func (r *rwBroken) op(w *worker) (int, bool) {
 		kind = kindRead
 		x = r.read(w)
 	} else {
-		x = r.write(w)
+		next := r.s.record[0] + 1
+		for i := range r.s.record {
+			r.s.record[i] = next
+			if i == recordWords/2 {
+				runtime.Gosched()
+			}
+		}
+		x = workUnits(w.chain^next, r.cs)
 	}
 	w.chain = workUnits(x, r.ncs)
 	return kind, true

@@ -1,15 +1,19 @@
 // Command syncbench-go runs syncbench's workloads with Go's own
 // sync.Mutex, sync.RWMutex and channels: the references for the C ports
 // in locks/ (gomutex, gorwmutex, gochan).  One process is one repetition.
+// syncbench runs it as the primitives go-mutex, go-rwmutex and go-chan
+// (harness/external.c), and it runs on its own as well.
 //
 // Usage:
 //
 //	syncbench-go -workload W -threads N [-prim P] [-mode goroutines|threads]
-//	             [-pus LIST] [-warmup S] [-duration S] [NAME=VALUE ...]
+//	             [-pus LIST] [-warmup S] [-duration S] [-min-ops N]
+//	             [-max-window S] [-clock monotonic|tsc] [-ticks-per-ns F]
+//	             [-pair-ticks N] [-notify-fd FD] [NAME=VALUE ...]
 //
 //	-workload  lock, rw, chan-pingpong, chan-prodcons or ring: the C
 //	           workloads of the same names (benches/*.c), their operation,
-//	           op kinds, parameters and check mirrored exactly
+//	           op kinds, counted kinds, parameters and check mirrored exactly
 //	-prim      lock: sync.Mutex (default) or sync.RWMutex (its write lock);
 //	           rw: sync.RWMutex (default) or sync.Mutex (both roles);
 //	           chan-pingpong, chan-prodcons: chan; ring: none (see handoff)
@@ -22,6 +26,23 @@
 //	           goroutines: every thread of the process is confined to them
 //	-warmup    seconds run before the window (default 0.2)
 //	-duration  seconds in the window (default 1)
+//	-min-ops   after -duration, the window goes on until it counts this many
+//	           operations of the counted kinds, at the pace seen so far, up
+//	           to -max-window seconds (harness/runner.c's extension; default
+//	           0: never)
+//	-max-window  the longest the window may be, in seconds (default: -duration)
+//	-clock     the latency clock: monotonic (default; ticks are ns) or tsc
+//	           (RDTSCP, as the C harness reads it where the TSC is invariant)
+//	-ticks-per-ns  the tsc's rate (default: calibrated over 20 ms, as the
+//	           harness does)
+//	-pair-ticks  the cost of a clock pair, taken off every sample (default:
+//	           the median of 4096 back-to-back pairs, as the harness
+//	           measures it); syncbench passes its own clock, rate and pair,
+//	           so that both sides read and correct the samples alike
+//	-notify-fd one byte is written there when the workers are pinned and
+//	           waiting ('r'), when the window opens ('m') and when it closes
+//	           ('s'): syncbench ends the set-up's time limit and counts the
+//	           process's events over the window by them
 //	NAME=VALUE the workload's parameters, with the C workload's names,
 //	           defaults and ranges; sample_every=0 times nothing.
 //	           ring's handoff: chan, mutex (sync.Mutex batons) or cond.
@@ -32,11 +53,15 @@
 //
 //	program, go_version, workload, prim (null for ring), mode, threads,
 //	gomaxprocs, ncpu (runtime.NumCPU()), affinity (the PUs the process
-//	started on), params {NAME: value}, warmup_s, duration_s,
+//	started on), pus (the PUs it pinned or confined to, null: none),
+//	params {NAME: value}, warmup_s, duration_s, min_ops, max_window_s,
 //	work_unit_ns     ns per work unit, calibrated as the C harness does
+//	latency_clock    {name, ticks_per_ns, pair_ticks, pair_source:
+//	                 "harness" (given) or "measured"}
 //	wall_ns          the measured window, as the controller timed it
 //	all_ops          every operation, warmup and after the stop included
 //	op_kinds         the names of the kinds, as the C workload's
+//	counted_kinds    the kinds that are its unit of throughput
 //	per_thread[]     ops and ops_by_kind[] in the window; cpu_ns
 //	                 (CLOCK_THREAD_CPUTIME_ID over the window), pu (getcpu
 //	                 at the window's end), voluntary_ctx_switches and
@@ -45,12 +70,16 @@
 //	process_cpu_ns, process_voluntary_ctx_switches,
 //	process_involuntary_ctx_switches   the whole process over the window
 //	gc_cycles        garbage collections during the run
+//	goroutines_scheduled  times a goroutine went from runnable to running
+//	                 in the window (runtime/metrics /sched/latencies): each
+//	                 park ends with one, and so does each preemption
 //	check            {result: "passed" or "failed", detail: string or null}
-//	latency          null when nothing was sampled; else {unit: "ns",
-//	                 sub_bits: 7, max_bits: 44 (harness/latency.h's
-//	                 buckets, in ns), max_gap_ns, kinds: {KIND: {count,
-//	                 max_ns, bucket_low_ns[], count_per_bucket[]}}} (nonzero
-//	                 buckets only; bucket_low_ns is the bucket's least value)
+//	latency          null when nothing was sampled; else {sub_bits: 7,
+//	                 max_bits: 44 (harness/latency.h's buckets, in ticks of
+//	                 latency_clock), max_gap_ticks, kinds: {KIND: {count,
+//	                 max_ticks, bucket_low_ticks[], count_per_bucket[]}}}
+//	                 (nonzero buckets only; bucket_low_ticks is the bucket's
+//	                 least value)
 //
 // Exit status 2: bad arguments, one line on stderr, nothing run.  Exit
 // status 1: the run could not be carried out (a PU could not be pinned, a
@@ -85,8 +114,15 @@ type config struct {
 	pus       []int // nil: no pinning
 	warmup    time.Duration
 	duration  time.Duration
-	values    []int64 // one per wd.params
-	testBreak bool
+	minOps    uint64        // extend the window until it counts this many (0: never)
+	maxWindow time.Duration // the longest the window may grow to
+	clockName string
+	// -ticks-per-ns and -pair-ticks, or -1 where not given (setUpClock)
+	ticksPerNs float64
+	pairTicks  int64
+	notify     *os.File // -notify-fd, or nil
+	values     []int64  // one per wd.params
+	testBreak  bool
 }
 
 func (c *config) param(name string) int64 {
@@ -123,6 +159,12 @@ func parseArgs(args []string) (*config, error) {
 	pus := fs.String("pus", "", "")
 	warmup := fs.String("warmup", "0.2", "")
 	duration := fs.String("duration", "1", "")
+	minOps := fs.String("min-ops", "0", "")
+	maxWindow := fs.String("max-window", "", "")
+	clockName := fs.String("clock", clockMonotonic, "")
+	ticksPerNs := fs.String("ticks-per-ns", "", "")
+	pairTicks := fs.String("pair-ticks", "", "")
+	notifyFd := fs.String("notify-fd", "", "")
 	// For the tests only: break the workload's synchronization, so that
 	// its check must fail.
 	testBreak := fs.Bool("test-break", false, "")
@@ -133,7 +175,9 @@ func parseArgs(args []string) (*config, error) {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, errors.New("usage: syncbench-go -workload W -threads N [-prim P] " +
-					"[-mode goroutines|threads] [-pus LIST] [-warmup S] [-duration S] [NAME=VALUE ...]")
+					"[-mode goroutines|threads] [-pus LIST] [-warmup S] [-duration S] [-min-ops N] " +
+					"[-max-window S] [-clock monotonic|tsc] [-ticks-per-ns F] [-pair-ticks N] " +
+					"[-notify-fd FD] [NAME=VALUE ...]")
 			}
 			return nil, err
 		}
@@ -164,6 +208,19 @@ func parseArgs(args []string) (*config, error) {
 	}
 	if c.duration, err = parseSeconds("-duration", *duration, 0.001); err != nil {
 		return nil, err
+	}
+	if err := parseWindow(c, *minOps, *maxWindow); err != nil {
+		return nil, err
+	}
+	if err := parseClock(c, *clockName, *ticksPerNs, *pairTicks); err != nil {
+		return nil, err
+	}
+	if *notifyFd != "" {
+		fd, err := parseCount("-notify-fd", *notifyFd, 3, 1<<20)
+		if err != nil {
+			return nil, err
+		}
+		c.notify = os.NewFile(uintptr(fd), "notify")
 	}
 	if c.values, err = parseParams(wd, named); err != nil {
 		return nil, err
@@ -207,6 +264,49 @@ func parseCount(what, text string, min, max int) (int, error) {
 		return 0, fmt.Errorf("%s: '%s' is not an integer from %d to %d", what, text, min, max)
 	}
 	return v, nil
+}
+
+// parseWindow reads -min-ops and -max-window (default: the duration, which
+// -max-window may only extend).
+func parseWindow(c *config, minOps, maxWindow string) error {
+	n, err := strconv.ParseUint(minOps, 10, 64)
+	if err != nil {
+		return fmt.Errorf("-min-ops: '%s' is not a whole number of operations", minOps)
+	}
+	c.minOps, c.maxWindow = n, c.duration
+	if maxWindow != "" {
+		if c.maxWindow, err = parseSeconds("-max-window", maxWindow, c.duration.Seconds()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseClock reads -clock, -ticks-per-ns and -pair-ticks; runOnce sets the clock up.
+func parseClock(c *config, name, ticksPerNs, pairTicks string) error {
+	if name != clockMonotonic && (name != clockTSC || !haveTSC) {
+		return fmt.Errorf("-clock: '%s' is not a clock here (accepted: monotonic%s)", name,
+			map[bool]string{true: ", tsc"}[haveTSC])
+	}
+	rate, pair := -1.0, int64(-1)
+	if ticksPerNs != "" {
+		v, err := strconv.ParseFloat(ticksPerNs, 64)
+		if err != nil || !(v > 0 && v < 1e3) || name != clockTSC {
+			return fmt.Errorf("-ticks-per-ns: '%s' is not a rate above 0 and below 1000 "+
+				"(and only -clock tsc takes one)", ticksPerNs)
+		}
+		rate = v
+	}
+	if pairTicks != "" {
+		v, err := strconv.ParseInt(pairTicks, 10, 64)
+		if err != nil || v < 0 || v > 1<<30 {
+			return fmt.Errorf("-pair-ticks: '%s' is not a whole number of ticks from 0 to %d",
+				pairTicks, 1<<30)
+		}
+		pair = v
+	}
+	c.clockName, c.ticksPerNs, c.pairTicks = name, rate, pair
+	return nil
 }
 
 func parseSeconds(what, text string, min float64) (time.Duration, error) {

@@ -21,10 +21,14 @@ type workloadDecl struct {
 	prims   []string // the first is the default; nil: no primitive (ring)
 	params  []paramDecl
 	samples bool // it times operations (sample_every)
+	// The kinds that are its unit of throughput, as the C workload's
+	// counted_kinds; nil: every kind.
+	counted []string
 	make    func(*config) (workload, error)
 }
 
-// sampleEvery is the C workloads' sampling parameter; 0 turns sampling off.
+// sampleEvery is the C workloads' sampling parameter, with the C
+// workload's default; 0 turns sampling off.
 func sampleEvery(def int64) paramDecl {
 	return paramDecl{"sample_every", def, 0, 1 << 30, nil,
 		"time every Nth operation (0: none)"}
@@ -35,31 +39,38 @@ func workUnitParam(name, help string) paramDecl {
 	return paramDecl{name: name, max: 1000000, help: help}
 }
 
+// The C defaults of sample_every: harness/latency.h LATENCY_SAMPLE_EVERY
+// for lock and rw, benches/chan_pingpong.c CPP_SAMPLE_DEFAULT.
+const (
+	lockSampleEvery     = 1024
+	pingpongSampleEvery = 16
+)
+
 var workloads = []workloadDecl{
-	{"lock", []string{"sync.Mutex", "sync.RWMutex"}, []paramDecl{
+	{name: "lock", prims: []string{"sync.Mutex", "sync.RWMutex"}, params: []paramDecl{
 		workUnitParam("cs", "work units inside the critical section"),
 		workUnitParam("ncs", "work units outside, between releases and acquires"),
-		sampleEvery(16),
-	}, true, newLock},
-	{"rw", []string{"sync.RWMutex", "sync.Mutex"}, []paramDecl{
+		sampleEvery(lockSampleEvery),
+	}, samples: true, make: newLock},
+	{name: "rw", prims: []string{"sync.RWMutex", "sync.Mutex"}, params: []paramDecl{
 		{"read_pct", 90, 0, 100, nil, "percentage of operations that read"},
 		workUnitParam("cs", "work units inside each read or write section"),
 		workUnitParam("ncs", "work units outside, between operations"),
-		sampleEvery(16),
-	}, true, newRW},
-	{"chan-pingpong", []string{"chan"}, []paramDecl{
+		sampleEvery(lockSampleEvery),
+	}, samples: true, make: newRW},
+	{name: "chan-pingpong", prims: []string{"chan"}, params: []paramDecl{
 		{"cap", 0, 0, 1 << 20, nil, "capacity of each channel (0: unbuffered)"},
-		sampleEvery(1),
-	}, true, newPingpong},
-	{"chan-prodcons", []string{"chan"}, []paramDecl{
+		sampleEvery(pingpongSampleEvery),
+	}, samples: true, counted: []string{"round_trip"}, make: newPingpong},
+	{name: "chan-prodcons", prims: []string{"chan"}, params: []paramDecl{
 		{"cap", 16, 0, 1 << 20, nil, "channel capacity (0: unbuffered)"},
 		{"elem_bytes", 8, 8, 4096, nil, "bytes per element: 8, 16, 32, ... 4096"},
 		{"producers", 0, 0, maxSide, nil, "producing workers (0: half the workers)"},
 		{"consumers", 0, 0, maxSide, nil, "consuming workers (0: the workers the producers leave)"},
-	}, false, newProdcons},
-	{"ring", nil, []paramDecl{
+	}, counted: []string{"recv"}, make: newProdcons},
+	{name: "ring", params: []paramDecl{
 		{"handoff", handoffChan, 0, 0, ringHandoffs, "how the token passes"},
-	}, false, newRing},
+	}, make: newRing},
 }
 
 func findWorkload(name string) (*workloadDecl, error) {

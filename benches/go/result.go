@@ -20,17 +20,23 @@ type checkResult struct {
 
 type kindLatency struct {
 	Count          uint64   `json:"count"`
-	MaxNs          uint64   `json:"max_ns"`
-	BucketLowNs    []uint64 `json:"bucket_low_ns"`
+	MaxTicks       uint64   `json:"max_ticks"`
+	BucketLowTicks []uint64 `json:"bucket_low_ticks"`
 	CountPerBucket []uint64 `json:"count_per_bucket"`
 }
 
 type latencyResult struct {
-	Unit     string                  `json:"unit"`
-	SubBits  int                     `json:"sub_bits"`
-	MaxBits  int                     `json:"max_bits"`
-	MaxGapNs int64                   `json:"max_gap_ns"`
-	Kinds    map[string]*kindLatency `json:"kinds"`
+	SubBits     int                     `json:"sub_bits"`
+	MaxBits     int                     `json:"max_bits"`
+	MaxGapTicks uint64                  `json:"max_gap_ticks"`
+	Kinds       map[string]*kindLatency `json:"kinds"`
+}
+
+type clockResult struct {
+	Name       string  `json:"name"`
+	TicksPerNs float64 `json:"ticks_per_ns"`
+	PairTicks  uint64  `json:"pair_ticks"`
+	PairSource string  `json:"pair_source"`
 }
 
 type result struct {
@@ -47,16 +53,21 @@ type result struct {
 	Params        map[string]any `json:"params"`
 	WarmupS       float64        `json:"warmup_s"`
 	DurationS     float64        `json:"duration_s"`
+	MinOps        uint64         `json:"min_ops"`
+	MaxWindowS    float64        `json:"max_window_s"`
 	WorkUnitNs    float64        `json:"work_unit_ns"`
+	LatencyClock  clockResult    `json:"latency_clock"`
 	WallNs        int64          `json:"wall_ns"`
 	AllOps        uint64         `json:"all_ops"`
 	OpKinds       []string       `json:"op_kinds"`
+	CountedKinds  []string       `json:"counted_kinds"`
 	PerThread     []threadResult `json:"per_thread"`
 	PerThreadNull *string        `json:"per_thread_null"`
 	ProcessCPUNs  int64          `json:"process_cpu_ns"`
 	ProcessVcsw   int64          `json:"process_voluntary_ctx_switches"`
 	ProcessIvcsw  int64          `json:"process_involuntary_ctx_switches"`
 	GCCycles      uint32         `json:"gc_cycles"`
+	Scheduled     uint64         `json:"goroutines_scheduled"`
 	Check         checkResult    `json:"check"`
 	Latency       *latencyResult `json:"latency"`
 }
@@ -78,18 +89,21 @@ func runOnce(c *config) (*result, error) {
 		}
 	}
 	unitNs := calibrateWorkUnitNs()
+	clock := setUpClock(c.clockName, c.ticksPerNs, c.pairTicks)
 	w, err := c.wd.make(c)
 	if err != nil {
 		return nil, err
 	}
-	r := &run{cfg: c, w: w}
+	counted := countedKinds(c.wd, w.kinds())
+	r := &run{cfg: c, w: w, counted: counted.mask}
 	every := uint32(0)
 	if c.wd.samples {
 		every = uint32(c.param("sample_every"))
 	}
 	for i := 0; i < c.threads; i++ {
-		wk := &worker{id: i, run: r, chain: uint64(i), rng: uint64(i+1) * 0x9e3779b97f4a7c15, pu: -1}
-		wk.lat.every = every
+		// As harness/runner.c seeds them: the chain from 0, the rng per thread.
+		wk := &worker{id: i, run: r, rng: uint64(i+1) * 0x9e3779b97f4a7c15, pu: -1}
+		wk.lat.every, wk.lat.pairTicks = every, clock.pairTicks
 		if every != 0 {
 			wk.lat.hist = new([maxKinds]histogram)
 		}
@@ -107,9 +121,12 @@ func runOnce(c *config) (*result, error) {
 		Mode: c.mode, Threads: c.threads, Gomaxprocs: runtime.GOMAXPROCS(0),
 		NCPU: runtime.NumCPU(), Affinity: formatPUs(&startMask), PUs: c.pus,
 		Params: map[string]any{}, WarmupS: c.warmup.Seconds(), DurationS: c.duration.Seconds(),
-		WorkUnitNs: unitNs, WallNs: win.wallNs, OpKinds: w.kinds(),
+		MinOps: c.minOps, MaxWindowS: c.maxWindow.Seconds(), WorkUnitNs: unitNs,
+		LatencyClock: clockResult{Name: clock.name, TicksPerNs: clock.ticksPerNs,
+			PairTicks: clock.pairTicks, PairSource: clock.pairSource},
+		WallNs: win.wallNs, OpKinds: w.kinds(), CountedKinds: counted.names,
 		ProcessCPUNs: win.processCPUNs, ProcessVcsw: win.vcsw, ProcessIvcsw: win.ivcsw,
-		GCCycles: gc1.NumGC - gc0.NumGC}
+		GCCycles: gc1.NumGC - gc0.NumGC, Scheduled: win.goroutinesScheduled}
 	if c.prim != "" {
 		out.Prim = &c.prim
 	}
@@ -162,28 +179,49 @@ func latencyFigures(workers []*worker, kinds []string) *latencyResult {
 	if workers[0].lat.hist == nil {
 		return nil
 	}
-	out := &latencyResult{Unit: "ns", SubBits: latencySubBits, MaxBits: latencyMaxBits,
+	out := &latencyResult{SubBits: latencySubBits, MaxBits: latencyMaxBits,
 		Kinds: map[string]*kindLatency{}}
 	var merged [maxKinds]histogram
 	for _, wk := range workers {
 		for k := range kinds {
 			merged[k].merge(&wk.lat.hist[k])
 		}
-		if wk.lat.maxGap > out.MaxGapNs {
-			out.MaxGapNs = wk.lat.maxGap
+		if wk.lat.maxGap > out.MaxGapTicks {
+			out.MaxGapTicks = wk.lat.maxGap
 		}
 	}
 	for k, name := range kinds {
 		h := &merged[k]
-		kl := &kindLatency{Count: h.count, MaxNs: h.max, BucketLowNs: []uint64{},
+		kl := &kindLatency{Count: h.count, MaxTicks: h.max, BucketLowTicks: []uint64{},
 			CountPerBucket: []uint64{}}
 		for i, n := range h.bucket {
 			if n != 0 {
-				kl.BucketLowNs = append(kl.BucketLowNs, latencyBucketLow(i))
+				kl.BucketLowTicks = append(kl.BucketLowTicks, latencyBucketLow(i))
 				kl.CountPerBucket = append(kl.CountPerBucket, n)
 			}
 		}
 		out.Kinds[name] = kl
 	}
 	return out
+}
+
+// counted is the workload's counted kinds, as names and as a mask of kind indices.
+type counted struct {
+	names []string
+	mask  uint
+}
+
+func countedKinds(wd *workloadDecl, kinds []string) counted {
+	if wd.counted == nil {
+		return counted{names: kinds, mask: 1<<uint(len(kinds)) - 1}
+	}
+	c := counted{names: wd.counted}
+	for k, name := range kinds {
+		for _, n := range wd.counted {
+			if n == name {
+				c.mask |= 1 << uint(k)
+			}
+		}
+	}
+	return c
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -44,6 +46,7 @@ type phaseWord struct {
 type run struct {
 	cfg     *config
 	w       workload
+	counted uint // the kinds (bit k: kind k) that are the workload's throughput
 	phase   phaseWord
 	workers []*worker
 	ready   sync.WaitGroup // workers pinned and waiting at the gate
@@ -168,6 +171,10 @@ func (r *run) pinFailed(err error) {
 type window struct {
 	wallNs, processCPUNs int64
 	vcsw, ivcsw          int64
+	// goroutinesScheduled counts the times a goroutine went from runnable
+	// to running during the window (runtime/metrics /sched/latencies):
+	// each park ends with one, and so does each preemption.
+	goroutinesScheduled uint64
 }
 
 // execute runs one repetition: starts and pins the workers, opens the
@@ -186,18 +193,93 @@ func (r *run) execute() (window, error) {
 		r.done.Wait()
 		return window{}, r.pinErr
 	}
+	r.notify('r')
 	close(r.open)
 	time.Sleep(r.cfg.warmup)
 	cpu0 := clockNs(clockProcessCPUTime)
 	v0, iv0 := contextSwitches(syscall.RUSAGE_SELF)
+	sched0 := goroutinesScheduled()
+	before := r.countedOps()
 	atomic.StoreInt32(&r.phase.v, phaseMeasure)
 	t0 := nanotime()
+	r.notify('m')
 	time.Sleep(r.cfg.duration)
+	r.extendWindow(t0, before)
 	atomic.StoreInt32(&r.phase.v, phaseStop)
 	win := window{wallNs: nanotime() - t0}
+	r.notify('s')
 	win.processCPUNs = clockNs(clockProcessCPUTime) - cpu0
 	v1, iv1 := contextSwitches(syscall.RUSAGE_SELF)
 	win.vcsw, win.ivcsw = v1-v0, iv1-iv0
+	win.goroutinesScheduled = goroutinesScheduled() - sched0
 	r.done.Wait()
 	return win, nil
+}
+
+// notify tells the harness, on -notify-fd, that the workers are pinned
+// and waiting ('r': its set-up is over), that the window opened ('m') or
+// that it closed ('s'): it counts the process's events over the window only.
+func (r *run) notify(what byte) {
+	if r.cfg.notify == nil {
+		return
+	}
+	if _, err := r.cfg.notify.Write([]byte{what}); err != nil {
+		fail(1, "-notify-fd: %v", err)
+	}
+}
+
+// countedOps is the workers' operations so far, of the kinds the workload
+// counts.  Each worker increments its counts with plain writes, and this
+// reads them while they run: a race on word-sized values, in which the Go
+// memory model has each read observe some value that was written, which
+// is all an estimate of the window's progress needs (harness/runner.c
+// reads its workers' counts relaxed, for the same purpose).
+func (r *run) countedOps() uint64 {
+	n := uint64(0)
+	for _, w := range r.workers {
+		for k := range w.ops {
+			if r.counted&(1<<k) != 0 {
+				n += atomic.LoadUint64(&w.ops[k])
+			}
+		}
+	}
+	return n
+}
+
+// extendWindow is harness/runner.c's extend_window(): once the planned
+// duration is over, while the window holds fewer than -min-ops counted
+// operations, it goes on, at the pace seen so far plus a quarter, up to
+// -max-window seconds.
+func (r *run) extendWindow(t0 int64, before uint64) {
+	maxS := r.cfg.maxWindow.Seconds()
+	for {
+		elapsed := float64(nanotime()-t0) / 1e9
+		ops := r.countedOps() - before
+		if ops >= r.cfg.minOps || elapsed >= maxS {
+			return
+		}
+		more := elapsed
+		if ops > 0 {
+			more = elapsed * (float64(r.cfg.minOps)/float64(ops) - 1) * 1.25
+		}
+		more = math.Min(math.Max(more, 1e-3), maxS-elapsed)
+		time.Sleep(time.Duration(more * 1e9))
+	}
+}
+
+const schedLatencies = "/sched/latencies:seconds"
+
+// goroutinesScheduled is the count of the runtime's scheduling-latency
+// histogram: one per goroutine that went from runnable to running.
+func goroutinesScheduled() uint64 {
+	s := []metrics.Sample{{Name: schedLatencies}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
+		fail(1, "runtime/metrics has no %s", schedLatencies)
+	}
+	n := uint64(0)
+	for _, c := range s[0].Value.Float64Histogram().Counts {
+		n += c
+	}
+	return n
 }

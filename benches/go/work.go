@@ -35,19 +35,39 @@ func workUnits(x uint64, n int64) uint64 {
 // calibrationSink keeps the calibration chain live.
 var calibrationSink uint64
 
-// calibrateWorkUnitNs returns the cost of one unit as the C harness
-// measures it (harness/context.c): the fastest of 7 runs of 2^20 units.
-func calibrateWorkUnitNs() float64 {
-	const units = 1 << 20
-	best := math.Inf(1)
-	x := uint64(time.Now().UnixNano())
-	for i := 0; i < 7; i++ {
-		t0 := nanotime()
-		x = workUnits(x, units)
-		best = math.Min(best, float64(nanotime()-t0)/units)
+// The work unit's calibration, as harness/work.c does it: sections of
+// calShort and calLong units on one chain, each timed over calSections
+// sections, the fastest of calTries tries each, and the slope between the
+// two, so that the call's fixed cost cancels and what remains is the cost
+// of one more unit.  A try of the long sections lasts about 0.3 ms: most
+// run unpreempted even on a loaded machine.
+const (
+	calShort    = 100
+	calLong     = 1100
+	calTries    = 21
+	calSections = 256
+)
+
+// sectionNs is ns per section of `units` units on the chain, as the
+// workloads spend them (the chain stored back after every section).
+func sectionNs(chain *uint64, units int64) float64 {
+	t0 := nanotime()
+	for i := 0; i < calSections; i++ {
+		*chain = workUnits(*chain, units)
 	}
-	calibrationSink = x
-	return best
+	return float64(nanotime()-t0) / calSections
+}
+
+// calibrateWorkUnitNs returns ns per work unit (harness/work.c).
+func calibrateWorkUnitNs() float64 {
+	chain := uint64(nanotime())
+	bestShort, bestLong := math.Inf(1), math.Inf(1)
+	for i := 0; i < calTries; i++ {
+		bestShort = math.Min(bestShort, sectionNs(&chain, calShort))
+		bestLong = math.Min(bestLong, sectionNs(&chain, calLong))
+	}
+	calibrationSink = chain
+	return (bestLong - bestShort) / (calLong - calShort)
 }
 
 var clockBase = time.Now()
