@@ -298,6 +298,14 @@ static void complete_entry(struct planned *p)
 	json_decref(body);
 }
 
+static void drop_summary(struct planned *p)
+{
+	if (p->summary)
+		config_summary_free(p->summary);
+	free(p->summary);
+	p->summary = NULL;
+}
+
 /* The table row of an entry: its figures if measured here, its status and why. */
 static void print_row(struct planned *p)
 {
@@ -310,10 +318,7 @@ static void print_row(struct planned *p)
 	if (!detail && p->summary && p->summary->check == CHECK_SKIPPED)
 		detail = "check skipped";
 	report_table_row(stdout, &p->c, status, detail, p->summary);
-	if (p->summary)
-		config_summary_free(p->summary);
-	free(p->summary);
-	p->summary = NULL;
+	drop_summary(p);
 }
 
 /*
@@ -524,6 +529,7 @@ static void free_state(struct sweep_state *st)
 	for (int i = 0; i < st->nplanned; i++) {
 		free(st->plan[i].pus);
 		json_decref(st->plan[i].entry);
+		drop_summary(&st->plan[i]);	/* a window that ended in a write error printed none */
 	}
 	free(st->plan);
 	for (int j = 0; st->jobs && j < st->njobs; j++) {
