@@ -343,7 +343,7 @@ sweep_settings() {
 	case "$1" in
 	quick) echo "--duration 0.01 --warmup 0 --reps 6" ;;
 	full) echo "--duration 1 --warmup 0.2 --reps 10" ;;
-	default) echo "--duration 0.07 --warmup 0.02 --reps 6" ;;
+	default) echo "--duration 0.05 --warmup 0.01 --reps 6" ;;
 	*) die "unknown sweep '$1' (accepted: quick, default, full)" ;;
 	esac
 }

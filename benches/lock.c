@@ -128,6 +128,10 @@ const struct bench_ops lock_bench = {
 	.needs = NEEDS_LOCK,
 	.flags = BENCH_WANTS_FLOOR,	/* its handoffs move the lock between cores */
 	/* High and low contention; mode: the Go references' goroutines and threads. */
+	/* Every lock, its reference beside it; the reader-writer locks are rw's. */
+	.sweep_prims = "pthread-mutex,pthread-spin,tas,ttas,ticket,ticket-prop,mcs,clh,gomutex,"
+		       "gomutex-normal,gomutex-fifo,ck-ticket,ck-fas,ck-cas,ck-mcs,ck-clh,ck-anderson,"
+		       "go-mutex",
 	.sweep_sets = "cs=20 ncs=0,400 mode=threads,goroutines",
 	.sweep_sets_full = "cs=0,20,100 ncs=0,100,400,2000 mode=threads,goroutines",
 	.op_kinds = lock_kinds,

@@ -116,11 +116,8 @@ const struct bench_ops rw_bench = {
 	.name = "rw",
 	.summary = "read_pct% reads under rlock, the rest writes under lock",
 	.needs = NEEDS_LOCK,
-	/*
-	 * The reader-writer locks, against glibc's mutex and Go's serving both
-	 * roles; Go's own RWMutex and Mutex next to their ports.
-	 */
-	.sweep_prims = "gorwmutex,pthread-rwlock,ck-rwlock,pthread-mutex,gomutex,go-rwmutex,go-mutex",
+	/* The reader-writer locks (Go's own beside its port), and glibc's mutex in both roles. */
+	.sweep_prims = "gorwmutex,pthread-rwlock,ck-rwlock,go-rwmutex,pthread-mutex",
 	/* High and low contention; mode: the Go references' goroutines and threads. */
 	.sweep_sets = "cs=20 ncs=0,400 mode=threads,goroutines",
 	.sweep_sets_full = "cs=0,20,100 ncs=0,100,400,2000 mode=threads,goroutines",
