@@ -213,6 +213,12 @@ double resultdoc_summary(json_t *entry, const char *group, const char *field)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+double resultdoc_number(json_t *entry, const char *field)
+{
+	json_t *v = json_object_get(entry, field);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
 const char *resultdoc_host(json_t *doc)
 {
 	json_t *context = json_object_get(doc, "context");
