@@ -62,6 +62,9 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+# syncbench's own version (`syncbench --version`, the man page); the result
+# documents carry their schema version apart (report.h, SCHEMA_VERSION).
+VERSION := 0.1.0
 
 # The Go reference program (benches/go/, standard library only), built when
 # `go` is on PATH (Debian golang-go); without it everything else builds and
@@ -92,8 +95,8 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 # Rewritten only when the commit or the flags change, so builds stay incremental.
 $(BUILD)/build_info.h: FORCE
 	@mkdir -p $(BUILD)
-	@printf '#define BUILD_GIT_COMMIT "%s"\n#define BUILD_CFLAGS "%s"\n' \
-		'$(GIT_COMMIT)' '$(strip $(CFLAGS))' > $@.tmp
+	@printf '#define BUILD_GIT_COMMIT "%s"\n#define BUILD_CFLAGS "%s"\n#define BUILD_VERSION "%s"\n' \
+		'$(GIT_COMMIT)' '$(strip $(CFLAGS))' '$(VERSION)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 
 test: $(BIN) $(TESTS) $(if $(GO),$(GO_BIN))
