@@ -310,7 +310,7 @@ void comparison_set_free(struct comparison_set *set)
 
 /* --- Printing a set: text (aligned), CSV, JSON. --- */
 
-/* 16.83M, 434.7, 2.300G: four significant digits and an SI suffix from 10 000 on. */
+/* 16.83M, 434.7, 2.300G: four significant digits and an SI suffix from 1000 on. */
 static void format_figure(double v, char *buf, size_t len)
 {
 	static const char suffix[] = { 'k', 'M', 'G', 'T' };
@@ -320,15 +320,15 @@ static void format_figure(double v, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return;
 	}
-	while (a >= 1e4 && s < 3) {
+	while (a >= 999.95 && s < 3) {
 		a /= 1e3;
 		v /= 1e3;
 		s++;
 	}
 	if (s < 0)
-		snprintf(buf, len, "%.4g", v);
+		snprintf(buf, len, "%#.4g", v);
 	else
-		snprintf(buf, len, "%.4g%c", v, suffix[s]);
+		snprintf(buf, len, "%#.4g%c", v, suffix[s]);
 }
 
 /* "± 3%": the farther end of the median's interval, relative to it (benchstat's). */
@@ -710,6 +710,33 @@ static void warn_entry_field(json_t *warnings, json_t *a, json_t *b, const char 
 		     what, differ, matched, va, vb, first, why);
 }
 
+/* "packages 1, cores 2, PUs 2, NUMA nodes 1; L1 data 32 KiB x2, ...": what warnings compare. */
+static void topology_text(json_t *t, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB" };
+	size_t used = (size_t)snprintf(buf, len, "packages %lld, cores %lld, PUs %lld, NUMA nodes %lld",
+		(long long)json_integer_value(json_object_get(t, "packages")),
+		(long long)json_integer_value(json_object_get(t, "cores")),
+		(long long)json_integer_value(json_object_get(t, "pus")),
+		(long long)json_integer_value(json_object_get(t, "numa_nodes")));
+	json_t *c;
+	size_t i;
+	json_array_foreach(json_object_get(t, "caches"), i, c) {
+		double size = (double)json_integer_value(json_object_get(c, "size_bytes"));
+		int u = 0;
+		while (size >= 1024 && u < 3) {
+			size /= 1024;
+			u++;
+		}
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s L%lld %s %g %s x%lld",
+				i ? "," : ";", (long long)json_integer_value(json_object_get(c, "level")),
+				json_is_string(json_object_get(c, "type")) ?
+					json_string_value(json_object_get(c, "type")) : "?",
+				size, units[u], (long long)json_integer_value(json_object_get(c, "count")));
+	}
+}
+
 /* The distinct values of a context field over the documents, "a, b". */
 static size_t context_values(json_t *docs, const char *field, char *buf, size_t len)
 {
@@ -718,14 +745,13 @@ static size_t context_values(json_t *docs, const char *field, char *buf, size_t 
 	const char *key;
 	json_array_foreach(docs, i, doc) {
 		char text[512];
-		json_t *x = strcmp(field, "host") == 0 ? json_string(resultdoc_host(doc)) :
-			    json_incref(json_object_get(json_object_get(doc, "context"), field));
-		char *dumped = json_is_string(x) ? NULL : json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS |
-									 JSON_ENCODE_ANY);
-		snprintf(text, sizeof(text), "%s", json_is_string(x) ? json_string_value(x) :
-						      dumped ? dumped : "?");
-		free(dumped);
-		json_decref(x);
+		json_t *x = json_object_get(json_object_get(doc, "context"), field);
+		if (strcmp(field, "host") == 0)
+			snprintf(text, sizeof(text), "%s", resultdoc_host(doc));
+		else if (strcmp(field, "topology") == 0)
+			topology_text(x, text, sizeof(text));
+		else
+			snprintf(text, sizeof(text), "%s", json_is_string(x) ? json_string_value(x) : "?");
 		json_object_set_new(seen, text, json_true());
 	}
 	buf[0] = '\0';
@@ -762,7 +788,7 @@ static json_t *collect_warnings(json_t *docs_a, json_t *docs_b, json_t *a, json_
 	warn_context(w, docs_a, docs_b, "host", "the hosts",
 		     "machines differ in more than the code (compare hosts on purpose with "
 		     "--host-a and --host-b)");
-	warn_context(w, docs_a, docs_b, "topology", "the topologies (packages, cores, PUs, caches)",
+	warn_context(w, docs_a, docs_b, "topology", "the topologies",
 		     "thread counts mean different placements and oversubscription");
 	return w;
 }

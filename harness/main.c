@@ -355,9 +355,9 @@ static void command_names(const char *word, char *hint, size_t hintlen, char *na
 
 static void print_usage(FILE *f)
 {
-	fprintf(f, "usage: syncbench COMMAND [options]\n"
-		"       syncbench COMMAND --help | syncbench help COMMAND   a command's own help\n"
-		"       syncbench --version\n"
+	fprintf(f, "Usage: syncbench COMMAND [options]\n"
+		"  or:  syncbench COMMAND --help     (or: syncbench help COMMAND)\n"
+		"  or:  syncbench --version\n"
 		"\n"
 		"syncbench measures lock and synchronization primitives: throughput,\n"
 		"fairness, CPU time and acquire latency per configuration, with the spread\n"
