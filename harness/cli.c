@@ -494,26 +494,12 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/*
- * An option getopt did not take: unknown (then the closest one is
- * suggested) or missing its value.
- */
+/* An option getopt did not take: unknown (the closest is suggested), or missing its value. */
 static int unknown_option(const char *typed, const struct cli_err *e)
 {
-	const char *names[sizeof(run_options) / sizeof(run_options[0])];
-	char word[64], hint[96];
-	size_t n = 0;
-	for (const struct option *o = run_options; o->name; o++) {
-		if (strncmp(typed, "--", 2) == 0 && strcmp(typed + 2, o->name) == 0)
-			return fail(e, "run: %s needs a value (see syncbench run --help)", typed);
-		names[n++] = o->name;
-	}
-	snprintf(word, sizeof(word), "%.*s", (int)strcspn(typed + strspn(typed, "-"), "="),
-		 typed + strspn(typed, "-"));
-	suggest_phrase(word, names, n, hint, sizeof(hint));
-	if (hint[0])
-		snprintf(hint, sizeof(hint), "did you mean '--%s'? ", suggest_closest(word, names, n));
-	return fail(e, "run: unknown option '%s' (%ssee syncbench run --help)", typed, hint);
+	char why[256];
+	suggest_option_error(typed, run_options, why, sizeof(why));
+	return fail(e, "run: %s (see syncbench run --help)", why);
 }
 
 struct raw_args {

@@ -970,21 +970,9 @@ static int parse_alpha(const char *text, double *out, char *err, size_t len)
 
 static int unknown_option(const char *typed, char *err, size_t len)
 {
-	const char *names[sizeof(option_table) / sizeof(option_table[0])];
-	char word[64];
-	size_t n = 0;
-	for (const struct option *o = option_table; o->name; o++) {
-		if (strncmp(typed, "--", 2) == 0 && strcmp(typed + 2, o->name) == 0) {
-			snprintf(err, len, "%s needs a value (see syncbench compare --help)", typed);
-			return -1;
-		}
-		names[n++] = o->name;
-	}
-	snprintf(word, sizeof(word), "%.*s", (int)strcspn(typed + strspn(typed, "-"), "="),
-		 typed + strspn(typed, "-"));
-	const char *close = suggest_closest(word, names, n);
-	snprintf(err, len, "unknown option '%s' (%s%s%ssee syncbench compare --help)", typed,
-		 close ? "did you mean '--" : "", close ? close : "", close ? "'? " : "");
+	char why[256];
+	suggest_option_error(typed, option_table, why, sizeof(why));
+	snprintf(err, len, "%s (see syncbench compare --help)", why);
 	return -1;
 }
 
@@ -999,7 +987,7 @@ static int parse_compare(int argc, char **argv, struct compare_options *o, char 
 		switch (c) {
 		case -1:
 			if (argc - optind != 2) {
-				snprintf(err, len, "compare needs two results, A and B, after its "
+				snprintf(err, len, "two results are needed, A and B, after the "
 					 "options (see syncbench compare --help)");
 				return -1;
 			}

@@ -382,20 +382,10 @@ static const struct option option_table[] = {
 
 static int unknown_option(const char *typed)
 {
-	const char *names[sizeof(option_table) / sizeof(option_table[0])];
-	char word[64];
-	size_t n = 0;
-	for (const struct option *o = option_table; o->name; o++) {
-		if (strncmp(typed, "--", 2) == 0 && strcmp(typed + 2, o->name) == 0)
-			return bad_input("%s needs a value (see syncbench export --help)", typed);
-		names[n++] = o->name;
-	}
-	snprintf(word, sizeof(word), "%.*s", (int)strcspn(typed + strspn(typed, "-"), "="),
-		 typed + strspn(typed, "-"));
-	const char *close = suggest_closest(word, names, n);
-	return bad_input("unknown option '%s' (%s%s%saccepted: --format, --level, --out, --bench, "
-			 "--prim, --threads, --set, --help)", typed, close ? "did you mean '--" : "",
-			 close ? close : "", close ? "'? " : "");
+	char why[256];
+	suggest_option_error(typed, option_table, why, sizeof(why));
+	return bad_input("%s (accepted: --format, --level, --out, --bench, --prim, --threads, "
+			 "--set, --help)", why);
 }
 
 /* Options into o and *out; returns 0, 1 for --help, or 2 (bad input, said on stderr). */

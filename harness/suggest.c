@@ -1,6 +1,7 @@
 #include "suggest.h"
 
 #include <ctype.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,4 +72,30 @@ void suggest_phrase(const char *word, const char *const *candidates, size_t n, c
 		snprintf(buf, len, "did you mean '%s'? ", s);
 	else if (len)
 		buf[0] = '\0';
+}
+
+void suggest_option_error(const char *typed, const struct option *table, char *buf,
+			  size_t len)
+{
+	const char *names[128];
+	char word[64];
+	size_t n = 0, eq = strcspn(typed, "=");
+	for (const struct option *o = table; o->name && n < 128; o++) {
+		bool named = strncmp(typed, "--", 2) == 0 && strlen(o->name) == eq - 2 &&
+			     strncmp(typed + 2, o->name, eq - 2) == 0;
+		if (named && o->has_arg == required_argument && !typed[eq]) {
+			snprintf(buf, len, "%s needs a value", typed);
+			return;
+		}
+		if (named && o->has_arg == no_argument && typed[eq]) {
+			snprintf(buf, len, "--%s takes no value", o->name);
+			return;
+		}
+		names[n++] = o->name;
+	}
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(typed + strspn(typed, "-"), "="),
+		 typed + strspn(typed, "-"));
+	const char *close = suggest_closest(word, names, n);
+	snprintf(buf, len, "unknown option '%s'%s%s%s", typed, close ? ": did you mean '--" : "",
+		 close ? close : "", close ? "'?" : "");
 }

@@ -23,4 +23,14 @@ const char *suggest_closest(const char *word, const char *const *candidates, siz
 void suggest_phrase(const char *word, const char *const *candidates, size_t n, char *buf,
 		    size_t len);
 
+struct option;
+
+/*
+ * Why getopt_long refused typed (argv[optind - 1]), against its table:
+ * "--out needs a value", "--resume takes no value", or "unknown option
+ * '--durtion': did you mean '--duration'?".
+ */
+void suggest_option_error(const char *typed, const struct option *table, char *buf,
+			  size_t len);
+
 #endif
