@@ -224,7 +224,7 @@ int comparison_set_add(struct comparison_set *set, const char *name, const doubl
 		set->cap = cap;
 	}
 	struct comparison *c = &set->items[set->n];
-	*c = (struct comparison){ .name = strdup(name), .p = NAN, .q = NAN,
+	*c = (struct comparison){ .name = strdup(name), .p = NAN, .q = NAN, .min_p = NAN,
 				  .ratio_lo = NAN, .ratio_hi = NAN };
 	if (!c->name)
 		return -1;
@@ -233,6 +233,7 @@ int comparison_set_add(struct comparison_set *set, const char *name, const doubl
 	c->ratio = c->a.median != 0 ? c->b.median / c->a.median : NAN;
 	if (n > 1 && m > 1) {
 		c->p = mann_whitney_p(a, n, b, m);
+		c->min_p = smallest_p(n, m);
 		if (c->a.median != 0)
 			ratio_interval(a, n, b, m, &c->ratio_lo, &c->ratio_hi);
 	}
@@ -288,7 +289,6 @@ void comparison_set_judge(struct comparison_set *set, double alpha, bool higher_
 	for (size_t i = 0; i < set->n; i++) {
 		struct comparison *c = &set->items[i];
 		c->q = q[i];
-		c->min_p_above = !isnan(c->p) && smallest_p(c->a.n, c->b.n) >= alpha;
 		if (isnan(c->p))
 			c->verdict = VERDICT_UNTESTED;
 		else if (c->q >= alpha || isnan(c->ratio) || c->ratio == 1)
@@ -415,21 +415,28 @@ static void print_text_row(FILE *f, const char *name, char cells[NCOLS][96], con
 }
 
 struct tally {
-	size_t compared, tested, better, worse, raw_below, low_power;
+	size_t compared, tested, better, worse, raw_below, low_power, alone_blocked;
+	double min_p;		/* the smallest of the configurations' smallest possible p */
 	size_t ratios;
 	double log_sum;
 };
 
 static struct tally count(const struct comparison_set *set, double alpha)
 {
-	struct tally t = { .compared = set->n };
+	struct tally t = { .compared = set->n, .min_p = 1 };
+	for (size_t i = 0; i < set->n; i++) {
+		const struct comparison *x = &set->items[i];
+		t.tested += !isnan(x->p);
+	}
 	for (size_t i = 0; i < set->n; i++) {
 		const struct comparison *c = &set->items[i];
-		t.tested += !isnan(c->p);
 		t.better += c->verdict == VERDICT_BETTER;
 		t.worse += c->verdict == VERDICT_WORSE;
 		t.raw_below += !isnan(c->p) && c->p < alpha;
-		t.low_power += c->min_p_above;
+		t.low_power += c->min_p >= alpha;
+		/* Benjamini-Hochberg lets a change found alone through only at p <= alpha / tests. */
+		t.alone_blocked += c->min_p > alpha / (double)t.tested;
+		t.min_p = c->min_p < t.min_p ? c->min_p : t.min_p;
 		if (isfinite(c->ratio) && c->ratio > 0) {
 			t.log_sum += log(c->ratio);
 			t.ratios++;
@@ -499,6 +506,12 @@ static void print_text(FILE *f, const struct comparison_set *set, const struct c
 	if (t.low_power)
 		fprintf(f, "note: %zu configurations have too few repetitions for any p below %g\n",
 			t.low_power, r->alpha);
+	else if (t.alone_blocked)
+		fprintf(f, "note: over %zu tests a change found alone is significant only with p <= "
+			"%.2g, and the repetitions of %zu configurations cannot give a p below %.2g: "
+			"many changes together can still pass; for one, give more repetitions or compare "
+			"fewer configurations (--bench, --prim, --threads, --set)\n", t.tested,
+			r->alpha / (double)t.tested, t.alone_blocked, t.min_p);
 	if (!m->per_rep)
 		fprintf(f, "note: %s is one figure per configuration (every repetition's samples "
 			"merged): no interval and no test\n", m->name);

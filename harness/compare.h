@@ -60,7 +60,7 @@ struct comparison {
 	double ratio, ratio_lo, ratio_hi;
 	double p, q;		/* raw and Benjamini-Hochberg adjusted; NaN without a test */
 	enum compare_verdict verdict;
-	size_t min_p_above;	/* 1 when the sample sizes cannot reach p < alpha at all */
+	double min_p;		/* the smallest p these sample sizes allow: 2 / C(n+m, n) */
 };
 
 struct comparison_set {
