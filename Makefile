@@ -13,6 +13,12 @@
 #                            fuzz_cli over the command-line and parameter parsers (seeds
 #                            in tests/fuzz/corpus/), then fuzz_resultdoc over the result
 #                            document reader, export and compare (tests/fuzz/corpus_resultdoc/)
+#   make install PREFIX=/usr/local   syncbench (and syncbench-go if built) into PREFIX/bin,
+#                            its man page (help2man, from the help text) into
+#                            PREFIX/share/man/man1 and its bash completion (from the
+#                            registries) into PREFIX/share/bash-completion/completions;
+#                            DESTDIR= for staging.  `make man` and `make completion`
+#                            build the two into $(BUILD)/
 #   make clean
 #
 # Knobs: DEBUG=1 (-O0), CACHELINE=N (padding, default 128), CC=clang.
@@ -62,6 +68,9 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+# syncbench's own version (`syncbench --version`, the man page); the result
+# documents carry their schema version apart (report.h, SCHEMA_VERSION).
+VERSION := 0.1.0
 
 # The Go reference program (benches/go/, standard library only), built when
 # `go` is on PATH (Debian golang-go); without it everything else builds and
@@ -72,7 +81,7 @@ GO_BIN := $(if $(SANITIZE),$(BUILD)/syncbench-go,syncbench-go)
 GO_SRCS := $(wildcard benches/go/*.go) benches/go/go.mod
 GO_ENV := $(if $(or $(GOCACHE),$(XDG_CACHE_HOME),$(HOME)),,GOCACHE=$(abspath $(BUILD))/go-cache)
 
-.PHONY: all test test-slurm check-tsan check-asan torture fuzz clean FORCE
+.PHONY: all test test-slurm check-tsan check-asan torture fuzz man completion install clean FORCE
 all: $(BIN) $(if $(GO),$(GO_BIN))
 
 $(BIN): $(OBJS)
@@ -92,8 +101,8 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 # Rewritten only when the commit or the flags change, so builds stay incremental.
 $(BUILD)/build_info.h: FORCE
 	@mkdir -p $(BUILD)
-	@printf '#define BUILD_GIT_COMMIT "%s"\n#define BUILD_CFLAGS "%s"\n' \
-		'$(GIT_COMMIT)' '$(strip $(CFLAGS))' > $@.tmp
+	@printf '#define BUILD_GIT_COMMIT "%s"\n#define BUILD_CFLAGS "%s"\n#define BUILD_VERSION "%s"\n' \
+		'$(GIT_COMMIT)' '$(strip $(CFLAGS))' '$(VERSION)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 
 test: $(BIN) $(TESTS) $(if $(GO),$(GO_BIN))
@@ -122,6 +131,41 @@ fuzz:
 			-print_final_stats=1 -artifact_prefix=build-fuzzer/$$t- \
 			build-fuzzer/corpus_$$t tests/fuzz/corpus$$([ $$t = cli ] || echo _$$t); \
 	done
+
+# The man page: help2man reads `syncbench --help` and `--version`; every
+# command's own help (`syncbench help NAME`) follows in COMMANDS, as
+# preformatted text (indented, backslashes escaped, so that roff reads no
+# request in it).
+PREFIX ?= /usr/local
+MAN := $(BUILD)/syncbench.1
+COMPLETION := $(BUILD)/syncbench.bash
+man: $(MAN)
+completion: $(COMPLETION)
+
+$(MAN): $(BIN)
+	@command -v help2man >/dev/null || { echo "help2man not found: install the Debian package help2man" >&2; exit 1; }
+	{ echo '[COMMANDS]'; \
+	  for c in $$($(abspath $(BIN)) help --list); do \
+		echo ".SS $$c"; echo '.nf'; \
+		$(abspath $(BIN)) help "$$c" | sed 's/\\/\\e/g; s/^/  /'; \
+		echo '.fi'; \
+	  done; \
+	  echo '[SEE ALSO]'; \
+	  echo 'README.md and results/README.md in the syncbench repository: every field of a result, the workloads and what their figures mean.'; \
+	} > $(BUILD)/man-commands.h2m
+	help2man --no-info --name='measures lock and synchronization primitives' \
+		--include=$(BUILD)/man-commands.h2m --output=$@ $(abspath $(BIN))
+
+$(COMPLETION): $(BIN)
+	$(abspath $(BIN)) completion bash > $@.tmp && mv -f $@.tmp $@
+
+install: $(BIN) $(MAN) $(COMPLETION)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/syncbench
+	if [ -x $(GO_BIN) ]; then install -m 755 $(GO_BIN) $(DESTDIR)$(PREFIX)/bin/syncbench-go; fi
+	install -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/syncbench.1
+	install -m 644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/syncbench
 
 check-tsan:
 	$(MAKE) SANITIZE=thread test

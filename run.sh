@@ -13,9 +13,14 @@
 #                          (oversubscribed), placed one per core before any SMT
 #                          sibling (--placement cores), at the workload's contention levels;
 #                          5 repetitions of 0.07 s; then the report (plot.py)
-#   ./run.sh quick         the same sweep as a smoke run of seconds (5 x 0.01 s)
+#   ./run.sh quick         the same sweep as a smoke run (6 x 0.01 s; about a
+#                          minute here, the report included)
 #   ./run.sh full          10 repetitions of 1 s, at the workloads' full set of
-#                          levels (more contention levels; hours, not minutes)
+#                          levels (more contention levels: `./run.sh full
+#                          --dry-run` prints how many and the time, here hours)
+#   ./run.sh SWEEP --dry-run   the sweep's configurations and its estimated time;
+#                          runs and writes nothing
+#   ./run.sh SWEEP --no-report the sweep without plot.py's report
 #   ./run.sh --resume DIR  finish an interrupted sweep in DIR: runs only the
 #                          configurations missing there, then the report
 #   ./run.sh test          builds and runs every test (make test)
@@ -26,7 +31,7 @@
 #
 # Sweeps on many hosts (README.md, "Running on a cluster"):
 #   ./run.sh [quick|full] [--shard I/N | --per-host] [--sweep-id ID] [--host NAME]
-#            [--dir DIR] [--no-build]
+#            [--dir DIR] [--no-build] [--no-report] [--dry-run]
 #                          --shard I/N runs the I-th of N slices (N hosts cover
 #                          the sweep once); --per-host (the default) the whole sweep
 #   ./run.sh merge --out DIR RESULTS...   syncbench merge, then the report
@@ -56,14 +61,17 @@ cd "$(dirname "$self")"
 # with the rest of build_packages.
 build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansson-dev libck-dev golang-go)
 report_packages=(python3 python3-matplotlib)
-# libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export.
+# libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export;
+# python3-pandas loads the tidy exports in a test; help2man writes the man page (make install) and
+# bash-completion is what the completion script is tested under.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
 # chromium renders the report page in tests/test_page.sh; python3-yaml reads the
 # Kubernetes manifest in tests/test_cluster.sh; linux-perf is the independent
 # count tests/test_perf.sh checks the counters against; hwloc's lstopo exports
 # the XML topology tests/test_plan.sh plans on.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	clang libclang-rt-14-dev chromium python3-yaml linux-perf hwloc)
+	python3-pandas help2man bash-completion clang libclang-rt-14-dev chromium python3-yaml
+	linux-perf hwloc)
 
 usage() {
 	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$self"
@@ -227,29 +235,42 @@ parse_manifest_line() {
 		die "$where: the line for $manifest_name runs --bench '${bench}'; a line runs its own workload"
 }
 
-# Runs every `run` line of DIR/manifest.txt with --resume, joined by --then
-# into one syncbench run, so that the repetitions of all the workloads
-# interleave (syncbench run --help) and a fresh sweep and a resumed one are
-# the same code.  Every line is checked before anything runs.
-run_manifest() {
-	local dir=$1 line n=0 all=() total rc=0 manifest_fd table_fd
-	[ ! -L "$dir/manifest.txt" ] && [ -f "$dir/manifest.txt" ] ||
-		die "$dir/manifest.txt is not a regular file"
+# The `run` lines of a manifest, checked and joined by --then into the
+# global array manifest_run; with a directory, each writes DIR/NAME.json
+# with --resume.  Every line is checked before anything runs.
+manifest_run=()
+collect_manifest() {
+	local manifest=$1 where=$2 dir=${3:-} line n=0
+	manifest_run=()
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
 		[[ $line == run || $line == run[[:blank:]]* ]] || continue
-		parse_manifest_line "$dir/manifest.txt line $n" "$line"
-		[ ${#all[@]} -eq 0 ] || all+=(--then)
-		all+=("${manifest_args[@]}" --out "$dir/$manifest_name.json" --resume)
-	done <"$dir/manifest.txt"
-	[ ${#all[@]} -gt 0 ] || die "$dir/manifest.txt has no run line"
+		parse_manifest_line "$where line $n" "$line"
+		[ ${#manifest_run[@]} -eq 0 ] || manifest_run+=(--then)
+		manifest_run+=("${manifest_args[@]}")
+		[ -z "$dir" ] || manifest_run+=(--out "$dir/$manifest_name.json" --resume)
+	done <"$manifest"
+	[ ${#manifest_run[@]} -gt 0 ] || die "$where has no run line"
+}
+
+# Runs every `run` line of DIR/manifest.txt with --resume, joined by --then
+# into one syncbench run, so that the repetitions of all the workloads
+# interleave (syncbench run --help) and a fresh sweep and a resumed one are
+# the same code.
+run_manifest() {
+	local dir=$1 total rc=0 manifest_fd table_fd progress=()
+	[ ! -L "$dir/manifest.txt" ] && [ -f "$dir/manifest.txt" ] ||
+		die "$dir/manifest.txt is not a regular file"
+	collect_manifest "$dir/manifest.txt" "$dir/manifest.txt" "$dir"
 	open_append manifest_fd "$dir/manifest.txt"
 	open_append table_fd "$dir/table.txt"
-	total=$(./syncbench run --dry-run "${all[@]}" | grep -c '^run' || true)
+	total=$(./syncbench run --dry-run "${manifest_run[@]}" 2>/dev/null | grep -c '^run' || true)
 	echo "to run: $total configurations ($(date -u +%Y-%m-%dT%H:%M:%SZ))" >&"$manifest_fd"
 	echo "run.sh: $total configurations to run into $dir/"
-	[ "$total" -gt 0 ] && all=(--progress "0/$total" "${all[@]}")
-	run_forwarding ./syncbench run "${all[@]}" > >(tee -a "/dev/fd/$table_fd") || rc=$?
+	# In place on a terminal (syncbench's default); a line per pass in a log.
+	[ -t 2 ] || progress=(--progress plain)
+	run_forwarding ./syncbench run ${progress[@]+"${progress[@]}"} "${manifest_run[@]}" \
+		> >(tee -a "/dev/fd/$table_fd") || rc=$?
 	if [ -n "$stopping" ] || [ "$rc" -eq 4 ]; then
 		echo "run.sh: interrupted; finished configurations are kept. Resume with:" >&2
 		echo "  ./run.sh --resume $dir" >&2
@@ -272,7 +293,7 @@ report() {
 }
 
 # The sweep's options (see the header), into the globals below; exits 2 on bad input.
-sweep_dir= no_build= shard= sweep_id= host=
+sweep_dir= no_build= no_report= dry_run= shard= sweep_id= host=
 parse_sweep_options() {
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -286,7 +307,9 @@ parse_sweep_options() {
 		--host) host=$(label --host "${2:-}"); shift 2 ;;
 		--dir) [ -n "${2:-}" ] || die "--dir needs a directory"; sweep_dir=$(absolute "$2"); shift 2 ;;
 		--no-build) no_build=1; shift ;;
-		*) die "unknown sweep option '$1' (accepted: --shard I/N, --per-host, --sweep-id ID, --host NAME, --dir DIR, --no-build)" ;;
+		--no-report) no_report=1; shift ;;
+		--dry-run) dry_run=1; shift ;;
+		*) die "unknown sweep option '$1' (accepted: --shard I/N, --per-host, --sweep-id ID, --host NAME, --dir DIR, --no-build, --no-report, --dry-run)" ;;
 		esac
 	done
 }
@@ -316,13 +339,30 @@ prepare() {
 	build
 }
 
+# The sweep's configurations and estimated time (syncbench run --dry-run),
+# from the manifest it would write; nothing is run or written.
+sweep_dry_run() {
+	local mode=$1 plan workloads; shift
+	plan=$(mktemp)
+	plan_sweep "$mode" "$@" >"$plan"
+	workloads=$(grep -c '^run ' "$plan" || true)
+	collect_manifest "$plan" "the $mode sweep"
+	rm -f "$plan"
+	echo "run.sh: the $mode sweep, $workloads workloads in one run (nothing is run or written):"
+	./syncbench run --dry-run "${manifest_run[@]}" >/dev/null
+}
+
 sweep() {
 	local mode=$1 dir extra=(); shift
 	dir=${sweep_dir:-"results/$(hostname)-$(date -u +%Y%m%dT%H%M%SZ)"}
-	[ -e "$dir/manifest.txt" ] && die "$dir already holds a sweep; resume it with ./run.sh --resume $dir"
 	extra+=(--sweep-id "${sweep_id:-$(new_sweep_id)}")
 	[ -n "$host" ] && extra+=(--host "$host")
 	[ -n "$shard" ] && extra+=(--shard "$shard")
+	if [ -n "$dry_run" ]; then
+		sweep_dry_run "$mode" "$@" "${extra[@]}"
+		return
+	fi
+	[ -e "$dir/manifest.txt" ] && die "$dir already holds a sweep; resume it with ./run.sh --resume $dir"
 	mkdir -p "$dir"
 	local manifest_fd
 	open_append manifest_fd "$dir/manifest.txt"
@@ -334,7 +374,7 @@ sweep() {
 		echo "run.sh: shard $shard in $dir/; merge the shards with ./run.sh merge"
 		return
 	fi
-	report "$dir"
+	[ -n "$no_report" ] || report "$dir"
 	echo "run.sh: results in $dir/ (fields: results/README.md)"
 }
 
@@ -352,7 +392,8 @@ sweep_command() {
 	local mode=$1 settings; shift
 	parse_sweep_options "$@"
 	settings=$(sweep_settings "$mode")
-	prepare "${report_packages[@]}"
+	# A dry run needs syncbench, not the report's packages.
+	if [ -n "$dry_run" ]; then prepare; else prepare "${report_packages[@]}"; fi
 	# shellcheck disable=SC2086  # one word per argument
 	sweep "$mode" $settings
 }
@@ -399,7 +440,7 @@ quick|full)
 	mode=$1; shift
 	sweep_command "$mode" "$@"
 	;;
-""|--shard|--per-host|--sweep-id|--host|--dir|--no-build)
+""|--shard|--per-host|--sweep-id|--host|--dir|--no-build|--no-report|--dry-run)
 	sweep_command default "$@"
 	;;
 merge)

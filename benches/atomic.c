@@ -230,8 +230,17 @@ static void atomic_stats(const struct bench_run *run, struct bench_thread *const
 	emit(sink, "cas_failures_per_success", (double)failures / (double)words_sum(run, threads));
 }
 
+/* One word for all, a word each on one line (false sharing), a line each. */
+static const struct contention_level atomic_contention[] = {
+	{ "layout", LAYOUT_SHARED, LAYOUT_SHARED, "high" },
+	{ "layout", LAYOUT_PACKED, LAYOUT_PACKED, "false-sharing" },
+	{ "layout", LAYOUT_PADDED, LAYOUT_PADDED, "none" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops atomic_bench = {
 	.name = "atomic",
+	.contention = atomic_contention,
 	.summary = "every thread repeats one atomic op (order, layout) on a word",
 	.needs = NEEDS_NOTHING,
 	/* The locality lesson: one word shared, one each padded, one each packed. */

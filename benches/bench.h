@@ -109,6 +109,19 @@ enum bench_flags {
 	BENCH_WANTS_FLOOR = 1u << 2,
 };
 
+/*
+ * One row of a workload's contention levels: a configuration is at the
+ * level of the first row whose parameter's value (a choice's index) lies
+ * in [min, max]; a row with param NULL matches every configuration.  The
+ * level names say how hard the threads fight over shared state
+ * ("high", "low", ...); exports show them (the `contention` column).
+ */
+struct contention_level {
+	const char *param;
+	int64_t min, max;
+	const char *level;	/* NULL ends the table */
+};
+
 struct bench_ops {
 	const char *name;
 	const char *summary;
@@ -130,6 +143,8 @@ struct bench_ops {
 	const char *sweep_prims;
 	/* The --threads list for sweeps, e.g. "2"; NULL: 1, 2, 4, ... 2 x PUs. */
 	const char *sweep_threads;
+	/* Its contention levels, by parameter value; NULL: it has no such axis. */
+	const struct contention_level *contention;
 	const struct param_decl *params;
 	size_t nparams;
 	size_t shared_size;

@@ -122,8 +122,16 @@ static enum check_result cpp_check(const struct bench_run *run, struct bench_thr
 	return CHECK_FAILED;
 }
 
+/* Unbuffered: every send waits for the receiver to arrive. */
+static const struct contention_level cpp_contention[] = {
+	{ "cap", 0, 0, "high" },
+	{ "cap", 1, INT64_MAX, "low" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops chan_pingpong_bench = {
 	.name = "chan-pingpong",
+	.contention = cpp_contention,
 	.summary = "2 threads bounce a value over two channels: ops are round trips",
 	.needs = NEEDS_CHAN,
 	.sweep_threads = "2",

@@ -193,8 +193,17 @@ static enum check_result pc_check(const struct bench_run *run, struct bench_thre
 	return CHECK_FAILED;
 }
 
+/* By capacity: a rendezvous per message, a few slots, room to run ahead. */
+static const struct contention_level pc_contention[] = {
+	{ "cap", 0, 0, "high" },
+	{ "cap", 1, 15, "medium" },
+	{ "cap", 16, INT64_MAX, "low" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops chan_prodcons_bench = {
 	.name = "chan-prodcons",
+	.contention = pc_contention,
 	.summary = "producers x consumers over one channel: messages/s, exactly-once and order checked",
 	.needs = NEEDS_CHAN,
 	.sweep_threads = "2,4",		/* 1P1C, 2P2C */

@@ -408,8 +408,17 @@ static void cs_stats(const struct bench_run *run, struct bench_thread *const *th
 	emit(sink, "case_max_min", max_min_ratio(local(threads, 0)->seq, (size_t)s->nchans));
 }
 
+/* By capacity, as chan-prodcons. */
+static const struct contention_level cs_contention[] = {
+	{ "cap", 0, 0, "high" },
+	{ "cap", 1, 15, "medium" },
+	{ "cap", 16, INT64_MAX, "low" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops chan_select_bench = {
 	.name = "chan-select",
+	.contention = cs_contention,
 	.summary = "Go's select: fan-in of `cases` channels (mix: reply sends) or workers on work "
 		   "+ quit: messages/s, ns per select, case fairness, exactly-once checked",
 	.needs = NEEDS_CHAN_SELECT,

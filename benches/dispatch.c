@@ -621,8 +621,18 @@ static void dp_stats(const struct bench_run *run, struct bench_thread *const *th
 	emit(sink, "clock_went_back", (double)back);
 }
 
+/* By offered load: the closed loop (0) keeps every channel full. */
+static const struct contention_level dp_contention[] = {
+	{ "load", 0, 0, "high" },
+	{ "load", 1, 49, "low" },
+	{ "load", 50, 79, "medium" },
+	{ "load", 80, 100, "high" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops dispatch_bench = {
 	.name = "dispatch",
+	.contention = dp_contention,
 	.summary = "D dispatchers balance tasks over W workers' channels: sojourn, balance, lag",
 	.needs = NEEDS_CHAN,
 	/*

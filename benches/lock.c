@@ -122,8 +122,16 @@ static enum check_result lock_check(const struct bench_run *run,
 	return CHECK_FAILED;
 }
 
+/* ncs=0: every thread asks again as soon as it releases (saturated). */
+static const struct contention_level lock_contention[] = {
+	{ "ncs", 0, 0, "high" },
+	{ "ncs", 1, INT64_MAX, "low" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops lock_bench = {
 	.name = "lock",
+	.contention = lock_contention,
 	.summary = "acquire; counter++; cs units; release; ncs units",
 	.needs = NEEDS_LOCK,
 	.flags = BENCH_WANTS_FLOOR,	/* its handoffs move the lock between cores */

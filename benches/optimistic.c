@@ -333,8 +333,17 @@ static void optimistic_stats(const struct bench_run *run, struct bench_thread *c
 	emit(sink, "torn_reads", (double)sum.torn);
 }
 
+/* Writers conflict; readers alone never do. */
+static const struct contention_level optimistic_contention[] = {
+	{ "write_pct", 0, 0, "none" },
+	{ "write_pct", 1, 49, "low" },
+	{ "write_pct", 50, 100, "high" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops optimistic_bench = {
 	.name = "optimistic",
+	.contention = optimistic_contention,
 	.summary = "a word or a record updated by CAS/seqlock retries or under the lock",
 	.needs = NEEDS_LOCK,
 	/* CAS against every lock at one optimistic window; full adds the crossover. */

@@ -131,8 +131,15 @@ static enum check_result pingpong_check(const struct bench_run *run,
 	return CHECK_FAILED;
 }
 
+/* One line passed back and forth: every transfer waits for the other side. */
+static const struct contention_level pingpong_contention[] = {
+	{ NULL, 0, 0, "high" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops pingpong_bench = {
 	.name = "pingpong",
+	.contention = pingpong_contention,
 	.summary = "2 threads pass one cache line back and forth: ns/op is one transfer",
 	.needs = NEEDS_NOTHING,
 	.flags = BENCH_FLOOR_PROBE,

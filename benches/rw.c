@@ -112,8 +112,16 @@ static enum check_result rw_check(const struct bench_run *run,
 	return CHECK_FAILED;
 }
 
+/* As lock: ncs=0 asks again at once. */
+static const struct contention_level rw_contention[] = {
+	{ "ncs", 0, 0, "high" },
+	{ "ncs", 1, INT64_MAX, "low" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct bench_ops rw_bench = {
 	.name = "rw",
+	.contention = rw_contention,
 	.summary = "read_pct% reads under rlock, the rest writes under lock",
 	.needs = NEEDS_LOCK,
 	/* The reader-writer locks (Go's own beside its port), and glibc's mutex in both roles. */

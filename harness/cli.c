@@ -3,6 +3,7 @@
 #include "external.h"
 #include "resultdoc.h"
 #include "safefile.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -39,10 +40,12 @@ const char cli_run_usage[] =
 	"                        ordered pair of PUs)\n"
 	"  --mem-node N          bind the lock and the workload's shared data to NUMA node N\n"
 	"                        (logical index); default: wherever the kernel puts them\n"
-	"  --duration SECONDS    measured window per repetition (default 1)\n"
-	"  --warmup SECONDS      unmeasured run before it (default 0.2)\n"
-	"  --reps N              repetitions per configuration (default 3)\n"
-	"  --interleave SECONDS  repetitions of the configurations within about SECONDS of\n"
+	"  --duration TIME       measured window per repetition (default 1s); TIME is a\n"
+	"                        number with a unit (1s, 500ms, 20us) or plain seconds\n"
+	"  --warmup TIME         unmeasured run before it (default 200ms)\n"
+	"  --reps N              repetitions per configuration (default 3; 6 or more give\n"
+	"                        each median its 95% interval)\n"
+	"  --interleave TIME     repetitions of the configurations within about TIME of\n"
 	"                        planned measuring run round-robin, one child process each,\n"
 	"                        in a shuffled order, so that their spread includes the\n"
 	"                        machine's drift; 0: back to back (default 60)\n"
@@ -52,18 +55,21 @@ const char cli_run_usage[] =
 	"  --resume              with --out: keep the configurations FILE already holds\n"
 	"                        with status ok (same duration, warmup and reps), run\n"
 	"                        the rest, and write the whole document to FILE\n"
-	"  --dry-run             print `run` or `kept` and each configuration's name;\n"
-	"                        measure nothing\n"
-	"  --progress DONE/TOTAL after each pass of repetitions, print on stderr how many of\n"
-	"                        TOTAL configurations are done (counting from DONE) and the\n"
-	"                        time left\n"
+	"  --dry-run             print `run` or `kept` and each configuration's name, and\n"
+	"                        on stderr how many there are and the time they would\n"
+	"                        take; measure nothing\n"
+	"  --progress MODE       on stderr, the configurations and repetitions done and\n"
+	"                        the time left: auto (the default: a line updated in place\n"
+	"                        when stderr is a terminal, nothing otherwise), plain (a\n"
+	"                        line after each pass of repetitions, for logs), none;\n"
+	"                        DONE/TOTAL: plain, counting from DONE of TOTAL\n"
 	"  --shard I/N           only every N-th configuration in sweep order, from the\n"
 	"                        I-th: N runs with I = 1..N cover the sweep exactly once\n"
 	"  --sweep-id ID         name the sweep this run belongs to (context.sweep_id), so\n"
 	"                        `syncbench merge` can put the runs of many hosts together\n"
 	"  --host NAME           the machine's name in merged results (default: the\n"
 	"                        hostname; a Kubernetes pod passes its node's name)\n"
-	"  --help                this text\n"
+	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 all passed; 1 a configuration failed, crashed or timed out;\n"
 	"2 bad input; 3 the output could not be written; 4 interrupted.\n";
@@ -138,6 +144,26 @@ static void bench_names(char *buf, size_t len)
 					 bench_registry[i]->name);
 }
 
+/* "did you mean 'lock'? " for a mistyped workload, or "". */
+static void bench_hint(const char *word, char *hint, size_t len)
+{
+	const char *names[bench_registry_len];
+	for (size_t i = 0; i < bench_registry_len; i++)
+		names[i] = bench_registry[i]->name;
+	suggest_phrase(word, names, bench_registry_len, hint, len);
+}
+
+/* The same for a primitive that workload b can run on ("" for word: no hint). */
+static void prim_hint(const struct bench_ops *b, const char *word, char *hint, size_t len)
+{
+	const char *names[lock_registry_len];
+	size_t n = 0;
+	for (size_t i = 0; i < lock_registry_len; i++)
+		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY) && bench_accepts(b, lock_registry[i]))
+			names[n++] = lock_registry[i]->name;
+	suggest_phrase(word, names, n, hint, len);
+}
+
 static int add_prim(struct sweep *sw, const struct lock_ops *p, const struct cli_err *e)
 {
 	for (int i = 0; i < sw->nprims; i++)
@@ -149,7 +175,7 @@ static int add_prim(struct sweep *sw, const struct lock_ops *p, const struct cli
 
 static int parse_prims(struct sweep *sw, char *text, const struct cli_err *e)
 {
-	char *items[SWEEP_MAX_VALUES], names[1024];
+	char *items[SWEEP_MAX_VALUES], names[1024], hint[128];
 	int n = split_list("--prim", text, items, SWEEP_MAX_VALUES, e);
 	if (n < 0)
 		return -1;
@@ -164,9 +190,10 @@ static int parse_prims(struct sweep *sw, char *text, const struct cli_err *e)
 		const struct lock_ops *p = lock_find(items[i]);
 		if (!p || !bench_accepts(sw->bench, p)) {
 			prim_names(sw->bench, names, sizeof(names));
-			return fail(e, "%s%s primitive '%s' for workload %s (accepted: %s)",
+			prim_hint(sw->bench, p ? "" : items[i], hint, sizeof(hint));
+			return fail(e, "%s%s primitive '%s' for workload %s (%saccepted: %s)",
 				    p ? bench_refusal(sw->bench, p) : "unknown", p ? ":" : "", items[i],
-				    sw->bench->name, names);
+				    sw->bench->name, hint, names);
 		}
 		if (add_prim(sw, p, e) != 0)
 			return -1;
@@ -217,15 +244,27 @@ static int parse_threads(struct sweep *sw, char *text, const struct cli_err *e)
 	return sw->nthreads < 0 ? -1 : 0;
 }
 
-static int parse_seconds(const char *option, const char *text, double min, double max,
-			 double *out, const struct cli_err *e)
+/*
+ * A duration: a number with a unit (1s, 500ms, 20us, 40ns: parse_time_ns)
+ * or a plain number of seconds, as before units were accepted.
+ */
+static int parse_duration(const char *option, const char *text, double min, double max,
+			  double *out, const struct cli_err *e)
 {
 	char *end;
+	double ns, v;
 	errno = 0;
-	double v = strtod(text, &end);
-	if (end == text || *end || errno || !isfinite(v) || v < min || v > max)
-		return fail(e, "%s: '%s' is not a number of seconds in [%g, %g]", option, text,
-			    min, max);
+	if (parse_time_ns(text, &ns) == 0) {
+		v = ns / 1e9;
+	} else {
+		v = strtod(text, &end);
+		if (end == text || *end || errno)
+			v = NAN;
+	}
+	if (!isfinite(v) || v < min || v > max)
+		return fail(e, "%s: '%s' is not a duration in [%g s, %g s] (accepted: a number "
+			    "with a unit, as 1s, 500ms, 20us, or plain seconds)", option, text, min,
+			    max);
 	*out = v;
 	return 0;
 }
@@ -259,18 +298,31 @@ static void declared_keys(const struct sweep *sw, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
+static void param_hint(const struct sweep *sw, const char *word, char *hint, size_t len)
+{
+	const char *names[MAX_PARAMS * (SWEEP_MAX_VALUES + 1)];
+	size_t n = 0;
+	for (size_t i = 0; i < sw->bench->nparams; i++)
+		names[n++] = sw->bench->params[i].name;
+	for (int p = 0; p < sw->nprims; p++)
+		for (size_t i = 0; i < sw->prims[p]->nparams; i++)
+			names[n++] = sw->prims[p]->params[i].name;
+	suggest_phrase(word, names, n, hint, len);
+}
+
 static int parse_set(struct sweep *sw, char *text, const struct cli_err *e)
 {
 	char *eq = strchr(text, '=');
-	char keys[1024], err[512];
+	char keys[1024], err[512], hint[128];
 	if (!eq || eq == text)
 		return fail(e, "--set '%s' is not KEY=V[,V...]", text);
 	*eq = '\0';
 	const struct param_decl *d = find_decl(sw, text);
 	if (!d) {
 		declared_keys(sw, keys, sizeof(keys));
-		return fail(e, "--set %s: no such parameter of workload %s or the chosen primitives (accepted: %s)",
-			    text, sw->bench->name, keys);
+		param_hint(sw, text, hint, sizeof(hint));
+		return fail(e, "--set %s: no such parameter of workload %s or the chosen primitives "
+			    "(%saccepted: %s)", text, sw->bench->name, hint, keys);
 	}
 	for (int k = 0; k < sw->nsets; k++)
 		if (strcmp(sw->sets[k].name, d->name) == 0)
@@ -379,16 +431,27 @@ static int check_config_count(const struct sweep *sw, int variants, const struct
 
 static int parse_progress(const char *text, struct sweep_output *out, const struct cli_err *e)
 {
+	static const char *const modes[] = { "auto", "plain", "none" };
 	const char *slash = strchr(text, '/');
-	char done[32];
+	char done[32], hint[64];
 	long total, finished;
-	if (!slash || (size_t)(slash - text) >= sizeof(done))
-		return fail(e, "--progress: '%s' is not DONE/TOTAL", text);
+	for (int m = 0; m < 3; m++) {
+		if (strcmp(text, modes[m]) == 0) {
+			out->progress = (enum progress_mode)m;
+			return 0;
+		}
+	}
+	if (!slash || (size_t)(slash - text) >= sizeof(done)) {
+		suggest_phrase(text, modes, 3, hint, sizeof(hint));
+		return fail(e, "--progress: '%s' is not a mode or DONE/TOTAL (%saccepted: auto, "
+			    "plain, none, DONE/TOTAL)", text, hint);
+	}
 	memcpy(done, text, (size_t)(slash - text));
 	done[slash - text] = '\0';
 	if (parse_count("--progress TOTAL", slash + 1, 1, INT_MAX, &total, e) != 0 ||
 	    parse_count("--progress DONE", done, 0, total, &finished, e) != 0)
 		return -1;
+	out->progress = PROGRESS_PLAIN;
 	out->progress_total = (int)total;
 	out->progress_done = (int)finished;
 	return 0;
@@ -460,6 +523,14 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* An option getopt did not take: unknown (the closest is suggested), or missing its value. */
+static int unknown_option(const char *typed, const struct cli_err *e)
+{
+	char why[256];
+	suggest_option_error(typed, run_options, why, sizeof(why));
+	return fail(e, "run: %s (see syncbench run --help)", why);
+}
+
 struct raw_args {
 	char *bench, *prim, *threads, *placement, *events, *mem_node;
 	int nsets;
@@ -487,26 +558,26 @@ static int take_option(int c, const char *arg, const char *typed, struct raw_arg
 	case OPT_SHARD: return parse_shard(arg, &req->output, e);
 	case OPT_SWEEP_ID: return parse_label("--sweep-id", arg, &req->sweep_id, e);
 	case OPT_HOST: return parse_label("--host", arg, &req->host, e);
-	case OPT_HELP: return CLI_HELP;
+	case OPT_HELP:
+	case 'h': return CLI_HELP;
 	case OPT_SET:
 		if (raw->nsets == 2 * MAX_PARAMS)
 			return fail(e, "at most %d --set options are accepted", 2 * MAX_PARAMS);
 		raw->sets[raw->nsets++] = (char *)arg;
 		return 0;
 	case OPT_DURATION:
-		return parse_seconds("--duration", arg, 0.001, 3600, &s->duration_s, e);
+		return parse_duration("--duration", arg, 0.001, 3600, &s->duration_s, e);
 	case OPT_WARMUP:
-		return parse_seconds("--warmup", arg, 0, 3600, &s->warmup_s, e);
+		return parse_duration("--warmup", arg, 0, 3600, &s->warmup_s, e);
 	case OPT_REPS:
 		if (parse_count("--reps", arg, 1, 1000, &reps, e) != 0)
 			return -1;
 		s->reps = (int)reps;
 		return 0;
 	case OPT_INTERLEAVE:
-		return parse_seconds("--interleave", arg, 0, 86400, &req->sweep.interleave_s, e);
+		return parse_duration("--interleave", arg, 0, 86400, &req->sweep.interleave_s, e);
 	default:
-		return fail(e, "run: unknown or incomplete option '%s' (see syncbench run --help)",
-			    typed);
+		return unknown_option(typed, e);
 	}
 }
 
@@ -517,7 +588,7 @@ static int read_options(int argc, char **argv, struct raw_args *raw, struct run_
 	/* 0, not 1: also resets getopt's state inside a half-read argument. */
 	optind = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, "", run_options, NULL);
+		int c = getopt_long(argc, argv, "h", run_options, NULL);
 		if (c == -1)
 			break;
 		int r = take_option(c, optarg, argv[optind - 1], raw, req, e);
@@ -535,14 +606,16 @@ static int resolve(struct raw_args *raw, const struct topo *t, struct run_reques
 		   const struct cli_err *e)
 {
 	struct sweep *sw = &req->sweep;
-	char names[1024], err[512];
+	char names[1024], err[512], hint[128];
 
 	bench_names(names, sizeof(names));
 	if (!raw->bench)
 		return fail(e, "run: --bench is required (accepted: %s)", names);
 	sw->bench = bench_find(raw->bench);
-	if (!sw->bench)
-		return fail(e, "unknown workload '%s' (accepted: %s)", raw->bench, names);
+	if (!sw->bench) {
+		bench_hint(raw->bench, hint, sizeof(hint));
+		return fail(e, "unknown workload '%s' (%saccepted: %s)", raw->bench, hint, names);
+	}
 	if (sw->bench->needs == NEEDS_NOTHING && raw->prim)
 		return fail(e, "run: workload %s uses no primitive; leave out --prim",
 			    sw->bench->name);

@@ -6,41 +6,43 @@
  * parameters are; each such (A, B) is a row, labelled with the own
  * parameters that differ from their defaults (so go-mutex mode=goroutines
  * and go-mutex are two rows).  The row has each side's median ops/s with
- * its own interval, B/A with its bootstrap interval and the U test's p, as
- * `compare A B` computes them (compare.c).  `--pair ports` pairs every
+ * its own interval, B/A with its bootstrap interval, the U test's p and the
+ * correction over all rows, as `compare A B` computes and prints them
+ * (compare.c).  `--pair ports` pairs every
  * primitive that names its original (lock_ops.original) with it, original
  * as A: B/A is then the port's throughput relative to the original's.
  */
 #include "compare.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../locks/lock.h"
 #include "resultdoc.h"
-#include "stats.h"
 
 static const char pair_usage[] =
-	"usage: syncbench compare --pair A=B[,A=B...] RESULTS...\n"
-	"       syncbench compare --pair ports RESULTS...\n"
+	"usage: syncbench compare --pair A=B[,A=B...] [--metric FIGURE] [--format F] RESULTS...\n"
+	"       syncbench compare --pair ports [--metric FIGURE] [--format F] RESULTS...\n"
 	"\n"
 	"Compares primitive B with primitive A inside one result set (documents or\n"
 	"results directories, measured together): for each configuration that both\n"
 	"ran with status ok -- the same workload, threads, placement and workload\n"
 	"parameters -- one row per pair of entries, whatever each primitive's own\n"
 	"parameters (each side is labelled with those it sets away from their\n"
-	"defaults).  A row has each side's median ops/s with its own 95% interval,\n"
-	"the ratio B/A with a 95% percentile-bootstrap interval, and the two-sided\n"
-	"p of a Mann-Whitney U test over the repetitions, as `syncbench compare`\n"
-	"computes them; '*' marks p < 0.05, and '!' a ratio outside [0.9, 1.1]\n"
-	"whose interval excludes 1.  `ports` pairs every primitive that ports an\n"
-	"original (gomutex: go-mutex; ticket: ck-ticket; ...) with it, the original\n"
-	"as A: B/A is the port's throughput relative to its original's.\n"
+	"defaults).  Rows are named 'A | B | workload threads parameters' and show\n"
+	"what `syncbench compare` shows (see its --help): each side's median with its\n"
+	"95% interval and n, the change B/A - 1 with a bootstrap interval, the U\n"
+	"test's p and the Benjamini-Hochberg q over all the rows; --metric and\n"
+	"--format (text, csv, json) as there.  `ports` pairs every primitive that\n"
+	"ports an original (gomutex: go-mutex; ticket: ck-ticket; ...) with it, the\n"
+	"original as A: the change is the port's relative to its original's.  The\n"
+	"text ends with the fidelity line: how many rows have B/A outside [0.9, 1.1]\n"
+	"with an interval that excludes 1.\n"
 	"Exit status 0; 2 on bad input.\n";
 
 #define MAX_PAIRS 64
+#define MAX_VALUES 1000		/* repetitions read per side */
 #define FIDELITY_LO 0.9
 #define FIDELITY_HI 1.1
 
@@ -158,41 +160,31 @@ static json_t *entries_of(json_t *docs, const struct lock_ops *p)
 	return out;
 }
 
-struct pair_tally {
-	int rows, outside;
-	double log_sum;
+struct pairing {
+	struct comparison_set set;
+	const struct metric *metric;
 };
 
-static void print_row(const char *label_a, const char *label_b, json_t *ea, json_t *eb,
-		      const char *params, struct pair_tally *t)
+/* One row: "A-label | B-label | workload threads params", both sides' values of the metric. */
+static int add_row(struct pairing *pg, const char *label_a, const char *label_b, json_t *ea,
+		   json_t *eb, const char *params)
 {
-	double a[1000], b[1000], lo, hi;
-	size_t n = rep_rates(ea, a, 1000), m = rep_rates(eb, b, 1000);
-	struct summary sa, sb;
-	char ia[32], ib[32], config[640];
-	summarize(a, n, &sa);
-	summarize(b, m, &sb);
-	double ratio = sb.median / sa.median, p = mann_whitney_p(a, n, b, m);
-	ratio_interval(a, n, b, m, &lo, &hi);
-	side_interval(&sa, ia, sizeof(ia));
-	side_interval(&sb, ib, sizeof(ib));
-	bool outside = (ratio < FIDELITY_LO || ratio > FIDELITY_HI) && (lo > 1 || hi < 1);
-	snprintf(config, sizeof(config), "%s %lld %s", json_string_value(json_object_get(ea, "bench")),
+	static double a[MAX_VALUES], b[MAX_VALUES];
+	char name[1024];
+	size_t n = metric_values(pg->metric, ea, a, MAX_VALUES);
+	size_t m = metric_values(pg->metric, eb, b, MAX_VALUES);
+	snprintf(name, sizeof(name), "%s | %s | %s %lld %s", label_a, label_b,
+		 json_string_value(json_object_get(ea, "bench")),
 		 (long long)json_integer_value(json_object_get(ea, "threads")), params);
-	printf("%-26s %-26s %-44s %10.4g %-17s %10.4g %-17s %7.3f [%6.3f, %6.3f] %7.4f %s%s\n",
-	       label_a, label_b, config, sa.median, ia, sb.median, ib, ratio, lo, hi, p,
-	       p < 0.05 ? "*" : "", outside ? "!" : "");
-	t->rows++;
-	t->outside += outside;
-	t->log_sum += log(ratio);
+	return n && m ? comparison_set_add(&pg->set, name, a, n, b, m) : 0;
 }
 
-/* Every row of one pair; returns how many. */
-static int compare_pair(json_t *docs, const struct pair *pr, struct pair_tally *t)
+/* Every row of one pair; returns how many, or -1 if out of memory. */
+static int compare_pair(json_t *docs, const struct pair *pr, struct pairing *pg)
 {
 	json_t *as = entries_of(docs, pr->a), *bs = entries_of(docs, pr->b), *x, *y;
-	size_t i, j;
-	int rows = t->rows;
+	size_t i, j, before = pg->set.n;
+	int rc = 0;
 	json_array_foreach(as, i, x) {
 		char key_a[1024], key_b[1024], params[512], other[512], label_a[128], label_b[128];
 		json_t *ea = json_array_get(x, 1);
@@ -202,15 +194,59 @@ static int compare_pair(json_t *docs, const struct pair *pr, struct pair_tally *
 			json_t *eb = json_array_get(y, 1);
 			config_key(json_array_get(y, 0), eb, pr->b, key_b, sizeof(key_b), other,
 				   sizeof(other));
-			if (strcmp(key_a, key_b) != 0)
-				continue;
-			side_label(eb, pr->b, label_b, sizeof(label_b));
-			print_row(label_a, label_b, ea, eb, params, t);
+			if (rc == 0 && strcmp(key_a, key_b) == 0) {
+				side_label(eb, pr->b, label_b, sizeof(label_b));
+				rc = add_row(pg, label_a, label_b, ea, eb, params);
+			}
 		}
 	}
 	json_decref(as);
 	json_decref(bs);
-	return t->rows - rows;
+	return rc ? -1 : (int)(pg->set.n - before);
+}
+
+/* The ports' verdict: how many rows differ by more than the fidelity band, surely. */
+static void print_fidelity(const struct comparison_set *set)
+{
+	size_t outside = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct comparison *c = &set->items[i];
+		outside += (c->ratio < FIDELITY_LO || c->ratio > FIDELITY_HI) &&
+			   (c->ratio_lo > 1 || c->ratio_hi < 1);
+	}
+	printf("fidelity: %zu of %zu rows have B/A outside [%.1f, %.1f] with a bootstrap interval "
+	       "that excludes 1\n", outside, set->n, FIDELITY_LO, FIDELITY_HI);
+}
+
+/* Options between the pairs and the results; returns the index of the first result, or -1. */
+static int parse_pair_options(int argc, char **argv, struct metric *metric,
+			      enum compare_format *format, char *err, size_t len)
+{
+	int i = 2;
+	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+		int rc = -1;
+		if (i + 1 == argc)
+			snprintf(err, len, "%s needs a value (see syncbench compare --pair --help)", argv[i]);
+		else if (strcmp(argv[i], "--metric") == 0)
+			rc = metric_parse(argv[i + 1], metric, err, len);
+		else if (strcmp(argv[i], "--format") == 0)
+			rc = compare_parse_format(argv[i + 1], format, err, len);
+		else
+			snprintf(err, len, "unknown option %s (accepted: --metric, --format)", argv[i]);
+		if (rc != 0)
+			return -1;
+	}
+	if (i == argc) {
+		snprintf(err, len, "no results to read after the pairs and options");
+		return -1;
+	}
+	return i;
+}
+
+static int bad_pair_input(const char *err)
+{
+	fprintf(stderr, "syncbench: compare --pair: %s\n", err);
+	return 2;
 }
 
 int compare_pair_main(int argc, char **argv)
@@ -218,32 +254,46 @@ int compare_pair_main(int argc, char **argv)
 	struct pair pairs[MAX_PAIRS];
 	char err[1024];
 	int npairs;
+	struct metric metric;
+	enum compare_format format = COMPARE_TEXT;
+	metric_parse("ops_per_sec", &metric, NULL, 0);
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
-		return fputs(pair_usage, stdout), 0;
-	if (argc < 3) {
-		fprintf(stderr, "syncbench: compare --pair needs A=B[,A=B...] (or ports) and one or more "
-			"results (see syncbench compare --pair --help)\n");
-		return 2;
+		return fputs(pair_usage, stdout) < 0;
+	if (argc < 3)
+		return bad_pair_input("needs A=B[,A=B...] (or ports) and one or more results "
+				      "(see syncbench compare --pair --help)");
+	int first = parse_pair_options(argc, argv, &metric, &format, err, sizeof(err));
+	if (first < 0 || parse_pairs(argv[1], pairs, &npairs, err, sizeof(err)) != 0)
+		return bad_pair_input(err);
+	json_t *docs = resultdoc_load_all(&argv[first], argc - first, NULL, err, sizeof(err));
+	if (!docs)
+		return bad_pair_input(err);
+	struct pairing pg = { .metric = &metric };
+	struct compare_report r = { .metric = &metric, .label_a = "the first primitive of each row",
+				    .label_b = "the second", .alpha = 0.05, .format = format,
+				    .warnings = json_array(), .only_a = json_array(),
+				    .only_b = json_array(), .not_compared = json_array() };
+	int rc = 0;
+	for (int i = 0; i < npairs && rc == 0; i++) {
+		int rows = compare_pair(docs, &pairs[i], &pg);
+		if (rows == 0)
+			json_array_append_new(r.warnings, json_sprintf("no configuration has both %s and %s",
+					      pairs[i].a->name, pairs[i].b->name));
+		rc = rows < 0;
 	}
-	if (parse_pairs(argv[1], pairs, &npairs, err, sizeof(err)) != 0) {
-		fprintf(stderr, "syncbench: compare %s\n", err);
-		return 2;
-	}
-	json_t *docs = resultdoc_load_all(&argv[2], argc - 2, NULL, err, sizeof(err));
-	if (!docs) {
-		fprintf(stderr, "syncbench: compare: %s\n", err);
-		return 2;
-	}
-	struct pair_tally t = { 0 };
-	printf("%-26s %-26s %-44s %10s %-17s %10s %-17s %7s %-16s %7s\n", "A", "B",
-	       "workload threads params", "A ops/s", "A 95% CI", "B ops/s", "B 95% CI", "B/A",
-	       "[95% CI]", "p");
-	for (int i = 0; i < npairs; i++)
-		if (compare_pair(docs, &pairs[i], &t) == 0)
-			printf("no configuration has both %s and %s\n", pairs[i].a->name, pairs[i].b->name);
-	printf("summary: %d rows; %d outside [%.1f, %.1f] with an interval that excludes 1; geometric "
-	       "mean of B/A %.4f\n", t.rows, t.outside, FIDELITY_LO, FIDELITY_HI,
-	       t.rows ? exp(t.log_sum / t.rows) : NAN);
+	size_t i;
+	json_t *w;
+	json_array_foreach(r.warnings, i, w)
+		fprintf(stderr, "syncbench: compare --pair: %s\n", json_string_value(w));
+	comparison_set_judge(&pg.set, r.alpha, metric.higher_is_better);
+	comparison_set_print(stdout, &pg.set, &r);
+	if (format == COMPARE_TEXT)
+		print_fidelity(&pg.set);
+	comparison_set_free(&pg.set);
+	json_decref(r.warnings);
+	json_decref(r.only_a);
+	json_decref(r.only_b);
+	json_decref(r.not_compared);
 	json_decref(docs);
-	return 0;
+	return rc;
 }

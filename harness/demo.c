@@ -7,6 +7,7 @@
  * each print follows the previous one).
  */
 #include "demo.h"
+#include "suggest.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -77,9 +78,23 @@ static int catdogfish(void)
 	return fflush(stdout) == 0 ? rc : 1;
 }
 
+const char demo_usage[] =
+	"usage: syncbench demo catdogfish\n"
+	"\n"
+	"  catdogfish   three threads print cat, dog and fish in turn, 100 times each,\n"
+	"               each name from its own thread, the turn passed over unbuffered\n"
+	"               gochans (Go's channels, locks/gochan.c)\n";
+
 int demo_main(int argc, char **argv)
 {
+	static const char *const demos[] = { "catdogfish" };
+	char hint[64];
 	if (argc == 2 && strcmp(argv[1], "catdogfish") == 0)
 		return catdogfish();
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
+		return fputs(demo_usage, stdout) < 0;
+	suggest_phrase(argc == 2 ? argv[1] : "", demos, 1, hint, sizeof(hint));
+	if (argc == 2)
+		usage_error("demo: no such demo '%s' (%saccepted: catdogfish)", argv[1], hint);
 	usage_error("demo: name one demo (accepted: catdogfish)");
 }

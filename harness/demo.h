@@ -5,4 +5,7 @@
 /* argv[0] is "demo"; returns the exit status, exits 2 on a bad name. */
 int demo_main(int argc, char **argv);
 
+/* Its help text. */
+extern const char demo_usage[];
+
 #endif

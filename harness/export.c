@@ -1,9 +1,10 @@
 #include "export.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,177 +12,162 @@
 #include "report.h"
 #include "resultdoc.h"
 #include "safefile.h"
+#include "suggest.h"
 
-static const char export_usage[] =
-	"usage: syncbench export --format csv|jsonl|gbench [--out FILE] RESULT...\n"
+const char export_usage[] =
+	"usage: syncbench export --format csv|jsonl|gbench [options] RESULT...\n"
 	"\n"
 	"RESULT is a result document or a results directory (its *.json files).\n"
-	"Writes to FILE, or to stdout.\n"
+	"Writes to stdout, or to --out FILE.\n"
 	"\n"
-	"  csv     one row per configuration x repetition; units in the column\n"
-	"          names; with --out, the context of each document goes to the\n"
-	"          sidecar FILE.context.json, by the file it came from (the\n"
-	"          rows' source column)\n"
-	"  jsonl   the same rows, one JSON object per line (pandas.read_json(lines=True))\n"
-	"  gbench  Google Benchmark's JSON, one entry per repetition, for its\n"
-	"          tools/compare.py: real_time is wall ns per operation, cpu_time\n"
-	"          CPU ns per operation; names are CONFIG, or HOST:CONFIG when the\n"
-	"          results come from several hosts (a merged data set)\n"
+	"  --format csv     a tidy table: one row per configuration x repetition (or per\n"
+	"                   configuration, --level config); the thread count, every\n"
+	"                   parameter (param_*, typed as declared), the series key (the\n"
+	"                   primitive and its own parameters) and the contention level are\n"
+	"                   columns; units are in the column names (_ns, _s, _per_s,\n"
+	"                   _count); raw integer counts beside scaled figures.  A table\n"
+	"                   holds one workload, whose parameters are its columns: with\n"
+	"                   several, --out FILE writes FILE with .WORKLOAD before its\n"
+	"                   extension for each (run.csv: run.lock.csv, run.rw.csv, ...)\n"
+	"  --format jsonl   the same rows, one JSON object per line; on stdout every\n"
+	"                   workload's rows in turn, with --out one file per workload as\n"
+	"                   for csv\n"
+	"  --format gbench  Google Benchmark's JSON for its tools/compare.py: per\n"
+	"                   configuration one run per repetition and the aggregates _mean,\n"
+	"                   _median, _stddev and _cv; real_time is wall ns per operation,\n"
+	"                   cpu_time CPU ns per operation; a configuration that failed or\n"
+	"                   measured nothing is marked error_occurred, as Google Benchmark\n"
+	"                   marks a run that skipped with an error; names are the\n"
+	"                   configurations', HOST:CONFIG with several hosts\n"
+	"  --level rep|config  rows per repetition (default) or per configuration (its\n"
+	"                   summary: n, median, min, max, mean, cv and the median's 95%\n"
+	"                   interval of each figure); csv and jsonl\n"
+	"  --bench LIST, --prim LIST (- for none), --threads LIST, --set KEY=V[,V]\n"
+	"                   only these configurations (as compare takes them)\n"
+	"  --out FILE       write there, through temporary files renamed into place; csv\n"
+	"                   and jsonl also write FILE.context.json, each document's\n"
+	"                   context by the file it came from (the rows' source column)\n"
+	"  -h, --help       this text\n"
+	"\n"
+	"results/export-rep.schema.json and export-config.schema.json describe the\n"
+	"columns.  pandas: pd.read_csv(f) gives each column its type; for JSON Lines,\n"
+	"pd.read_json(f, lines=True, dtype=False) (without dtype=False pandas turns\n"
+	"whole-valued real columns into integers).  A repetition table has no row for a\n"
+	"configuration that measured nothing: stderr counts them, --level config lists\n"
+	"them with their status.\n"
 	"\n"
 	"Exit status: 0; 2 bad input (nothing written); 3 the output could not be\n"
-	"written (FILE and its sidecar are then left as they were).\n";
+	"written (every file is then left as it was).\n";
 
-static int bad_input(const char *fmt, const char *arg)
+static const char *const format_names[] = { "csv", "jsonl", "gbench" };
+
+const char *const *export_format_names(size_t *n)
 {
+	*n = 3;
+	return format_names;
+}
+
+static int __attribute__((format(printf, 1, 2))) bad_input(const char *fmt, ...)
+{
+	va_list ap;
 	fputs("syncbench: export: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
 }
 
-static double jain_of_rep(json_t *rep)
-{
-	double sum = 0, squares = 0;
-	size_t i, n = json_array_size(json_object_get(rep, "threads"));
-	json_t *t;
-	json_array_foreach(json_object_get(rep, "threads"), i, t) {
-		double x = (double)json_integer_value(json_object_get(t, "ops"));
-		sum += x;
-		squares += x * x;
-	}
-	return squares > 0 ? sum * sum / ((double)n * squares) : NAN;
-}
+/* --- Tables. --- */
 
-/* row[prefix + name] = v, at any length: a fixed buffer could cut a UTF-8 character. */
-static void set_column(json_t *row, const char *prefix, const char *name, json_t *v)
+json_t *export_tables(json_t *docs, json_t *sources, const struct export_options *o,
+		      int *unmeasured)
 {
-	char *column;
-	if (asprintf(&column, "%s%s", prefix, name) < 0)
-		return;
-	json_object_set(row, column, v);
-	free(column);
-}
-
-static double number_or_nan(json_t *v)
-{
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static json_t *real_or_null(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-/* Each event's total over threads, scaled by enabled/running where multiplexed. */
-static void add_counters(json_t *row, json_t *rep)
-{
-	json_t *totals = json_object(), *t, *reading;
-	const char *name;
+	json_t *rows = json_array(), *tables = json_object(), *row;
 	size_t i;
-	json_array_foreach(json_object_get(rep, "threads"), i, t) {
-		json_object_foreach(json_object_get(t, "counters"), name, reading) {
-			double value = (double)json_integer_value(json_object_get(reading, "value"));
-			double enabled = (double)json_integer_value(json_object_get(reading, "enabled_ns"));
-			double running = (double)json_integer_value(json_object_get(reading, "running_ns"));
-			if (running > 0 && running < enabled)
-				value *= enabled / running;
-			json_t *sum = json_object_get(totals, name);
-			json_object_set_new(totals, name, json_real(value + (sum ? json_real_value(sum) : 0)));
+	*unmeasured = 0;
+	export_rows(docs, sources, o->level, &o->filter, rows, unmeasured);
+	json_array_foreach(rows, i, row) {
+		const char *bench = json_string_value(json_object_get(row, "bench"));
+		json_t *table = json_object_get(tables, bench);
+		if (!table) {
+			table = json_array();
+			json_object_set_new(tables, bench, table);
 		}
+		json_array_append(table, row);
 	}
-	json_object_foreach(totals, name, reading)
-		set_column(row, "counter_", name, reading);
-	json_decref(totals);
+	json_decref(rows);
+	return tables;
 }
 
-/* The entry's columns, shared by all its repetitions. */
-static json_t *entry_row(const char *source, const char *host, json_t *e)
+static const char *type_of(json_t *v)
 {
-	char name[1024];
-	const char *key;
-	json_t *v;
-	resultdoc_config_name(e, name, sizeof(name));
-	json_t *placement = json_object_get(e, "placement");
-	/* O?: a field missing from a damaged document is an empty cell, not a lost row. */
-	json_t *row = json_pack("{s:s, s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:I}",
-		"source", source, "host", host, "config", name, "bench", json_object_get(e, "bench"),
-		"prim", json_object_get(e, "prim"), "threads", json_object_get(e, "threads"),
-		"placement", json_object_get(placement, "policy"),
-		"oversubscribed", json_object_get(placement, "oversubscribed"),
-		"status", json_object_get(e, "status"), "duration_s", json_object_get(e, "duration_s"),
-		"reps", (json_int_t)json_array_size(json_object_get(e, "reps")));
-	json_object_foreach(json_object_get(e, "params"), key, v)
-		set_column(row, "param_", key, v);
-	return row;
+	return json_is_integer(v) ? "integer" : json_is_real(v) ? "number" :
+	       json_is_boolean(v) ? "boolean" : json_is_string(v) ? "string" : NULL;
 }
 
-static json_t *rep_row(json_t *base, json_t *rep, size_t index)
+json_t *export_table_columns(json_t *rows)
 {
-	json_t *row = json_copy(base), *v;
-	const char *kind;
-	double ops = (double)json_integer_value(json_object_get(rep, "ops"));
-	json_object_set_new(row, "rep", json_integer((json_int_t)index));
-	json_object_set(row, "wall_ns", json_object_get(rep, "wall_ns"));
-	json_object_set(row, "ops", json_object_get(rep, "ops"));
-	json_object_set(row, "cpu_ns", json_object_get(rep, "cpu_ns"));
-	json_object_set(row, "ops_per_sec", json_object_get(rep, "ops_per_sec"));
-	json_object_set(row, "ns_per_op", json_object_get(rep, "ns_per_op"));
-	json_object_set_new(row, "cpu_ns_per_op",
-		real_or_null((double)json_integer_value(json_object_get(rep, "cpu_ns")) / ops));
-	json_object_set_new(row, "jain", real_or_null(jain_of_rep(rep)));
-	json_object_foreach(json_object_get(rep, "ops_by_kind"), kind, v)
-		set_column(row, "ops_", kind, v);
-	add_counters(row, rep);
-	return row;
-}
-
-/*
- * One row per configuration x repetition.  An entry that measured nothing
- * (crashed, timeout, error) still gets one row, with empty figures, so
- * that it is not silently dropped.
- */
-static json_t *tidy_rows(json_t *docs, json_t *sources)
-{
-	json_t *rows = json_array(), *doc, *e, *rep;
-	size_t d, i, r;
-	json_array_foreach(docs, d, doc) {
-		const char *source = json_string_value(json_array_get(sources, d));
-		json_array_foreach(json_object_get(doc, "results"), i, e) {
-			json_t *base = entry_row(source, resultdoc_host(doc), e);
-			json_array_foreach(json_object_get(e, "reps"), r, rep)
-				json_array_append_new(rows, rep_row(base, rep, r));
-			if (json_array_size(json_object_get(e, "reps")) == 0)
-				json_array_append(rows, base);
-			json_decref(base);
-		}
-	}
-	return rows;
-}
-
-/* Every column any row has, in the order first seen. */
-static json_t *columns_of(json_t *rows)
-{
-	json_t *columns = json_array(), *seen = json_object(), *row, *v;
+	json_t *seen = json_object(), *order = json_array(), *row, *v, *c;
 	const char *key;
 	size_t i;
 	json_array_foreach(rows, i, row) {
 		json_object_foreach(row, key, v) {
-			if (json_object_get(seen, key))
+			json_t *col = json_object_get(seen, key);
+			if (!col) {
+				col = json_pack("{s:s, s:n, s:I}", "name", key, "type", "present",
+						(json_int_t)0);
+				json_object_set_new(seen, key, col);
+				json_array_append(order, col);
+			}
+			const char *type = type_of(v);
+			if (!type)
 				continue;
-			json_object_set_new(seen, key, json_true());
-			json_array_append_new(columns, json_string(key));
+			json_object_set_new(col, "present",
+					    json_integer(json_integer_value(json_object_get(col, "present")) + 1));
+			const char *had = json_string_value(json_object_get(col, "type"));
+			/* An integer among reals is a real; anything else mixed reads as text. */
+			if (!had || strcmp(had, type) == 0)
+				json_object_set_new(col, "type", json_string(type));
+			else if (!strcmp(had, "number") + !strcmp(type, "number") == 1 &&
+				 (!strcmp(had, "integer") || !strcmp(type, "integer")))
+				json_object_set_new(col, "type", json_string("number"));
+			else
+				json_object_set_new(col, "type", json_string("string"));
 		}
 	}
+	json_t *columns = json_array();
+	json_array_foreach(order, i, c) {
+		const char *type = json_string_value(json_object_get(c, "type"));
+		size_t present = (size_t)json_integer_value(json_object_get(c, "present"));
+		/* No value in any row (an event this machine could not count): nothing to show. */
+		if (type && (strcmp(type, "number") == 0 || present == json_array_size(rows)))
+			json_array_append_new(columns, json_pack("{s:O, s:s}", "name",
+								 json_object_get(c, "name"), "type", type));
+	}
+	json_decref(order);
 	json_decref(seen);
 	return columns;
 }
 
-static void csv_field(FILE *f, json_t *v)
+/* A real always reads back as one: 2 is written 2.0, so pandas keeps the column float. */
+static void csv_real(FILE *f, double v)
 {
-	if (json_is_integer(v)) {
+	char text[64];
+	snprintf(text, sizeof(text), "%.10g", v);
+	fputs(text, f);
+	if (!strpbrk(text, ".eE"))
+		fputs(".0", f);
+}
+
+static void csv_field(FILE *f, json_t *v, const char *type)
+{
+	if (json_is_integer(v) && strcmp(type, "number") == 0) {
+		csv_real(f, (double)json_integer_value(v));
+	} else if (json_is_integer(v)) {
 		fprintf(f, "%lld", (long long)json_integer_value(v));
 	} else if (json_is_real(v)) {
-		fprintf(f, "%.10g", json_real_value(v));
+		csv_real(f, json_real_value(v));
 	} else if (json_is_boolean(v)) {
 		fputs(json_is_true(v) ? "true" : "false", f);
 	} else if (json_is_string(v)) {
@@ -200,101 +186,44 @@ static void csv_field(FILE *f, json_t *v)
 	}
 }
 
-static void write_csv(FILE *f, json_t *rows)
+void export_write_table(FILE *f, enum export_format format, json_t *rows)
 {
-	json_t *columns = columns_of(rows), *c, *row;
+	json_t *columns = export_table_columns(rows), *c, *row;
 	size_t i, k;
-	json_array_foreach(columns, k, c)
-		fprintf(f, "%s%s", k ? "," : "", json_string_value(c));
-	fputc('\n', f);
-	json_array_foreach(rows, i, row) {
-		json_array_foreach(columns, k, c) {
-			if (k)
-				fputc(',', f);
-			csv_field(f, json_object_get(row, json_string_value(c)));
-		}
+	if (format == EXPORT_CSV) {
+		json_array_foreach(columns, k, c)
+			fprintf(f, "%s%s", k ? "," : "", json_string_value(json_object_get(c, "name")));
 		fputc('\n', f);
+	}
+	json_array_foreach(rows, i, row) {
+		if (format == EXPORT_CSV) {
+			json_array_foreach(columns, k, c) {
+				if (k)
+					fputc(',', f);
+				csv_field(f, json_object_get(row, json_string_value(json_object_get(c, "name"))),
+					  json_string_value(json_object_get(c, "type")));
+			}
+			fputc('\n', f);
+			continue;
+		}
+		json_t *kept = json_object();
+		json_array_foreach(columns, k, c) {
+			const char *name = json_string_value(json_object_get(c, "name"));
+			json_t *v = json_object_get(row, name);
+			/* A real column keeps its type in JSON too: 2.0, not 2. */
+			if (json_is_integer(v) && !strcmp(json_string_value(json_object_get(c, "type")), "number"))
+				json_object_set_new(kept, name, json_real((double)json_integer_value(v)));
+			else
+				json_object_set(kept, name, v ? v : json_null());
+		}
+		json_dumpf(kept, f, JSON_COMPACT | JSON_REAL_PRECISION(10));
+		fputc('\n', f);
+		json_decref(kept);
 	}
 	json_decref(columns);
 }
 
-static void write_jsonl(FILE *f, json_t *rows)
-{
-	json_t *row;
-	size_t i;
-	json_array_foreach(rows, i, row) {
-		json_dumpf(row, f, JSON_COMPACT | JSON_REAL_PRECISION(10));
-		fputc('\n', f);
-	}
-}
-
-/* Google Benchmark's context, from the first document; ours rides along under syncbench_context. */
-static json_t *gbench_context(json_t *doc)
-{
-	json_t *ctx = json_object_get(doc, "context");
-	return json_pack("{s:O?, s:O?, s:s, s:O?, s:i, s:b, s:[], s:s, s:s, s:O}",
-		"date", json_object_get(ctx, "date"), "host_name", json_object_get(ctx, "hostname"),
-		"executable", "syncbench",
-		"num_cpus", json_object_get(json_object_get(ctx, "topology"), "pus"),
-		"mhz_per_cpu", 0, "cpu_scaling_enabled", 0, "caches",
-		"library_build_type", "release", "syncbench_schema", SCHEMA_VERSION,
-		"syncbench_context", ctx);
-}
-
-static json_t *gbench_entry(const char *name, size_t family, json_t *e, json_t *rep,
-			    size_t index)
-{
-	double ops = (double)json_integer_value(json_object_get(rep, "ops"));
-	double cpu_ns = (double)json_integer_value(json_object_get(rep, "cpu_ns"));
-	json_t *g = json_pack("{s:s, s:I, s:i, s:s, s:s, s:I, s:I, s:O?, s:O?, s:o, s:o, s:s}",
-		"name", name, "family_index", (json_int_t)family, "per_family_instance_index", 0,
-		"run_name", name, "run_type", "iteration",
-		"repetitions", (json_int_t)json_array_size(json_object_get(e, "reps")),
-		"repetition_index", (json_int_t)index, "threads", json_object_get(e, "threads"),
-		"iterations", json_object_get(rep, "ops"),
-		"real_time", real_or_null(number_or_nan(json_object_get(rep, "ns_per_op"))),
-		"cpu_time", real_or_null(cpu_ns / ops), "time_unit", "ns");
-	json_object_set(g, "ops_per_sec", json_object_get(rep, "ops_per_sec"));
-	json_object_set_new(g, "jain", real_or_null(jain_of_rep(rep)));
-	return g;
-}
-
-static bool several_hosts(json_t *docs)
-{
-	json_t *doc;
-	size_t d;
-	json_array_foreach(docs, d, doc)
-		if (strcmp(resultdoc_host(doc), resultdoc_host(json_array_get(docs, 0))) != 0)
-			return true;
-	return false;
-}
-
-/*
- * Only entries that measured something: Google Benchmark has no failed
- * runs to show.  Names are unique per benchmark: with several hosts (a
- * merged data set) they read HOST:CONFIG, as `syncbench compare` shows them.
- */
-static json_t *gbench_document(json_t *docs)
-{
-	json_t *list = json_array(), *doc, *e, *rep;
-	size_t d, i, r, family = 0;
-	char config[1024], name[1300];
-	bool by_host = several_hosts(docs);
-	json_array_foreach(docs, d, doc) {
-		json_array_foreach(json_object_get(doc, "results"), i, e) {
-			if (json_array_size(json_object_get(e, "reps")) == 0)
-				continue;
-			resultdoc_config_name(e, config, sizeof(config));
-			snprintf(name, sizeof(name), "%s%s%s", by_host ? resultdoc_host(doc) : "",
-				 by_host ? ":" : "", config);
-			json_array_foreach(json_object_get(e, "reps"), r, rep)
-				json_array_append_new(list, gbench_entry(name, family, e, rep, r));
-			family++;
-		}
-	}
-	return json_pack("{s:o, s:o}", "context", gbench_context(json_array_get(docs, 0)),
-			 "benchmarks", list);
-}
+/* --- Files. --- */
 
 /* FILE.context.json: each source document's context, by source path. */
 static int write_sidecar(FILE *f, json_t *docs, json_t *sources)
@@ -310,110 +239,266 @@ static int write_sidecar(FILE *f, json_t *docs, json_t *sources)
 	return rc;
 }
 
-/*
- * The export and, for csv, its sidecar, each through a temporary file;
- * both are written and synced before either replaces what was there.
- * Returns 0, or 3 with the reason on stderr.
- */
-static int write_files(const char *out, const char *format, json_t *docs, json_t *sources)
+/* "run.csv" with workload lock: "run.lock.csv" (no extension: "run.lock"). */
+static char *table_path(const char *out, const char *bench)
 {
-	struct safefile data, side = { 0 };
-	char err[512], *side_path = NULL;
-	int csv = strcmp(format, "csv") == 0, rc = -1;
-	if (safefile_open(&data, out, err, sizeof(err)) != 0)
-		goto report;
-	if (csv && (asprintf(&side_path, "%s.context.json", out) < 0 ||
-		    safefile_open(&side, side_path, err, sizeof(err)) != 0)) {
-		if (!side_path)
-			snprintf(err, sizeof(err), "out of memory");
-		goto abort;
-	}
-	/* A formatter's failure shows as the stream's error, reported by safefile_close. */
-	export_write(data.f, format, docs, sources);
-	if (csv)
-		write_sidecar(side.f, docs, sources);
-	if (safefile_close(&data, err, sizeof(err)) != 0 ||
-	    (csv && safefile_close(&side, err, sizeof(err)) != 0))
-		goto abort;
-	rc = safefile_commit(&data, err, sizeof(err));
-	if (rc == 0 && csv)
-		rc = safefile_commit(&side, err, sizeof(err));
-	goto report;
-abort:
-	safefile_abort(&data);
-	safefile_abort(&side);
-report:
-	free(side_path);
-	if (rc != 0)
-		fprintf(stderr, "syncbench: export: %s\n", err);
-	return rc == 0 ? 0 : 3;
+	const char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
+	char *path;
+	if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : out))
+		dot = out + strlen(out);
+	if (asprintf(&path, "%.*s.%s%s", (int)(dot - out), out, bench, dot) < 0)
+		return NULL;
+	return path;
 }
 
-int export_write(FILE *f, const char *format, json_t *docs, json_t *sources)
+/* What one export writes: its files, each through its own temporary file. */
+struct export_files {
+	int n;
+	struct safefile *file;
+	char **path;
+};
+
+static int open_files(struct export_files *fs, const char *out, const struct export_options *o,
+		      json_t *tables, char *err, size_t errlen)
 {
-	if (strcmp(format, "gbench") == 0) {
-		json_t *g = gbench_document(docs);
-		int rc = json_dumpf(g, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-		fputc('\n', f);
-		json_decref(g);
-		return rc;
+	size_t ntables = json_object_size(tables);
+	bool split = o->format != EXPORT_GBENCH && ntables > 1;
+	int want = (split ? (int)ntables : 1) + (o->format != EXPORT_GBENCH);
+	const char *bench;
+	json_t *rows;
+	fs->file = calloc((size_t)want, sizeof(*fs->file));
+	fs->path = calloc((size_t)want, sizeof(*fs->path));
+	if (!fs->file || !fs->path) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	json_t *rows = tidy_rows(docs, sources);
-	if (strcmp(format, "csv") == 0)
-		write_csv(f, rows);
-	else
-		write_jsonl(f, rows);
-	json_decref(rows);
+	if (split) {
+		json_object_foreach(tables, bench, rows)
+			fs->path[fs->n++] = table_path(out, bench);
+	} else {
+		fs->path[fs->n++] = strdup(out);
+	}
+	if (o->format != EXPORT_GBENCH && asprintf(&fs->path[fs->n++], "%s.context.json", out) < 0)
+		fs->path[fs->n - 1] = NULL;
+	for (int i = 0; i < fs->n; i++) {
+		if (!fs->path[i]) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (safefile_open(&fs->file[i], fs->path[i], err, errlen) != 0)
+			return -1;
+	}
 	return 0;
+}
+
+static void free_files(struct export_files *fs, bool abort)
+{
+	for (int i = 0; i < fs->n; i++) {
+		if (abort)
+			safefile_abort(&fs->file[i]);
+		free(fs->path[i]);
+	}
+	free(fs->file);
+	free(fs->path);
+}
+
+static void write_gbench(FILE *f, json_t *docs, const struct export_options *o)
+{
+	json_t *g = export_gbench(docs, &o->filter);
+	json_dumpf(g, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	fputc('\n', f);
+	json_decref(g);
+}
+
+/*
+ * Every file of the export, each through a temporary file; all are
+ * written and synced before any replaces what was there.  Returns 0, or
+ * 3 with the reason on stderr.
+ */
+static int write_files(const char *out, const struct export_options *o, json_t *docs,
+		       json_t *sources, json_t *tables)
+{
+	struct export_files fs = { 0 };
+	char err[1024];
+	const char *bench;
+	json_t *rows;
+	int i = 0;
+	if (open_files(&fs, out, o, tables, err, sizeof(err)) != 0)
+		goto fail;
+	/* A formatter's failure shows as the stream's error, reported by safefile_close. */
+	if (o->format == EXPORT_GBENCH) {
+		write_gbench(fs.file[0].f, docs, o);
+	} else {
+		json_object_foreach(tables, bench, rows)
+			export_write_table(fs.file[i++].f, o->format, rows);
+		write_sidecar(fs.file[fs.n - 1].f, docs, sources);
+	}
+	for (i = 0; i < fs.n; i++)
+		if (safefile_close(&fs.file[i], err, sizeof(err)) != 0)
+			goto fail;
+	for (i = 0; i < fs.n; i++)
+		if (safefile_commit(&fs.file[i], err, sizeof(err)) != 0)
+			goto fail;
+	if (o->format != EXPORT_GBENCH && json_object_size(tables) > 1)
+		fprintf(stderr, "syncbench: export: %zu workloads, one table each: %s ... %s\n",
+			json_object_size(tables), fs.path[0], fs.path[fs.n - 2]);
+	free_files(&fs, false);
+	return 0;
+fail:
+	fprintf(stderr, "syncbench: export: %s\n", err);
+	free_files(&fs, true);
+	return 3;
+}
+
+/* --- The command. --- */
+
+static int parse_choice(const char *option, const char *text, const char *const *names, int n,
+			int *out)
+{
+	char hint[64], accepted[128] = "";
+	for (int i = 0; i < n; i++) {
+		if (strcmp(text, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+		snprintf(accepted + strlen(accepted), sizeof(accepted) - strlen(accepted), "%s%s",
+			 i ? ", " : "", names[i]);
+	}
+	suggest_phrase(text, names, (size_t)n, hint, sizeof(hint));
+	return bad_input("unknown %s '%s' (%saccepted: %s)", option, text, hint, accepted);
+}
+
+static const struct option option_table[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "level", required_argument, NULL, 'l' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "bench", required_argument, NULL, 'b' },
+	{ "prim", required_argument, NULL, 'p' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "set", required_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int unknown_option(const char *typed)
+{
+	char why[256];
+	suggest_option_error(typed, option_table, why, sizeof(why));
+	return bad_input("%s (accepted: --format, --level, --out, --bench, --prim, --threads, "
+			 "--set, --help)", why);
+}
+
+/* Options into o and *out; returns 0, 1 for --help, or 2 (bad input, said on stderr). */
+static int parse_export(int argc, char **argv, struct export_options *o, const char **out)
+{
+	static const char *const levels[] = { "rep", "config" };
+	const char *format = NULL;
+	char err[1024];
+	int c, v;
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", option_table, NULL)) != -1) {
+		static const char *const filters[] = { ['b'] = "--bench", ['p'] = "--prim",
+						       ['t'] = "--threads", ['s'] = "--set" };
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'o': *out = optarg; break;
+		case 'h': return 1;
+		case 'l':
+			if (parse_choice("--level", optarg, levels, 2, &v) != 0)
+				return 2;
+			o->level = (enum export_level)v;
+			break;
+		case 'b': case 'p': case 't': case 's':
+			if (entry_filter_add(&o->filter, filters[c], optarg, err, sizeof(err)) != 0)
+				return bad_input("%s", err);
+			break;
+		default:
+			return unknown_option(argv[optind - 1]);
+		}
+	}
+	if (!format)
+		return bad_input("--format is required (accepted: csv, jsonl, gbench)");
+	if (parse_choice("--format", format, format_names, 3, &v) != 0)
+		return 2;
+	o->format = (enum export_format)v;
+	if (optind == argc)
+		return bad_input("no result file or directory given (see syncbench export --help)");
+	return 0;
+}
+
+/* --out is replaced by rename: never a directory, device or FIFO that happens to be there. */
+static int check_out(const char *out)
+{
+	struct stat st;
+	char why[1024];
+	if (!out[0] || (lstat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) ||
+	    (stat(out, &st) == 0 && S_ISDIR(st.st_mode)))
+		return bad_input("--out needs the name of a regular file, not '%s'", out);
+	if (safefile_check_dir(out, why, sizeof(why)) != 0)
+		return bad_input("--out: %s", why);
+	return 0;
+}
+
+/* On stdout a CSV table holds one workload, so that its parameters can be its columns. */
+static int check_one_table(json_t *tables)
+{
+	char names[1024] = "";
+	const char *bench;
+	json_t *rows;
+	if (json_object_size(tables) <= 1)
+		return 0;
+	json_object_foreach(tables, bench, rows)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 names[0] ? ", " : "", bench);
+	return bad_input("the results hold %zu workloads (%s) and a CSV table holds one, its "
+			 "parameters as columns: choose one with --bench NAME, or give --out FILE "
+			 "for one file per workload", json_object_size(tables), names);
 }
 
 int export_main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *format = NULL, *out = NULL;
-	struct stat st;
-	char err[512];
-	int c;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == 'f')
-			format = optarg;
-		else if (c == 'o')
-			out = optarg;
-		else if (c == 'h')
-			return fputs(export_usage, stdout), 0;
-		else
-			return bad_input("unknown or incomplete option '%s' (accepted: --format, --out, --help)",
-					 argv[optind - 1]);
-	}
-	if (!format)
-		return bad_input("%s", "--format is required (accepted: csv, jsonl, gbench)");
-	if (strcmp(format, "csv") && strcmp(format, "jsonl") && strcmp(format, "gbench"))
-		return bad_input("unknown --format '%s' (accepted: csv, jsonl, gbench)", format);
-	if (optind == argc)
-		return bad_input("%s", "no result file or directory given");
-	/* --out is replaced by rename: never a directory, device or FIFO that happens to be there. */
-	if (out && (!out[0] || (lstat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) ||
-		    (stat(out, &st) == 0 && S_ISDIR(st.st_mode))))
-		return bad_input("--out needs the name of a regular file, not '%s'", out);
-
+	struct export_options o = { .level = EXPORT_REP };
+	const char *out = NULL;
+	char err[1024];
+	int rc = parse_export(argc, argv, &o, &out);
+	if (rc == 1)
+		return fputs(export_usage, stdout) < 0;
+	if (rc != 0 || (out && check_out(out) != 0))
+		return 2;
 	json_t *sources = json_array();	/* the file each document came from */
 	json_t *docs = resultdoc_load_all(argv + optind, argc - optind, sources, err, sizeof(err));
 	if (!docs) {
 		json_decref(sources);
 		return bad_input("%s", err);
 	}
-	int rc = 0;
-	if (out)
-		rc = write_files(out, format, docs, sources);
-	else
-		export_write(stdout, format, docs, sources);	/* main checks that stdout took it */
+	int unmeasured = 0;
+	json_t *tables = o.format == EXPORT_GBENCH ? json_object() :
+			 export_tables(docs, sources, &o, &unmeasured);
+	if (o.format != EXPORT_GBENCH && json_object_size(tables) == 0)
+		rc = entry_filter_empty(&o.filter)
+			? bad_input("the results hold no %sconfiguration%s", o.level == EXPORT_REP ?
+				    "measured " : "", o.level == EXPORT_REP ?
+				    " (--level config lists every one, with its status)" : "")
+			: bad_input("no configuration passes the filters (--bench, --prim, --threads, "
+				    "--set)");
+	else if (o.format == EXPORT_CSV && !out)
+		rc = check_one_table(tables);
+	if (rc == 0 && unmeasured)
+		fprintf(stderr, "syncbench: export: %d configuration%s measured no repetition (error, "
+			"crashed or timeout): no row here; --level config lists %s\n", unmeasured,
+			unmeasured == 1 ? "" : "s", unmeasured == 1 ? "it" : "them");
+	if (rc == 0 && out) {
+		rc = write_files(out, &o, docs, sources, tables);
+	} else if (rc == 0 && o.format == EXPORT_GBENCH) {
+		write_gbench(stdout, docs, &o);	/* main checks that stdout took it */
+	} else if (rc == 0) {
+		const char *bench;
+		json_t *rows;
+		json_object_foreach(tables, bench, rows)
+			export_write_table(stdout, o.format, rows);
+	}
+	json_decref(tables);
 	json_decref(docs);
 	json_decref(sources);
 	return rc;

@@ -1,6 +1,6 @@
 /*
- * `syncbench export`: result documents as tidy CSV, JSON Lines, or Google
- * Benchmark's JSON, for pandas, R, spreadsheets and Google Benchmark's
+ * `syncbench export`: result documents as tidy tables (CSV, JSON Lines)
+ * for pandas, R and spreadsheets, or as Google Benchmark's JSON for its
  * tools/compare.py.
  */
 #ifndef SYNCBENCH_EXPORT_H
@@ -9,15 +9,48 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "entry_filter.h"
+#include "export_rows.h"
+
+enum export_format { EXPORT_CSV, EXPORT_JSONL, EXPORT_GBENCH };
+
+struct export_options {
+	enum export_format format;
+	enum export_level level;
+	struct entry_filter filter;
+};
+
 /*
- * Writes docs (an array of result documents) to f as format, "csv",
- * "jsonl" or "gbench"; sources[i] names the file docs[i] came from.
- * Returns 0, or -1 if writing failed.  export_main's formatter, apart so
- * that the fuzz target can run it on documents in memory.
+ * The tidy tables of docs (sources[i] names the file docs[i] came from):
+ * an object of workload name -> rows, in the order the workloads first
+ * appear, each table's rows with the same columns (export_table_columns).
+ * *unmeasured counts the configurations a repetition table has no row for.
  */
-int export_write(FILE *f, const char *format, json_t *docs, json_t *sources);
+json_t *export_tables(json_t *docs, json_t *sources, const struct export_options *o,
+		      int *unmeasured);
+
+/*
+ * A table's columns: [{name, type}] with type "integer", "number",
+ * "string" or "boolean", in the order the rows hold them.  A real-valued
+ * column is kept where some row has a figure (the others are null, NaN to
+ * pandas); an integer, string or boolean column only where every row has
+ * a value, so that each column keeps its one type.
+ */
+json_t *export_table_columns(json_t *rows);
+
+/* One table as CSV (header, then rows) or JSON Lines, on f. */
+void export_write_table(FILE *f, enum export_format format, json_t *rows);
+
+/* Google Benchmark's JSON document for docs (harness/export_gbench.c). */
+json_t *export_gbench(json_t *docs, const struct entry_filter *filter);
+
+/* The --format names, for help and completion. */
+const char *const *export_format_names(size_t *n);
 
 /* argv[0] is "export".  Returns the exit status: 0; 2 bad input; 3 --out not written. */
 int export_main(int argc, char **argv);
+
+/* Its help text. */
+extern const char export_usage[];
 
 #endif

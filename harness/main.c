@@ -1,9 +1,7 @@
 /*
  * syncbench: measures lock and synchronization primitives.
  *
- *   syncbench list [--all]
- *   syncbench run --bench NAME --prim LIST [options]
- *   syncbench export | compare | merge ...
+ *   syncbench COMMAND [options]: the commands are the table below.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -12,8 +10,11 @@
 
 #include <jansson.h>
 
+#include "build_info.h"
 #include "cli.h"
+#include "command.h"
 #include "compare.h"
+#include "completion.h"
 #include "context.h"
 #include "demo.h"
 #include "export.h"
@@ -22,35 +23,27 @@
 #include "merge.h"
 #include "outlock.h"
 #include "plan.h"
+#include "report.h"
 #include "resume.h"
 #include "safefile.h"
+#include "suggest.h"
 #include "sweep.h"
 
-static const char usage[] =
-	"usage: syncbench <command> [options]\n"
+static const char list_usage[] =
+	"usage: syncbench list [--all] | list events | list --sweep\n"
 	"\n"
-	"commands:\n"
-	"  list [--all]   workloads, primitives, parameters and placements\n"
-	"                 (--all adds the deliberately broken test-only primitives)\n"
+	"  list           workloads, primitives, parameters and placements\n"
+	"  list --all     the same, with the deliberately broken test-only primitives\n"
 	"  list events    the counters this machine can count, and the presets\n"
 	"  list --sweep   for scripts: per workload, whether sweeps include it, the\n"
-	"                 primitives they measure and its --set levels, default and\n"
-	"                 full (tab-separated)\n"
-	"  run            measure a sweep; see `syncbench run --help`\n"
-	"  plan           where a placement puts each thread, on this machine or on\n"
-	"                 one hwloc describes; pins nothing; see `syncbench plan --help`\n"
-	"  export         results as CSV, JSON Lines or Google Benchmark JSON;\n"
-	"                 see `syncbench export --help`\n"
-	"  compare A B    per configuration, B/A of the median ops/s with a U test;\n"
-	"                 see `syncbench compare --help`\n"
-	"  demo catdogfish  three threads print cat, dog, fish in turn 100 times,\n"
-	"                 passing the turn over unbuffered gochans\n"
-	"  merge --out DIR RESULT...   one data set from many hosts' results of one\n"
-	"                 sweep; see `syncbench merge --help`\n"
-	"  help           this text\n";
+	"                 primitives they measure and its --set levels, default and full\n"
+	"                 (tab-separated)\n"
+	"  -h, --help     this text\n";
 
-static int cmd_list(int argc, char **argv, const struct topo *t)
+static int list_with(int argc, char **argv, const struct topo *t)
 {
+	static const char *const accepted[] = { "events", "--sweep", "--all", "--help" };
+	char hint[128];
 	bool all = false;
 	if (argc == 2 && strcmp(argv[1], "events") == 0) {
 		counters_print_list(stdout);
@@ -61,15 +54,28 @@ static int cmd_list(int argc, char **argv, const struct topo *t)
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--all") == 0)
+		if (strcmp(argv[i], "--all") == 0) {
 			all = true;
-		else if (strcmp(argv[i], "--help") == 0)
-			return fputs(usage, stdout), 0;
-		else
-			usage_error("list: unknown argument '%s' (accepted: events, --sweep, --all, --help)", argv[i]);
+			continue;
+		}
+		suggest_phrase(argv[i], accepted, 4, hint, sizeof(hint));
+		usage_error("list: unknown argument '%s' (%saccepted: events, --sweep, --all, --help)",
+			    argv[i], hint);
 	}
 	cli_print_list(stdout, t, all);
 	return 0;
+}
+
+static int list_main(int argc, char **argv)
+{
+	struct topo *t = topo_load(NULL);
+	if (!t) {
+		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
+		return 1;
+	}
+	int rc = list_with(argc, argv, t);
+	topo_free(t);
+	return rc;
 }
 
 /* The coherence floor, if the workload wants it: into floor, which settings and context then point at. */
@@ -136,8 +142,9 @@ static void take_run_wide_options(const struct segment *first, struct segment *s
 	if ((b->sweep.interleave_s != CLI_DEFAULT_INTERLEAVE_S &&
 	     b->sweep.interleave_s != a->sweep.interleave_s) ||
 	    (b->output.dry_run && !a->output.dry_run) ||
-	    (b->output.progress_total && (b->output.progress_total != a->output.progress_total ||
-					  b->output.progress_done != a->output.progress_done)))
+	    (b->output.progress != PROGRESS_AUTO && (b->output.progress != a->output.progress ||
+						     b->output.progress_total != a->output.progress_total ||
+						     b->output.progress_done != a->output.progress_done)))
 		usage_error("run: --interleave, --progress and --dry-run apply to the whole run: "
 			    "give them in the first workload's options");
 	b->sweep.interleave_s = a->sweep.interleave_s;
@@ -214,7 +221,7 @@ static void free_segment(struct segment *seg)
 	free(seg->argv);
 }
 
-static int cmd_run(int argc, char **argv, const struct topo *t)
+static int run_with(int argc, char **argv, const struct topo *t)
 {
 	struct segment *seg = calloc(MAX_SEGMENTS, sizeof(*seg));
 	struct sweep_job jobs[MAX_SEGMENTS];
@@ -253,53 +260,202 @@ static int cmd_run(int argc, char **argv, const struct topo *t)
 	return rc;
 }
 
-static int run_command(int argc, char **argv)
+static int run_main(int argc, char **argv)
 {
-	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	/* These only read files: no topology needed. */
-	if (strcmp(argv[1], "export") == 0)
-		return export_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "compare") == 0)
-		return compare_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "demo") == 0)
-		return demo_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "merge") == 0)
-		return merge_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "plan") == 0)
-		return plan_main(argc - 1, argv + 1);
 	/*
 	 * Before anything else a run does (reading the topology takes a while):
 	 * a stop signal from the first moment ends it with status 4.
 	 */
-	if (strcmp(argv[1], "run") == 0)
-		isolate_catch_stop_signals();
+	isolate_catch_stop_signals();
 	struct topo *t = topo_load(NULL);
 	if (!t) {
 		fprintf(stderr, "syncbench: cannot read this machine's topology with hwloc\n");
 		return 1;
 	}
-	int rc;
-	if (strcmp(argv[1], "list") == 0)
-		rc = cmd_list(argc - 1, argv + 1, t);
-	else if (strcmp(argv[1], "run") == 0)
-		rc = cmd_run(argc - 1, argv + 1, t);
-	else
-		usage_error("unknown command '%s' (accepted: list, run, plan, export, compare, demo, merge, help)", argv[1]);
+	int rc = run_with(argc, argv, t);
 	topo_free(t);
 	return rc;
 }
 
+static int help_main(int argc, char **argv);
+static int version_main(int argc, char **argv);
+
+static const char help_usage[] =
+	"usage: syncbench help [COMMAND | --list]\n"
+	"\n"
+	"Without COMMAND, the commands and what each does; with one, its own help\n"
+	"(the same as `syncbench COMMAND --help`).  --list prints the command names,\n"
+	"one a line, for scripts.\n";
+
+static const char version_usage[] =
+	"usage: syncbench version   (or syncbench --version)\n"
+	"\n"
+	"The version, the commit it was built from (git describe; -dirty: with\n"
+	"uncommitted edits), the result schema it writes and the compiler.\n";
+
+static int completion_cmd(int argc, char **argv);
+
+/*
+ * The commands: usage, `help`, `help TOPIC`, the man page and the shell
+ * completion are all generated from this table.
+ */
+static const struct command commands[] = {
+	{ "list", "[--all] | events | --sweep", "workloads, primitives, parameters and "
+	  "placements; the counters; the sweep plan", list_usage, list_main },
+	{ "run", "--bench NAME [--prim LIST] [options]", "measure a sweep of configurations",
+	  cli_run_usage, run_main },
+	{ "plan", "[--topology DESC] [--placement P] [--threads LIST]",
+	  "where a placement puts each thread, here or on a described "
+	  "machine",
+	  plan_usage, plan_main },
+	{ "export", "--format csv|jsonl|gbench RESULT...",
+	  "results as tidy CSV or JSON Lines, or Google Benchmark JSON", export_usage, export_main },
+	{ "compare", "[options] A B", "two result sets, per configuration: medians, change, U "
+	  "test, false discovery rate", compare_usage, compare_main },
+	{ "merge", "--out DIR RESULT...", "one data set from many hosts' results of one sweep",
+	  merge_usage, merge_main },
+	{ "demo", "catdogfish", "three threads print cat, dog, fish in turn, over gochans",
+	  demo_usage, demo_main },
+	{ "completion", "bash", "a bash completion script, from the registries", completion_usage,
+	  completion_cmd },
+	{ "help", "[COMMAND]", "this text, or a command's help", help_usage, help_main },
+	{ "version", "", "version, commit and result schema", version_usage, version_main },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int completion_cmd(int argc, char **argv)
+{
+	return completion_main(argc, argv, commands, NCOMMANDS);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* "list, run, plan, ..." and the closest name to word, for refusals. */
+static void command_names(const char *word, char *hint, size_t hintlen, char *names,
+			  size_t len)
+{
+	const char *list[NCOMMANDS];
+	size_t used = 0;
+	names[0] = '\0';
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		list[i] = commands[i].name;
+		if (used < len)
+			used += (size_t)snprintf(names + used, len - used, "%s%s", i ? ", " : "",
+						 commands[i].name);
+	}
+	suggest_phrase(word, list, NCOMMANDS, hint, hintlen);
+}
+
+static void print_usage(FILE *f)
+{
+	fprintf(f, "Usage: syncbench COMMAND [options]\n"
+		"  or:  syncbench COMMAND --help     (or: syncbench help COMMAND)\n"
+		"  or:  syncbench --version\n"
+		"\n"
+		"syncbench measures lock and synchronization primitives: throughput,\n"
+		"fairness, CPU time and acquire latency per configuration, with the spread\n"
+		"over repetitions and the machine, build and command that produced them.\n"
+		"\n"
+		"commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %s%s%s\n      %s\n", commands[i].name, commands[i].synopsis[0] ? " " : "",
+			commands[i].synopsis, commands[i].summary);
+	fprintf(f, "\n"
+		"Durations take a unit (1s, 500ms, 20us, 40ns; a plain number is seconds).\n"
+		"Exit status: 0 success; 1 a configuration failed (run) or a regression\n"
+		"(compare --fail-on-regression); 2 bad input, nothing run or written; 3 the\n"
+		"output could not be written; 4 interrupted.  results/README.md documents\n"
+		"every field of a result.\n");
+}
+
+static int help_main(int argc, char **argv)
+{
+	char hint[128], names[256];
+	if (argc == 1) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			printf("%s\n", commands[i].name);
+		return 0;
+	}
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(help_usage, stdout);
+		return 0;
+	}
+	const struct command *c = argc == 2 ? find_command(argv[1]) : NULL;
+	if (!c) {
+		command_names(argv[1], hint, sizeof(hint), names, sizeof(names));
+		usage_error("help: %s '%s' (%saccepted: %s, --list)",
+			    argc == 2 ? "no such command" : "one topic at a time, not",
+			    argc == 2 ? argv[1] : argv[2], argc == 2 ? hint : "", names);
+	}
+	fputs(c->usage, stdout);
+	return 0;
+}
+
+static int version_main(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(version_usage, stdout);
+		return 0;
+	}
+	if (argc > 1)
+		usage_error("version: unexpected argument '%s' (accepted: none, --help)", argv[1]);
+	printf("syncbench %s\n"
+	       "commit %s, result schema %s, built with %s\n",
+	       BUILD_VERSION, BUILD_GIT_COMMIT, SCHEMA_VERSION, "cc " __VERSION__);
+	return 0;
+}
+
+static bool is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static int dispatch(int argc, char **argv)
+{
+	char hint[128], names[256];
+	if (is_help(argv[1])) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return version_main(1, argv + 1);
+	const struct command *c = find_command(argv[1]);
+	if (!c) {
+		command_names(argv[1], hint, sizeof(hint), names, sizeof(names));
+		usage_error("%s '%s' (%saccepted: %s, --help, --version)",
+			    argv[1][0] == '-' ? "unknown option" : "unknown command", argv[1], hint,
+			    names);
+	}
+	/* `COMMAND -h` is the command's help, whatever its own parser makes of the rest. */
+	if (argc >= 3 && is_help(argv[2])) {
+		fputs(c->usage, stdout);
+		return 0;
+	}
+	return c->main(argc - 1, argv + 1);
+}
+
 int main(int argc, char **argv)
 {
-	char err[512];
-	if (argc < 2)
-		usage_error("a command is required (accepted: list, run, plan, export, compare, demo, merge, help)");
+	char err[512], names[256], hint[8];
+	if (argc < 2) {
+		command_names("", hint, sizeof(hint), names, sizeof(names));
+		usage_error("a command is required (accepted: %s; syncbench --help says what each does)",
+			    names);
+	}
 	/* A file-size limit (RLIMIT_FSIZE) reads as a failed write (EFBIG), like a full disk. */
 	signal(SIGXFSZ, SIG_IGN);
-	int rc = run_command(argc, argv);
+	int rc = dispatch(argc, argv);
 	/*
 	 * Output that never arrived is a failure (status 3), not a success; an
 	 * interrupted run (4) and bad input (2) keep their own status.

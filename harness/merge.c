@@ -19,7 +19,7 @@
 #include "resultdoc.h"
 #include "safefile.h"
 
-static const char merge_usage[] =
+const char merge_usage[] =
 	"usage: syncbench merge --out DIR RESULT...\n"
 	"\n"
 	"Puts the results of one sweep from many hosts (each host's whole sweep, or\n"
@@ -302,7 +302,7 @@ int merge_main(int argc, char **argv)
 	struct stat st;
 	const char *out = NULL;
 	int first = 1;
-	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return fputs(merge_usage, stdout), 0;
 	if (argc >= 3 && strcmp(argv[1], "--out") == 0) {
 		out = argv[2];

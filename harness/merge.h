@@ -9,4 +9,7 @@
 /* argv[0] is "merge".  Returns the exit status: 0; 1 conflicts; 2 bad input; 3 not written. */
 int merge_main(int argc, char **argv);
 
+/* Its help text. */
+extern const char merge_usage[];
+
 #endif

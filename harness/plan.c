@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-static const char plan_usage[] =
+const char plan_usage[] =
 	"usage: syncbench plan [--topology DESC] [--placement P] [--threads LIST] [--json]\n"
 	"\n"
 	"Prints, per thread count, the OS PU each thread gets and what the threads\n"
@@ -23,7 +23,7 @@ static const char plan_usage[] =
 	"  --json            one object per line and thread count (per pair for pairs):\n"
 	"                    {\"placement\", \"threads\", \"threads_at\": [{\"pu\", \"core\",\n"
 	"                    \"package\", \"numa\"}, ...], \"shared\", \"oversubscribed\"}\n"
-	"  --help            this text\n"
+	"  -h, --help        this text\n"
 	"\n"
 	"pu is the OS number (as taskset and list: take it); core, package and numa are\n"
 	"hwloc logical indices (lstopo -l), null where the topology has no such level.\n";
@@ -260,7 +260,7 @@ static int parse_plan(int argc, char **argv, struct plan_request *req)
 	opterr = 0;
 	optind = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, "", options, NULL);
+		int c = getopt_long(argc, argv, "h", options, NULL);
 		switch (c) {
 		case -1:
 			if (optind < argc)
@@ -271,7 +271,8 @@ static int parse_plan(int argc, char **argv, struct plan_request *req)
 		case OPT_PLACEMENT: req->placement = optarg; break;
 		case OPT_THREADS: req->threads = optarg; break;
 		case OPT_JSON: req->json = 1; break;
-		case OPT_HELP: return CLI_HELP;
+		case OPT_HELP:
+		case 'h': return CLI_HELP;
 		default:
 			usage_error("plan: unknown or incomplete option '%s' (see syncbench plan --help)",
 				    argv[optind - 1]);

@@ -14,6 +14,9 @@
 /* argv[0] is "plan"; returns the exit status (bad input exits 2). */
 int plan_main(int argc, char **argv);
 
+/* Its help text. */
+extern const char plan_usage[];
+
 /*
  * What a result entry adds to its placement object:
  * {"shared": {"pu", "core", "package", "numa"}, "mem_node": N or null},

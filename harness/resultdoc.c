@@ -18,7 +18,12 @@ static json_t *check_doc(json_t *doc, const json_error_t *jerr, const char *sour
 			 size_t errlen)
 {
 	if (!doc) {
-		snprintf(err, errlen, "%s: %s (line %d)", source, jerr->text, jerr->line);
+		/* jansson gives no position for a read error: line -1. */
+		if (jerr->line > 0)
+			snprintf(err, errlen, "%s: not valid JSON: %s (line %d, column %d)", source,
+				 jerr->text, jerr->line, jerr->column);
+		else
+			snprintf(err, errlen, "%s: cannot read it as JSON: %s", source, jerr->text);
 		return NULL;
 	}
 	const char *schema = json_string_value(json_object_get(doc, "schema"));
@@ -49,7 +54,8 @@ json_t *resultdoc_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
+		snprintf(err, errlen, "%s: not a regular file (a result document or a results "
+			 "directory is expected)", path);
 		close(fd);
 		return NULL;
 	}
@@ -89,7 +95,7 @@ static int load_dir(const char *dir, json_t *docs, json_t *files, char *err, siz
 	int rc = 0;
 
 	if (!d) {
-		snprintf(err, errlen, "%s: cannot open the directory", dir);
+		snprintf(err, errlen, "%s: cannot open the directory: %s", dir, strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -210,6 +216,12 @@ double resultdoc_summary(json_t *entry, const char *group, const char *field)
 	json_t *summary = json_object_get(entry, "summary");
 	json_t *g = group ? json_object_get(summary, group) : summary;
 	json_t *v = json_object_get(g, field);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+double resultdoc_number(json_t *entry, const char *field)
+{
+	json_t *v = json_object_get(entry, field);
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 

@@ -65,6 +65,9 @@ const char *resultdoc_host(json_t *doc);
  */
 int resultdoc_label_ok(const char *s);
 
+/* entry[field], a number, or NaN. */
+double resultdoc_number(json_t *entry, const char *field);
+
 /* entry["summary"][group][field] (group NULL: summary[field]), or NaN. */
 double resultdoc_summary(json_t *entry, const char *group, const char *field);
 

@@ -9,6 +9,7 @@
 #include "compiler.h"
 #include "isolate.h"
 #include "plan.h"
+#include "progress.h"
 #include "report.h"
 #include "resultdoc.h"
 #include "resume.h"
@@ -119,6 +120,9 @@ struct sweep_state {
 	bool recorded;		/* some window's entries are in the documents */
 	int reps_measured;	/* repetitions run by this process */
 	uint64_t measured_ns;	/* and the wall time they took */
+	double planned_done_s;	/* and the warmups and windows they asked for */
+	struct progress progress;
+	struct progress_plan dry;	/* --dry-run: what the plan holds */
 };
 
 /*
@@ -169,22 +173,49 @@ static double rep_seconds(const struct planned *p)
 	return s->warmup_s + s->duration_s;
 }
 
-/*
- * "12/108 configurations done, about 1m30s left": the repetitions left,
- * at the pace so far (or as planned); a configuration counts as done once
- * its window is recorded.
- */
-static void print_progress(struct sweep_state *st)
+/* Whether the repetitions of p probe the coherence floor first: on 2 or more distinct PUs. */
+static bool probes_floor(const struct config *c, const int *pus)
 {
-	double left = 0;
-	double pace = st->reps_measured ? (double)st->measured_ns / st->reps_measured / 1e9 : 0;
+	if (!(c->bench->flags & BENCH_WANTS_FLOOR))
+		return false;
+	for (int i = 1; i < c->threads; i++)
+		if (pus[i] >= 0 && pus[i] != pus[0])
+			return true;
+	return false;
+}
+
+/*
+ * "syncbench: 12/108 configurations done (80/648 repetitions), 1m02s
+ * elapsed, about 1m30s left": a configuration counts as done once its
+ * window is recorded; the time left is what the plan asks for, scaled by
+ * how long the repetitions so far took against what they asked for.
+ */
+static void print_progress(struct sweep_state *st, bool pass_end)
+{
+	struct progress_plan left = { 0 };
+	int configs = 0, reps_done = st->reps_measured;
 	for (int i = 0; i < st->nplanned; i++) {
 		const struct planned *p = &st->plan[i];
-		if (!p->finished)
-			left += (reps_of(p) - p->done) * (pace ? pace : rep_seconds(p));
+		configs += !p->kept;
+		if (p->finished)
+			continue;
+		left.reps += reps_of(p) - p->done;
+		left.window_s += (reps_of(p) - p->done) * rep_seconds(p);
+		left.floor_reps += probes_floor(&p->c, p->pus) ? reps_of(p) - p->done : 0;
 	}
-	fprintf(stderr, "syncbench: %d/%d configurations done, about %dm%02ds left\n", st->done,
-		st->out->progress_total, (int)(left / 60), (int)left % 60);
+	double elapsed = st->started_ns ? (double)(now_ns() - st->started_ns) / 1e9 : 0;
+	double estimate = progress_estimate_s(&left);
+	if (st->reps_measured && st->planned_done_s > 0)
+		estimate = left.window_s * ((double)st->measured_ns / 1e9 / st->planned_done_s);
+	int total = st->out->progress_total ? st->out->progress_total
+					    : st->out->progress_done + configs;
+	char line[256], took[32], eta[32];
+	progress_format_duration(elapsed, took, sizeof(took));
+	progress_format_duration(estimate, eta, sizeof(eta));
+	snprintf(line, sizeof(line), "syncbench: %d/%d configurations done (%d/%d repetitions), "
+		 "%s elapsed, about %s left", st->done, total, reps_done, reps_done + left.reps,
+		 took, eta);
+	progress_show(&st->progress, line, pass_end, pass_end);
 }
 
 static int grow_plan(struct sweep_state *st)
@@ -207,6 +238,19 @@ static int grow_plan(struct sweep_state *st)
 static bool in_shard(const struct sweep_output *out, int position)
 {
 	return out->shard_count == 0 || position % out->shard_count == out->shard_index - 1;
+}
+
+static void count_dry_run(struct progress_plan *dry, const struct config *c,
+			  const struct run_settings *s, const int *pus, bool kept)
+{
+	if (kept) {
+		dry->kept++;
+		return;
+	}
+	dry->configs++;
+	dry->reps += s->reps;
+	dry->window_s += s->reps * (s->warmup_s + s->duration_s);
+	dry->floor_reps += probes_floor(c, pus) ? s->reps : 0;
 }
 
 /*
@@ -239,6 +283,7 @@ static int plan_one(struct sweep_state *st, struct job_state *js, const struct c
 		previous = NULL;
 	if (job->output->dry_run) {
 		printf("%s\t%s\n", previous ? "kept" : "run", name);
+		count_dry_run(&st->dry, c, job->settings, pus, previous != NULL);
 		json_decref(entry);
 		free(pus);
 		return 0;
@@ -347,8 +392,10 @@ static int run_pass(struct sweep_state *st, struct planned *window, int n, uint6
 			return SWEEP_INTERRUPTED;
 		st->reps_measured++;
 		st->measured_ns += now_ns() - start;
+		st->planned_done_s += rep_seconds(p);
 		if (!p->finished && p->done == reps_of(p))
 			complete_entry(p);
+		print_progress(st, false);
 	}
 	return -1;
 }
@@ -372,6 +419,7 @@ static int record_window(struct sweep_state *st, struct planned *window, int n)
 		p->job->touched = true;
 	}
 	st->recorded = true;
+	progress_clear(&st->progress);
 	for (int j = 0; j < st->njobs; j++) {
 		struct job_state *js = &st->jobs[j];
 		char err[512];
@@ -418,13 +466,13 @@ static int run_window(struct sweep_state *st, struct planned *window, int n, uin
 	}
 	for (int pass = 0; pass < passes && stop < 0; pass++) {
 		stop = run_pass(st, window, n, rng);
-		if (stop < 0 && pass < passes - 1 && st->out->progress_total)
-			print_progress(st);
+		if (stop < 0 && pass < passes - 1)
+			print_progress(st, true);
 	}
 	if (stop < 0)
 		stop = record_window(st, window, n);
-	if (stop < 0 && st->out->progress_total)
-		print_progress(st);
+	if (stop < 0)
+		print_progress(st, true);
 	for (int i = 0; i < n; i++)
 		free_reps(&window[i]);
 	return stop;
@@ -614,13 +662,17 @@ int sweep_run(const struct sweep_job *jobs, int njobs)
 		return SWEEP_FAILED;
 	}
 	if (st.out->dry_run) {
+		st.dry.workloads = njobs;
+		progress_print_plan(&st.dry);
 		free_state(&st);
 		return SWEEP_OK;
 	}
+	progress_init(&st.progress, st.out->progress);
 	report_table_header(stdout);
 	safefile_flush_stdout();
 	st.started_ns = now_ns();
 	int stop = isolate_stop_signal() ? SWEEP_INTERRUPTED : run_windows(&st);
+	progress_clear(&st.progress);
 	if (stop < 0)
 		report_table_footer(stdout);
 	if (stop == SWEEP_INTERRUPTED)

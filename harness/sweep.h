@@ -48,6 +48,13 @@ enum {
 
 struct json_t;
 
+/* --progress: how the run reports what is done and the time left, on stderr. */
+enum progress_mode {
+	PROGRESS_AUTO,		/* updated in place when stderr is a terminal; else nothing */
+	PROGRESS_PLAIN,		/* one line after each pass of repetitions */
+	PROGRESS_NONE,
+};
+
 /* Where a sweep's results go, and how it reports its progress. */
 struct sweep_output {
 	const char *path;		/* NULL: the table only, no file */
@@ -59,7 +66,9 @@ struct sweep_output {
 	 */
 	struct json_t *previous;
 	int dry_run;			/* list what would run or be kept; run nothing */
-	int progress_done, progress_total;	/* --progress D/T; total 0: none */
+	enum progress_mode progress;
+	/* --progress DONE/TOTAL: count from DONE of TOTAL (0: this run's own total) */
+	int progress_done, progress_total;
 	/*
 	 * --shard INDEX/COUNT (1-based; count 0: no sharding): this run takes
 	 * the configurations whose position in the sweep order is INDEX - 1

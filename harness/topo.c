@@ -128,6 +128,14 @@ struct topo *topo_open(const char *desc, char *err, size_t errlen)
 	struct stat st;
 	if (stat(desc, &st) == 0)
 		return open_xml(desc, err, errlen);
+	/* No synthetic description has a '/' or ends in .xml: a file that is not there. */
+	size_t n = strlen(desc);
+	if (strchr(desc, '/') || (n > 4 && strcmp(desc + n - 4, ".xml") == 0)) {
+		snprintf(err, errlen, "--topology %.200s: %s (accepted: an XML file from `lstopo --of "
+			 "xml FILE`, or a synthetic description such as \"pack:2 core:16 pu:2\")", desc,
+			 strerror(errno));
+		return NULL;
+	}
 	struct topo *t = NULL;
 	if (synthetic_size(desc) > TOPO_MAX_DESCRIBED_PUS) {
 		snprintf(err, errlen, "--topology '%.200s' describes more than %d PUs", desc,

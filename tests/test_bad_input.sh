@@ -132,6 +132,85 @@ for c in "${cases[@]}"; do
 	# shellcheck disable=SC2086  # word splitting of the case is intended
 	check "$c" $c --out "$out"
 done
+# Issue 18's options and commands, run as they are (no --out added): help
+# topics, versions, completion, durations with units, progress modes,
+# export's levels and filters, compare's metrics, filters, formats and
+# alpha.  F is a document; every case must name what is wrong in one line.
+F="$(dirname "$0")/../results/fixtures/a/lock.json"
+plain_cases=(
+	"help nosuch"
+	"help run extra"
+	"help --frob"
+	"version extra"
+	"--frobnicate"
+	"-x"
+	"completion"
+	"completion zsh"
+	"completion bash extra"
+	"list events extra"
+	"demo catdogfish extra"
+	"run --bench lock --prim ttas --duration 1h"
+	"run --bench lock --prim ttas --duration 5parsecs"
+	"run --bench lock --prim ttas --duration 1.2.3s"
+	"run --bench lock --prim ttas --duration ms"
+	"run --bench lock --prim ttas --duration 0ms"
+	"run --bench lock --prim ttas --duration 2h"
+	"run --bench lock --prim ttas --warmup -5ms"
+	"run --bench lock --prim ttas --warmup 1e9s"
+	"run --bench lock --prim ttas --interleave 3x"
+	"run --bench lock --prim ttas --interleave -1s"
+	"run --bench lock --prim ttas --progress sometimes"
+	"run --bench lock --prim ttas --progress"
+	"run --bench lock --prim ttas --progress 1/0"
+	"run --bench lock --prim ttas --durat"
+	"run --bench lock --prim ttas --duration"
+	"run --bench lock --prim ttas -q"
+	"export --format csv --level rep2 $F"
+	"export --format csv --level $F"
+	"export --format csv --bench nosuch $F"
+	"export --format csv --bench lock,,rw $F"
+	"export --format csv --prim nosuch $F"
+	"export --format csv --threads 0 $F"
+	"export --format csv --threads two $F"
+	"export --format csv --set cs $F"
+	"export --format csv --set nosuch=1 $F"
+	"export --format csv --set cs=1 --set cs=2 $F"
+	"export --format csv --bench lock --bench rw $F"
+	"export --format csv --threads 3 $F"
+	"export --format csv --frob $F"
+	"export --format csv $(dirname "$0")/../results/fixtures"
+	"compare --metric nosuch $F $F"
+	"compare --metric rate: $F $F"
+	"compare --metric counter: $F $F"
+	"compare --metric p99: $F $F"
+	"compare --metric $F $F"
+	"compare --format xml $F $F"
+	"compare --alpha 0 $F $F"
+	"compare --alpha 1.5 $F $F"
+	"compare --alpha x $F $F"
+	"compare --alpha nan $F $F"
+	"compare --bench nosuch $F $F"
+	"compare --prim nosuch $F $F"
+	"compare --threads x $F $F"
+	"compare --threads 3 $F $F"
+	"compare --set cs $F $F"
+	"compare --set nosuch=1 $F $F"
+	"compare --set cs=99 $F $F"
+	"compare --frobnicate $F $F"
+	"compare --fail-on-regression=yes $F $F"
+	"compare $F"
+	"compare $F $F $F"
+	"compare"
+)
+for c in "${plain_cases[@]}"; do
+	# shellcheck disable=SC2086  # word splitting of the case is intended
+	check "$c" $c
+done
+check "run --duration ''" run --bench lock --prim ttas --duration ""
+check "compare --metric ''" compare --metric "" "$F" "$F"
+check "compare --set with a 100 kB value" compare --set "cs=$(head -c 100000 /dev/zero | tr '\0' 1)" "$F" "$F"
+check "export --bench with a 100 kB name" export --format csv --bench "$(head -c 100000 /dev/zero | tr '\0' x)" "$F"
+
 check "--out into a missing directory" "${ok[@]}" --out "$scratch/missing/dir/out.json"
 check "--out naming a directory" "${ok[@]}" --out "$(dirname "$0")"
 check "--out empty" "${ok[@]}" --out ""
@@ -200,7 +279,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	rmdir "$scratch/ro"
 fi
 
-total=$((${#cases[@]} + 3 + odd_cases + plan_cases))
+total=$((${#cases[@]} + ${#plain_cases[@]} + 4 + 3 + odd_cases + plan_cases))
 
 # --- Hostile files.  Inputs live in $scratch/in; check() still requires
 # that nothing appears beside them, and each case below that names a file

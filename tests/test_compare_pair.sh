@@ -2,7 +2,8 @@
 # row per pair of entries that share workload, threads and workload
 # parameters, whatever each primitive's own parameters (gochan spin=0 and
 # spin=2000 are two rows, each labelled); each side's median and the
-# ratio as the document's repetitions give them; `ports` pairs every port
+# ratio as the document's repetitions give them, in compare's CSV; the
+# text's fidelity line; `ports` pairs every port
 # with its original; bad input exits 2 with one line.
 . "$(dirname "$0")/lib.sh"
 
@@ -11,21 +12,23 @@
 	--then --bench lock --prim ticket,ck-ticket,tas --threads 1,2 --set cs=5 --duration 0.02 \
 	--warmup 0 --reps 3 --out "$scratch/lock.json" >/dev/null || fail "the run exited with status $?"
 
-"$BIN" compare --pair condchan=gochan "$scratch/pp.json" >"$scratch/pair" ||
+"$BIN" compare --pair condchan=gochan --format csv "$scratch/pp.json" >"$scratch/pair" ||
 	fail "compare --pair exited with status $?"
-"$BIN" compare --pair ports "$scratch" >"$scratch/ports" || fail "compare --pair ports exited with status $?"
+"$BIN" compare --pair ports --format csv "$scratch" >"$scratch/ports" ||
+	fail "compare --pair ports exited with status $?"
+"$BIN" compare --pair ports "$scratch" >"$scratch/ports.txt" || fail "compare --pair ports (text) exited with status $?"
+grep -q '^fidelity: [0-9]* of 2 rows have B/A outside \[0.9, 1.1\]' "$scratch/ports.txt" ||
+	fail "compare --pair ports: no fidelity line over its 2 rows: $(cat "$scratch/ports.txt")"
 
 "$PYTHON" - "$scratch/pp.json" "$scratch/pair" "$scratch/ports" <<'PY'
-import json, statistics, sys
+import csv, json, statistics, sys
 pp, pair, ports = sys.argv[1:]
 def rows(path):
-    """(A label, B label, configuration, B/A) per row: the labels are fixed-width columns."""
+    """(A label, B label, configuration, B/A) per row, from 'A | B | configuration'."""
     out = []
-    for line in open(path).read().splitlines()[1:]:
-        if line.startswith(("summary:", "no configuration")):
-            continue
-        ratio = float(line[:line.rindex("[")].split()[-1])
-        out.append((line[0:26].strip(), line[27:53].strip(), line[54:98].strip(), ratio))
+    for row in csv.DictReader(open(path)):
+        a, b, config = row["configuration"].split(" | ")
+        out.append((a, b, config, float(row["ratio"])))
     return out
 def median_rate(e):
     return statistics.median(r["ops_per_sec"] for r in e["reps"])
@@ -52,7 +55,9 @@ PY
 [ $? -eq 0 ] || fail "compare --pair printed the wrong rows (above)"
 
 for args in "--pair" "--pair gochan $scratch/pp.json" "--pair nope=gochan $scratch/pp.json" \
-	"--pair gochan=gochan $scratch/pp.json" "--pair condchan=gochan" "--pair condchan=gochan $scratch/none.json"; do
+	"--pair gochan=gochan $scratch/pp.json" "--pair condchan=gochan" "--pair condchan=gochan $scratch/none.json" \
+	"--pair condchan=gochan --format xml $scratch/pp.json" "--pair condchan=gochan --metric nope $scratch/pp.json" \
+	"--pair condchan=gochan --format"; do
 	rc=0
 	read -r -a argv <<<"$args"
 	"$BIN" compare "${argv[@]}" >"$scratch/bad.out" 2>"$scratch/bad.err" || rc=$?
@@ -60,4 +65,4 @@ for args in "--pair" "--pair gochan $scratch/pp.json" "--pair nope=gochan $scrat
 	[ ! -s "$scratch/bad.out" ] || fail "compare $args: wrote to stdout"
 	[ "$(wc -l <"$scratch/bad.err")" -eq 1 ] || fail "compare $args: not one line on stderr: $(cat "$scratch/bad.err")"
 done
-echo "test_compare_pair: rows, ratios, labels and ports checked; 6 bad inputs refused"
+echo "test_compare_pair: rows, ratios, labels and ports checked; 9 bad inputs refused"

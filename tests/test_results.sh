@@ -18,9 +18,14 @@ import csv, json, sys
 d = sys.argv[1]
 rows = list(csv.DictReader(open(f"{d}/a.csv")))
 assert len(rows) == 30, f"csv: {len(rows)} rows, expected 30"
-for col in ("config", "bench", "prim", "threads", "rep", "wall_ns", "ops", "cpu_ns",
-            "ops_per_sec", "ns_per_op", "cpu_ns_per_op", "jain", "param_cs"):
+for col in ("config", "series", "contention", "params", "bench", "prim", "threads", "rep",
+            "wall_ns", "ops_count", "cpu_ns", "ops_per_s", "ns_per_op", "cpu_ns_per_op",
+            "jain_index", "param_cs", "param_ncs", "pus"):
     assert col in rows[0], f"csv: no column {col}"
+# ticket's own parameter is not every row's: in its series key, not a column of its own.
+assert "param_start_ticket" not in rows[0], "a primitive's parameter as a column with holes"
+assert {r["series"] for r in rows} == {"pthread-mutex", "ticket start_ticket=0"}, {r["series"] for r in rows}
+assert {r["contention"] for r in rows} == {"high"}, "ncs=0 is high contention"
 assert sorted({r["rep"] for r in rows}) == list("01234")
 side = json.load(open(f"{d}/a.csv.context.json"))
 assert len(side["contexts"]) == 1, "csv: the context sidecar"
@@ -29,19 +34,29 @@ assert len(lines) == 30 and set().union(*lines) == set(rows[0]), "jsonl: rows or
 g = json.load(open(f"{d}/a.gbench.json"))
 assert "json_schema_version" not in g["context"] and g["context"]["syncbench_schema"] == "syncbench/1"
 bm = g["benchmarks"]
-assert len(bm) == 30, f"gbench: {len(bm)} entries"
+runs = [b for b in bm if b["run_type"] == "iteration"]
+aggregates = [b for b in bm if b["run_type"] == "aggregate"]
+assert len(runs) == 30 and len(aggregates) == 24, f"gbench: {len(runs)} runs, {len(aggregates)} aggregates"
 e = bm[0]
 assert e["name"].startswith("lock/pthread-mutex/threads:1/cs:20"), e["name"]
 assert (e["run_type"], e["time_unit"], e["repetitions"], e["repetition_index"]) == ("iteration", "ns", 5, 0)
 assert abs(e["real_time"] - 1e9 / e["ops_per_sec"]) < 1e-6 * e["real_time"]
+import statistics
+times = [b["real_time"] for b in runs if b["run_name"] == e["run_name"]]
+agg = {b["aggregate_name"]: b for b in aggregates if b["run_name"] == e["run_name"]}
+assert agg["median"]["name"] == e["name"] + "_median" and agg["cv"]["aggregate_unit"] == "percentage"
+assert abs(agg["median"]["real_time"] - statistics.median(times)) < 1e-9 * agg["median"]["real_time"]
+assert abs(agg["stddev"]["real_time"] - statistics.stdev(times)) < 1e-6 * agg["stddev"]["real_time"]
+assert g["context"]["caches"] and g["context"]["caches"][0]["type"] == "Data", g["context"]["caches"]
 print("export: csv, jsonl and gbench have the expected 30 rows and columns")
 PY
 
 # --- compare: b is a with ticket at 2 threads made 2x faster (make_b.py).
 "$BIN" compare "$fixtures/a" "$b" >"$scratch/cmp.txt"
-grep -Eq '^lock/ticket/threads:2/.* 2\.000 .*\*$' "$scratch/cmp.txt" || fail "the planted 2x change is not flagged"
-[ "$(grep -c ' 1\.000 .*1\.0000 $' "$scratch/cmp.txt")" -eq 5 ] || fail "unchanged configurations are not ratio 1, p 1"
-grep -q 'summary: 6 configurations in both; 1 differ significantly.*geometric mean of B/A 1\.1225' "$scratch/cmp.txt" ||
+grep -Eq '^lock/ticket/threads:2/\S+ .* \+100\.0% +\[\+[0-9.]+%, \+[0-9.]+%\] +0\.0079 +0\.0476$' "$scratch/cmp.txt" ||
+	fail "the planted 2x change is not flagged: $(grep ticket/threads:2 "$scratch/cmp.txt")"
+[ "$(grep -Ec ' ~ +\[.*\] +1\.0000 +1\.0000$' "$scratch/cmp.txt")" -eq 5 ] || fail "unchanged configurations are not ~ with p 1"
+grep -q 'summary: 6 configurations compared; 1 changed at a false discovery rate of 0.05 (1 better, 0 worse).*geometric mean of B/A 1\.1225' "$scratch/cmp.txt" ||
 	fail "summary: $(grep summary "$scratch/cmp.txt")"
 "$PYTHON" -c 'import json, sys
 d = json.load(open(sys.argv[1])); d["results"] = d["results"][1:]

@@ -4,7 +4,11 @@
  * --placement through placement_parse, --events), param_parse and
  * placement_parse called directly on the whole input, and `plan
  * --topology`'s description parser (topo_open: synthetic or an XML file)
- * with a placement resolved on whatever it describes.
+ * with a placement resolved on whatever it describes.  The first line also
+ * goes to the readers' parsers: compare's and export's filters
+ * (entry_filter_add, each option), compare's --metric (metric_parse), the
+ * "did you mean" of names and options, and a duration with its unit as
+ * --duration, --warmup and --interleave take it (through cli_parse_run).
  *
  * Input: one argument per line; the first line is also the text of the
  * direct calls and the topology description, the second the placement
@@ -18,7 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <getopt.h>
+
 #include "../../harness/cli.h"
+#include "../../harness/entry_filter.h"
+#include "../../harness/metric.h"
+#include "../../harness/suggest.h"
 
 #define MAX_ARGS 64
 
@@ -110,6 +119,48 @@ static void fuzz_direct(const char *text)
 		check_resolved(topo, &p);
 }
 
+/* The readers' parsers: every one ends in success or one clean line. */
+static void fuzz_readers(const char *text)
+{
+	static const char *const options[] = { "--bench", "--prim", "--threads", "--set" };
+	static const struct option table[] = {
+		{ "metric", required_argument, NULL, 1 }, { "fail-on-regression", no_argument, NULL, 2 },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[1024];
+	struct metric m;
+	struct entry_filter *f = calloc(1, sizeof(*f));
+	for (int i = 0; f && i < 4; i++) {
+		char *copy = strdup(text);
+		if (copy && entry_filter_add(f, options[i], copy, err, sizeof(err)) != 0)
+			expect_one_line(err);
+		free(copy);
+		memset(f, 0, sizeof(*f));
+	}
+	free(f);
+	if (metric_parse(text, &m, err, sizeof(err)) != 0)
+		expect_one_line(err);
+	else if (!m.name[0] || !m.unit[0])
+		__builtin_trap();
+	suggest_option_error(text, table, err, sizeof(err));
+	expect_one_line(err);
+	static const char *const names[] = { "lock", "rw", "chan-pingpong" };
+	const char *close = suggest_closest(text, names, 3);
+	if (close && close != names[0] && close != names[1] && close != names[2])
+		__builtin_trap();
+	/* The same text as a duration. */
+	char *argv[] = { "run", "--bench", "atomic", "--duration", (char *)text, "--warmup", (char *)text,
+			 "--interleave", (char *)text, NULL };
+	struct run_request *req = malloc(sizeof(*req));
+	err[0] = '\0';
+	if (req && cli_parse_run(9, argv, topo, req, err, sizeof(err)) < 0)
+		expect_one_line(err);
+	else if (req && (!(req->settings.duration_s >= 0.001 && req->settings.duration_s <= 3600) ||
+			 !(req->settings.warmup_s >= 0 && req->settings.warmup_s <= 3600)))
+		__builtin_trap();
+	free(req);
+}
+
 static void fuzz_command_line(char *text)
 {
 	char *argv[MAX_ARGS + 2] = { "run" };
@@ -141,6 +192,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (first) {
 		fuzz_direct(first);
 		fuzz_topology(first, second);
+		fuzz_readers(first);
 	}
 	free(second);
 	free(first);

@@ -5,10 +5,12 @@
  * checks that export, compare and merge then apply.  An input it accepts
  * then goes where those commands take a document: every configuration is
  * named (resultdoc_config_name) and its summary read (resultdoc_summary);
- * the three export formats are written to /dev/null; the document is
- * compared against itself (compare's table goes to stdout, which points at
- * /dev/null here); and it is offered to `run --resume` (resume_check,
- * resume_entries).  Every input must end in a document or a clean error
+ * export's tables at both levels are built and written in both formats
+ * (every table's rows with one set of columns, each column one type, no
+ * configuration lost), and its Google Benchmark document; the document is
+ * compared against itself in every output format and on several metrics
+ * (compare's report goes to stdout, which points at /dev/null here); and
+ * it is offered to `run --resume` (resume_check, resume_entries).  Every input must end in a document or a clean error
  * -- exactly one non-empty line -- an entry that passes the checks must
  * have a name, and resume must keep only entries that pass them.  A
  * crash, leak, hang or sanitizer report is a finding.  Built and run by
@@ -16,6 +18,7 @@
  */
 #include <fcntl.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,27 +110,60 @@ static void check_resume(json_t *doc)
 	json_decref(kept);
 }
 
-/* JSON Lines: one row per repetition, or one for an entry without any -- none dropped. */
-static void check_jsonl_rows(json_t *docs, json_t *sources)
+/*
+ * Every table's rows: one per repetition (or per configuration), none
+ * lost, and each column of one type, with a value in every row unless it
+ * is real-valued.
+ */
+static void check_tables(json_t *docs, json_t *sources, enum export_level level)
 {
-	char *text = NULL;
-	size_t len = 0, want = 0, lines = 0, i;
-	json_t *e;
-	FILE *f = open_memstream(&text, &len);
-	if (!f)
-		return;
-	if (export_write(f, "jsonl", docs, sources) != 0)
-		__builtin_trap();
-	fclose(f);
+	struct export_options o = { .format = EXPORT_JSONL, .level = level };
+	int unmeasured = 0;
+	size_t rows = 0, want = 0, i, r;
+	const char *bench;
+	json_t *e, *table, *row, *c;
+	json_t *tables = export_tables(docs, sources, &o, &unmeasured);
+	json_object_foreach(tables, bench, table) {
+		json_t *columns = export_table_columns(table);
+		rows += json_array_size(table);
+		json_array_foreach(columns, i, c) {
+			const char *name = json_string_value(json_object_get(c, "name"));
+			bool real = strcmp(json_string_value(json_object_get(c, "type")), "number") == 0;
+			json_array_foreach(table, r, row) {
+				json_t *v = json_object_get(row, name);
+				if (!real && (!v || json_is_null(v) || json_is_real(v)))
+					__builtin_trap();
+			}
+		}
+		json_decref(columns);
+		export_write_table(sink, EXPORT_CSV, table);
+		export_write_table(sink, EXPORT_JSONL, table);
+	}
+	size_t empty = 0;
 	json_array_foreach(json_object_get(json_array_get(docs, 0), "results"), i, e) {
 		size_t reps = json_array_size(json_object_get(e, "reps"));
-		want += reps ? reps : 1;
+		want += level == EXPORT_CONFIG ? 1 : reps;
+		empty += reps == 0;
 	}
-	for (i = 0; i < len; i++)
-		lines += text[i] == '\n';
-	free(text);
-	if (lines != want)
+	if (rows != want || (level == EXPORT_REP && (size_t)unmeasured != empty))
 		__builtin_trap();
+	json_decref(tables);
+}
+
+/* Compared against itself: every format, per repetition and per configuration figures. */
+static void check_compare(json_t *docs)
+{
+	static const char *const metrics[] = { "ops_per_sec", "ns_per_op", "jain", "p99",
+					       "counter:task-clock", "rate:handoff", "handoff_vs_floor" };
+	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
+		struct compare_options o;
+		char err[256];
+		compare_options_default(&o);
+		if (metric_parse(metrics[i], &o.metric, err, sizeof(err)) != 0)
+			__builtin_trap();
+		o.format = (enum compare_format)(i % 3);
+		compare_docs(docs, docs, (int)(i & 1), &o);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -147,13 +183,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *docs = json_pack("[o]", doc);
 	json_t *sources = json_pack("[s]", "fuzz.json");
 	if (docs && sources) {
-		/* Writing to /dev/null cannot fail: -1 means a formatter lost its document. */
-		if (export_write(sink, "csv", docs, sources) != 0 ||
-		    export_write(sink, "gbench", docs, sources) != 0)
+		struct entry_filter none = { 0 };
+		json_t *g = export_gbench(docs, &none);
+		if (!g || !json_is_array(json_object_get(g, "benchmarks")))
 			__builtin_trap();
-		check_jsonl_rows(docs, sources);
-		compare_docs(docs, docs, 0);
-		compare_docs(docs, docs, 1);
+		json_dumpf(g, sink, JSON_COMPACT);
+		json_decref(g);
+		check_tables(docs, sources, EXPORT_REP);
+		check_tables(docs, sources, EXPORT_CONFIG);
+		check_compare(docs);
 		fflush(stdout);
 	}
 	json_decref(docs);
