@@ -338,9 +338,12 @@ static int parse_set(struct sweep *sw, char *text, const struct cli_err *e)
 	for (int i = 0; i < ps->nvalues; i++) {
 		if (param_parse(d, items[i], &ps->values[i], err, sizeof(err)) != 0)
 			return fail(e, "--set %s", err);
+		double ns;
+		ps->asked_ns[i] = d->type == PARAM_WORK && parse_time_ns(items[i], &ns) == 0 ? ns : 0;
 		for (int k = 0; k < i; k++)
 			if (ps->values[k] == ps->values[i])
-				return fail(e, "--set %s lists %s twice", d->name, items[i]);
+				return fail(e, "--set %s: %s and %s are the same value here (%lld)", d->name,
+					    items[k], items[i], (long long)ps->values[i]);
 	}
 	return 0;
 }

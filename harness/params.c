@@ -54,6 +54,21 @@ int parse_time_ns(const char *text, double *ns)
 	return -1;
 }
 
+void format_time_ns(double ns, char *buf, size_t len)
+{
+	static const struct {
+		const char *suffix;
+		double ns;
+	} units[] = { { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 } };
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ns >= units[i].ns) {
+			snprintf(buf, len, "%.10g%s", ns / units[i].ns, units[i].suffix);
+			return;
+		}
+	}
+	snprintf(buf, len, "%.10gns", ns);
+}
+
 /* Units, or a time converted to units; range-checked like an integer. */
 static int parse_work(const struct param_decl *d, const char *text, int64_t *out,
 		      char *err, size_t errlen)

@@ -19,7 +19,9 @@ enum param_type {
 	 * Work units (harness/work.h), an integer in [min, max], also given
 	 * as a time (`40ns`, `1.5us`) that converts to the nearest whole
 	 * number of units at the calibrated cost; results also report each
-	 * such parameter in nanoseconds (`work_ns`).
+	 * such parameter in nanoseconds (`work_ns`).  A value given as a time
+	 * is named by that time (`work_asked_ns`), so that a configuration has
+	 * one name on every machine and in every run, whatever its calibration.
 	 */
 	PARAM_WORK,
 };
@@ -45,6 +47,12 @@ int param_parse(const struct param_decl *d, const char *text, int64_t *out,
  * into nanoseconds.  Returns 0, or -1 if text is not such a time.
  */
 int parse_time_ns(const char *text, double *ns);
+
+/*
+ * ns as a time in its largest whole unit, as parse_time_ns reads it back
+ * ("20us", "1.5us", "40ns"): the same time has one spelling.
+ */
+void format_time_ns(double ns, char *buf, size_t len);
 
 /* Writes the accepted values of d ("0..1000" or "a|b|c") into buf. */
 void param_describe_range(const struct param_decl *d, char *buf, size_t len);

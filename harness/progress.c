@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "runner.h"
 
 #define REDRAW_NS 200000000ull	/* a line a person can read, not a flood */
 
@@ -35,10 +36,11 @@ void progress_print_plan(const struct progress_plan *p)
 	fprintf(stderr, "syncbench: dry run: %d configuration%s to run%s, %d repetition%s: %s of "
 		"warmups and windows, about %s in all with each repetition's process and set-up "
 		"(%.0f ms each, %.0f ms more for each of the %d that first probe the coherence "
-		"floor); a window that counts too few operations runs up to 8 times longer\n",
+		"floor); a window that counts too few operations runs up to %d times longer, at most "
+		"%.0f s more\n",
 		p->configs, p->configs == 1 ? "" : "s", kept, p->reps, p->reps == 1 ? "" : "s",
 		window, total, PROGRESS_REP_OVERHEAD_S * 1e3, PROGRESS_FLOOR_PROBE_S * 1e3,
-		p->floor_reps);
+		p->floor_reps, RUN_MAX_EXTENSION, RUN_MAX_EXTENSION_S);
 }
 
 void progress_init(struct progress *p, enum progress_mode mode)

@@ -138,6 +138,20 @@ static json_t *work_ns_json(const struct config *c)
 	return obj;
 }
 
+/* The work parameters given as times, by the time asked: what names the configuration. */
+static json_t *work_asked_json(const struct config *c)
+{
+	json_t *obj = json_object();
+	const struct param_decl *decls[2] = { c->bench->params, c->prim ? c->prim->params : NULL };
+	const size_t counts[2] = { c->bench->nparams, c->prim ? c->prim->nparams : 0 };
+	const double *asked[2] = { c->bench_asked_ns, c->prim_asked_ns };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < counts[k]; i++)
+			if (asked[k][i] > 0)
+				json_object_set_new(obj, decls[k][i].name, json_real(asked[k][i]));
+	return obj;
+}
+
 json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 			  const int *pus, int oversubscribed)
 {
@@ -169,6 +183,10 @@ json_t *report_entry_head(const struct config *c, const struct run_settings *s,
 			 "params", params, "work_ns", work_ns_json(c),
 			 "placement", "policy", policy, "pus", pu_list, "oversubscribed", oversubscribed,
 			 "duration_s", s->duration_s, "warmup_s", s->warmup_s);
+	json_t *asked = work_asked_json(c);
+	if (json_object_size(asked))
+		json_object_set(entry, "work_asked_ns", asked);
+	json_decref(asked);
 	if (json_array_size(confined))
 		json_object_set(json_object_get(entry, "placement"), "confined_to", confined);
 	json_decref(confined);
@@ -412,12 +430,16 @@ static void format_params(const struct config *c, char *buf, size_t len)
 	const struct param_decl *decls[2] = { c->bench->params, c->prim ? c->prim->params : NULL };
 	const size_t counts[2] = { c->bench->nparams, c->prim ? c->prim->nparams : 0 };
 	const int64_t *values[2] = { c->bench_params, c->prim_params };
+	const double *asked[2] = { c->bench_asked_ns, c->prim_asked_ns };
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < counts[k] && used < len; i++) {
 			char v[64];
-			if (k == 1 && values[k][i] == decls[k][i].def)
+			if (k == 1 && values[k][i] == decls[k][i].def && asked[k][i] == 0)
 				continue;	/* a primitive's defaults would only crowd the row */
-			param_format(&decls[k][i], values[k][i], v, sizeof(v));
+			if (asked[k][i] > 0)
+				format_time_ns(asked[k][i], v, sizeof(v));
+			else
+				param_format(&decls[k][i], values[k][i], v, sizeof(v));
 			used += (size_t)snprintf(buf + used, len - used, "%s%s=%s",
 						 used ? " " : "", decls[k][i].name, v);
 		}

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "params.h"
 #include "report.h"
 
 /* The one validation path: takes doc, returns it or NULL with err set. */
@@ -176,10 +177,15 @@ int resultdoc_config_name(json_t *entry, char *buf, size_t len)
 		string_or_unknown(json_object_get(entry, "bench")),
 		prim_name(json_object_get(entry, "prim")),
 		(long long)json_integer_value(json_object_get(entry, "threads")));
+	json_t *asked = json_object_get(entry, "work_asked_ns");
 	json_object_foreach(json_object_get(entry, "params"), key, v) {
+		char time[32];
 		if (used >= len)
 			break;
-		if (json_is_integer(v))
+		if (json_is_number(json_object_get(asked, key))) {
+			format_time_ns(json_number_value(json_object_get(asked, key)), time, sizeof(time));
+			used += (size_t)snprintf(buf + used, len - used, "/%s:%s", key, time);
+		} else if (json_is_integer(v))
 			used += (size_t)snprintf(buf + used, len - used, "/%s:%lld", key,
 						 (long long)json_integer_value(v));
 		else

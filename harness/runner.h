@@ -18,6 +18,9 @@ struct config {
 	int threads;
 	int64_t bench_params[MAX_PARAMS];
 	int64_t prim_params[MAX_PARAMS];
+	/* Each work parameter given as a time (PARAM_WORK): that time, else 0. */
+	double bench_asked_ns[MAX_PARAMS];
+	double prim_asked_ns[MAX_PARAMS];
 };
 
 struct coherence_floor;

@@ -60,16 +60,21 @@ static void apply_sets(const struct sweep *sw, struct config *c, const int *appl
 	param_defaults(c->bench->params, c->bench->nparams, c->bench_params);
 	if (c->prim)
 		param_defaults(c->prim->params, c->prim->nparams, c->prim_params);
+	memset(c->bench_asked_ns, 0, sizeof(c->bench_asked_ns));
+	memset(c->prim_asked_ns, 0, sizeof(c->prim_asked_ns));
 	for (int k = 0; k < sw->nsets; k++) {
 		if (!applies[k])
 			continue;
 		const struct param_sweep *ps = &sw->sets[k];
 		int i = param_find(c->bench->params, c->bench->nparams, ps->name);
-		if (i >= 0)
+		if (i >= 0) {
 			c->bench_params[i] = ps->values[digit[k]];
-		else
-			c->prim_params[param_find(c->prim->params, c->prim->nparams, ps->name)] =
-				ps->values[digit[k]];
+			c->bench_asked_ns[i] = ps->asked_ns[digit[k]];
+		} else {
+			i = param_find(c->prim->params, c->prim->nparams, ps->name);
+			c->prim_params[i] = ps->values[digit[k]];
+			c->prim_asked_ns[i] = ps->asked_ns[digit[k]];
+		}
 	}
 }
 

@@ -19,6 +19,8 @@ struct param_sweep {
 	const char *name;
 	int nvalues;
 	int64_t values[SWEEP_MAX_VALUES];
+	/* A work parameter's value given as a time: that time; 0 when given in units. */
+	double asked_ns[SWEEP_MAX_VALUES];
 };
 
 struct sweep {

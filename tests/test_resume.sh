@@ -114,3 +114,29 @@ for f in "$scratch"/bad-*.json; do
 	fi
 done
 echo "export, compare and plot.py on 5 damaged documents: status 2, one line each, nothing written"
+
+# A work parameter given as a time names its configuration by that time, not
+# by the units this machine's calibration made of it: another calibration
+# (another machine of a sharded sweep, or this one on another day) must find
+# the configuration done.  Here the units in the file are changed as another
+# calibration would change them.
+"$BIN" run --bench lock --prim ticket --threads 1 --set cs=40ns,40 --duration 0.01 --warmup 0 \
+	--reps 1 --out "$scratch/timed.json" >/dev/null || fail "the run with cs=40ns exited with status $?"
+"$PYTHON" - "$scratch/timed.json" <<'PY' || fail "cs=40ns is not recorded as asked (above)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+timed, plain = d["results"]
+assert timed.get("work_asked_ns") == {"cs": 40.0}, timed.get("work_asked_ns")
+assert "work_asked_ns" not in plain, plain
+assert plain["params"]["cs"] == 40, plain["params"]
+timed["params"]["cs"] += 7
+json.dump(d, open(sys.argv[1], "w"))
+PY
+"$BIN" run --bench lock --prim ticket --threads 1 --set cs=40ns,40 --duration 0.01 --warmup 0 \
+	--reps 1 --out "$scratch/timed.json" --resume --dry-run >"$scratch/timed.plan" ||
+	fail "the dry resume exited with status $?"
+[ "$(cut -f1 "$scratch/timed.plan" | sort | uniq -c | tr -s ' ')" = " 2 kept" ] ||
+	fail "another calibration's cs=40ns is not kept on resume: $(cat "$scratch/timed.plan")"
+grep -q $'^kept\tlock/ticket/threads:1/cs:40ns/' "$scratch/timed.plan" ||
+	fail "cs=40ns is not named by its time: $(cat "$scratch/timed.plan")"
+echo "cs=40ns: named by its time, kept on resume whatever the units another calibration made of it"
