@@ -3,16 +3,15 @@
 # missing (as root with apt-get; otherwise it prints the command), builds,
 # and then:
 #
-#   ./run.sh               the default sweep (307 configurations with Go
-#                          installed, 235 without: the Go references' 72 take
-#                          about a minute on 2 cores shared with other
-#                          builds; 2m20s for the 249 before the Concurrency
-#                          Kit locks): every
-#                          workload that is a figure, each with its primitives,
-#                          threads 1, 2, 4, ... up to the PUs and twice the PUs
+#   ./run.sh               the default sweep: every workload that is a
+#                          figure, each with its primitives, threads 1, 2, 4,
+#                          ... up to the PUs and twice the PUs
 #                          (oversubscribed), placed one per core before any SMT
-#                          sibling (--placement cores), at the workload's contention levels;
-#                          5 repetitions of 0.07 s; then the report (plot.py)
+#                          sibling (--placement cores), at the workload's
+#                          contention levels; 6 repetitions of 0.05 s (warmup
+#                          0.01 s); then the report (plot.py).  On 2 vCPUs:
+#                          259 configurations (211 without Go: the Go
+#                          references are 48), 2m24s of sweep and 26 s of report
 #   ./run.sh quick         the same sweep as a smoke run (6 x 0.01 s; about a
 #                          minute here, the report included)
 #   ./run.sh full          10 repetitions of 1 s, at the workloads' full set of
@@ -434,8 +433,8 @@ torture)
 	install_missing "${build_packages[@]}" "${test_packages[@]}"
 	make -s -j"$(nproc)" torture
 	;;
-# Every sweep has 5 repetitions or more: with fewer, the U test of
-# `syncbench compare` cannot reach p < 0.05.
+# Every sweep has 6 repetitions or more: with fewer, the median has no 95%
+# interval (order statistics) and compare's U test can barely reach p < 0.05.
 quick|full)
 	mode=$1; shift
 	sweep_command "$mode" "$@"
