@@ -258,22 +258,36 @@ static void put_fairness(json_t *row, json_t *threads)
  * thread has it), the count scaled by enabled/running for a hardware
  * event the PMU multiplexed (software events are counted whenever the
  * thread runs, and are never scaled: harness/counters.c), and the scaled
- * count per operation.
+ * count per operation.  An external program's repetition (go-*) counts
+ * its whole process instead of each thread: its process_counters are the
+ * repetition's counts.
  */
+static json_t *counter_sources(json_t *rep)
+{
+	json_t *process = json_object_get(rep, "process_counters");
+	if (json_is_object(process))
+		return json_pack("[O]", process);
+	json_t *sources = json_array(), *thread;
+	size_t t;
+	json_array_foreach(json_object_get(rep, "threads"), t, thread)
+		json_array_append(sources, json_object_get(thread, "counters"));
+	return sources;
+}
+
 static void put_counters(json_t *row, json_t *ctx, json_t *rep, double ops)
 {
 	size_t i, t;
-	json_t *ev, *thread;
+	json_t *ev, *counters, *sources = counter_sources(rep);
 	json_array_foreach(json_object_get(json_object_get(ctx, "counters"), "events"), i, ev) {
 		const char *name = json_string_value(json_object_get(ev, "name"));
 		bool hardware = json_is_true(json_object_get(ev, "hardware"));
 		json_int_t raw = 0;
 		double scaled = 0;
-		bool all = json_array_size(json_object_get(rep, "threads")) > 0;
+		bool all = json_array_size(sources) > 0;
 		if (!name)
 			continue;
-		json_array_foreach(json_object_get(rep, "threads"), t, thread) {
-			json_t *c = json_object_get(json_object_get(thread, "counters"), name);
+		json_array_foreach(sources, t, counters) {
+			json_t *c = json_object_get(counters, name);
 			double value = (double)integer(c, "value"), enabled = (double)integer(c, "enabled_ns");
 			double running = (double)integer(c, "running_ns");
 			if (!json_is_integer(json_object_get(c, "value"))) {
@@ -290,6 +304,7 @@ static void put_counters(json_t *row, json_t *ctx, json_t *rep, double ops)
 		put(row, "counter_", name, "_scaled", all ? real_or_null(scaled) : json_null());
 		put(row, "counter_", name, "_per_op", real_or_null(all ? ratio(scaled, ops) : NAN));
 	}
+	json_decref(sources);
 }
 
 /* The workload's kinds of operation: declared, else those the entry shows. */
