@@ -156,7 +156,7 @@ while read -r line; do
 		[ "${args[k]}" = --shard ] && { k=$((k + 1)); continue; }
 		whole+=("${args[k]}")
 	done
-	./syncbench run "${whole[@]}" --dry-run | cut -f2
+	./syncbench run "${whole[@]}" --dry-run 2>/dev/null | cut -f2
 done <"$(ls -d "$sweep_dir"/part-1-*)/manifest.txt" | sort >"$tmp/planned.txt"
 ./syncbench export --format jsonl "$sweep_dir/merged" >"$tmp/merged.jsonl"
 "$PYTHON" - "$tmp" "$sweep_dir/merged" "$sweep_id" results/schema.json <<'PY'

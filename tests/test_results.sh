@@ -104,7 +104,7 @@ sleep 0.5
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?
 [ "$rc" -eq 4 ] || fail "the killed sweep exited with status $rc, not 4"
-"$BIN" "${args[@]}" --resume --dry-run >"$scratch/plan.txt"
+"$BIN" "${args[@]}" --resume --dry-run >"$scratch/plan.txt" 2>/dev/null
 kept=$(grep -c '^kept' "$scratch/plan.txt" || true)
 torun=$(grep -c '^run' "$scratch/plan.txt" || true)
 [ "$((kept + torun))" -eq 12 ] && [ "$kept" -ge 1 ] && [ "$torun" -ge 1 ] ||
@@ -144,7 +144,7 @@ from jsonschema import Draft202012Validator
 Draft202012Validator(json.load(open(sys.argv[2]))).validate(d)
 print(f"resume: {len(kept)} kept, {12 - len(kept)} run, 12 in sweep order")
 PY
-"$BIN" "${args[@]}" --resume --dry-run | grep -q '^run' && fail "a complete file still has configurations to run"
+"$BIN" "${args[@]}" --resume --dry-run 2>/dev/null | grep -q '^run' && fail "a complete file still has configurations to run"
 # --- --then: two workloads in one run, each into its own file, their
 # repetitions in the same passes (every first repetition before any second).
 one=(--duration 0.05 --warmup 0 --reps 3 --events none)
