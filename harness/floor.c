@@ -78,16 +78,16 @@ static void set_param(const struct bench_ops *b, int64_t *values, const char *na
 }
 
 /*
- * One repetition of the probe on PUs a and b: the median over its
- * batches of ns per transfer, or NAN.
+ * One repetition of the probe on PUs a and b, of duration_s: the median
+ * over its batches of ns per transfer, or NAN.
  */
 static double probe_pair(const struct bench_ops *probe, const struct run_settings *s, int a,
-			 int b)
+			 int b, double duration_s)
 {
 	/* No counters: the probe only needs the clock. */
 	static const struct event_set no_events = { .spec = "none" };
 	/* Extended, on a loaded machine, until it holds FLOOR_MIN_BATCHES batches. */
-	struct run_settings ps = { .topo = s->topo, .duration_s = FLOOR_DURATION_S,
+	struct run_settings ps = { .topo = s->topo, .duration_s = duration_s,
 				   .warmup_s = FLOOR_WARMUP_S, .reps = 1, .events = &no_events,
 				   .min_ops = 2 * FLOOR_BATCH * FLOOR_MIN_BATCHES };
 	struct config c = { .bench = probe, .threads = 2 };
@@ -139,10 +139,14 @@ double floor_of_repetition(const struct run_settings *s, const int *pus, int n)
 		return NAN;
 	double sum = 0;
 	for (int i = 0; i < count; i++) {
-		/* A vCPU the hypervisor holds for the whole window stalls a probe: try again. */
-		double ns = NAN;
-		for (int try = 0; try < FLOOR_TRIES && isnan(ns); try++)
-			ns = probe_pair(probe, s, pairs[i][0], pairs[i][1]);
+		/*
+		 * A vCPU the hypervisor holds for the whole window stalls a
+		 * probe, and a slow build (a sanitizer's) may not finish a batch
+		 * in it: try again, each time 4 times longer.
+		 */
+		double ns = NAN, duration_s = FLOOR_DURATION_S;
+		for (int try = 0; try < FLOOR_TRIES && isnan(ns); try++, duration_s *= 4)
+			ns = probe_pair(probe, s, pairs[i][0], pairs[i][1], duration_s);
 		sum += ns;	/* a NAN makes the mean NAN, as it should */
 	}
 	return sum / count;
@@ -165,7 +169,8 @@ int floor_measure(const struct sweep *sw, const struct run_settings *s,
 	for (int r = 0; r < FLOOR_REPS; r++)
 		for (int i = 0; i < out->n; i++)
 			ns[i * FLOOR_REPS + r] = probe ? probe_pair(probe, s, out->pair[i].a,
-								     out->pair[i].b) : NAN;
+								     out->pair[i].b, FLOOR_DURATION_S)
+						       : NAN;
 	for (int i = 0; i < out->n; i++) {
 		struct summary sum;
 		summarize(&ns[i * FLOOR_REPS], FLOOR_REPS, &sum);
