@@ -11,13 +11,24 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 schemas=$repo/results
 fixtures=$repo/results/fixtures
 
-# --- Two quick sweeps (run.sh builds and runs its own ./syncbench), side by side.
-for s in 1 2; do
-	"$repo/run.sh" quick --no-build --no-report --dir "$scratch/q$s" >"$scratch/q$s.log" 2>&1 &
-done
-for s in 1 2; do
-	wait -n || fail "a quick sweep failed: $(tail -3 "$scratch"/q*.log)"
-done
+# --- Two quick sweeps (run.sh runs its own ./syncbench), side by side.  They
+# are data for the checks below, made by ./syncbench whatever $BIN is: the
+# sanitizer runs of the suite (check-tsan, check-asan) take the ones the
+# plain run made with the same ./syncbench, kept in build/, and check their
+# own $BIN's export and compare on them.
+sweeps=$repo/build/test_exports-sweeps-$(sha256sum "$repo/syncbench" | cut -c1-16)
+if [ -d "$sweeps/q1" ] && [ -d "$sweeps/q2" ]; then
+	cp -r "$sweeps/q1" "$sweeps/q2" "$scratch/"
+else
+	for s in 1 2; do
+		"$repo/run.sh" quick --no-build --no-report --dir "$scratch/q$s" >"$scratch/q$s.log" 2>&1 &
+	done
+	for s in 1 2; do
+		wait -n || fail "a quick sweep failed: $(tail -3 "$scratch"/q*.log)"
+	done
+	rm -rf "$repo"/build/test_exports-sweeps-*
+	mkdir -p "$sweeps.tmp" && cp -r "$scratch/q1" "$scratch/q2" "$sweeps.tmp/" && mv "$sweeps.tmp" "$sweeps"
+fi
 # A configuration that crashed, and one whose windows counted no operation
 # (counting the sweeps' events, so that its rows have the same columns).
 mkdir -p "$scratch/bad"
@@ -111,7 +122,9 @@ runs = g["benchmarks"]
 errors = [b for b in runs if b.get("error_occurred")]
 assert any(b["error_message"].startswith("crashed: ") for b in errors), "the crash is not an error"
 empty = [b for b in errors if b["error_message"].startswith("no operation completed")]
-assert len(empty) == 3 and all(b["iterations"] == 0 and b["real_time"] > 1e6 for b in empty), empty[:1]
+# slow's 3; on a loaded machine a sweep's repetition may also count nothing in its window.
+assert len([b for b in empty if b["run_name"].startswith("lock/slow/")]) == 3, empty
+assert all(b["iterations"] == 0 and b["real_time"] > 1e6 for b in empty), empty[:1]
 assert all(b["real_time"] is not None and b["cpu_time"] is not None for b in runs)
 slow = [b for b in runs if b["run_name"].startswith("lock/slow/") and b["run_type"] == "aggregate"]
 assert not slow, "aggregates over repetitions that all failed"
