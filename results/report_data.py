@@ -239,7 +239,20 @@ def build_workload(bench, table, reps):
         setting = kv(r.wparams, [k for k in wkeys if k not in sp.candidate])
         r.group_title = join(host, f"{r.rec['threads']} thread{'s' if r.rec['threads'] != 1 else ''}"
                              + ("," if setting else ""), where, setting, contention_words(r.rec["contention"]))
+    name_contention_in_lines(rows)
     return Workload(bench, rows, fixed, varying, hosts, sp)
+
+
+def name_contention_in_lines(rows):
+    """Where a panel's lines are contention levels (atomic's layouts), the
+    legend names them: 'layout=shared (high contention)'."""
+    by_line, by_panel = {}, {}
+    for r in rows:
+        by_line.setdefault(r.line, set()).add(r.rec["contention"])
+        by_panel.setdefault(r.panel, set()).add(r.rec["contention"])
+    if all(len(v) == 1 for v in by_line.values()) and any(len(v) > 1 for v in by_panel.values()):
+        for r in rows:
+            r.line = join(r.line, contention_words(r.rec["contention"]))
 
 
 def contention_words(level):

@@ -54,7 +54,7 @@ def fixed_title(w):
     first = w.rows[0].rec
     run = f"{first['duration_s']:g} s windows, {first['reps_count']} repetitions" \
         if first.get("duration_s") is not None else ""
-    return report_data.join(f"{w.bench}:", w.fixed_text, f"({run})" if run else "")
+    return report_data.join(w.bench + (":" if w.fixed_text else ""), w.fixed_text, f"({run})" if run else "")
 
 
 def contention_of(rows):
@@ -65,14 +65,15 @@ def contention_of(rows):
 LEGEND_IN = 3.2  # inches at the right for the legend, outside the panels
 
 
-def grid(n, sharey):
+def grid(n, sharey, cols=None):
     """A fixed layout (tight_layout on shared log axes costs seconds a figure)."""
-    cols = min(n, PANELS_PER_ROW)
+    cols = cols or min(n, PANELS_PER_ROW)
     nrows = -(-n // cols)
-    width, height = 4.4 * cols + 0.6 + LEGEND_IN, 3.5 * nrows + 0.9
+    width, height = 4.0 * cols + 0.8 + LEGEND_IN, 3.4 * nrows + 0.9
     fig, axes = plt.subplots(nrows, cols, figsize=(width, height), squeeze=False, sharey=sharey)
-    fig.subplots_adjust(left=0.75 / width, right=(width - LEGEND_IN) / width, bottom=0.5 / height,
-                        top=1 - 0.75 / height, wspace=0.12 if sharey else 0.3, hspace=0.5 * 3.5 / (3.5 * nrows))
+    # hspace is a fraction of a panel's height: room for the x label and the next title.
+    fig.subplots_adjust(left=0.8 / width, right=(width - LEGEND_IN) / width, bottom=0.55 / height,
+                        top=1 - 0.75 / height, wspace=0.1 if sharey else 0.3, hspace=0.45)
     flat = [ax for row in axes for ax in row]
     for ax in flat[n:]:
         ax.set_visible(False)
@@ -135,43 +136,74 @@ def style_list(styles):
     return [dict(label=label, **st) for label, st in styles.items()]
 
 
+FAMILY_ORDER = [name for name, _ in report_data.FAMILIES] + ["other", ""]
+
+
+def families_of(rows, facet):
+    return sorted({report_data.family(r.prim) if facet else "" for r in rows}, key=FAMILY_ORDER.index)
+
+
 def panels_of(w, rows, facet):
-    """[(panel title, rows)]: by the panel label, and by family when facet."""
+    """[(panel title, rows)], a row of panels per setting and, when facet, a
+    column per family (an empty panel where a family did not run there)."""
     out = {}
     for r in rows:
-        key = (r.panel, report_data.family(r.prim) if facet else "")
-        out.setdefault(key, []).append(r)
-    order = [name for name, _ in report_data.FAMILIES] + ["other", ""]
-    keys = sorted(out, key=lambda k: (k[0], order.index(k[1])))
-    return [(report_data.join(k[0], contention_of(out[k]), k[1] and f"- {k[1]}"), out[k]) for k in keys]
+        out.setdefault((r.panel, report_data.family(r.prim) if facet else ""), []).append(r)
+    keys = [(p, f) for p in sorted({k[0] for k in out}) for f in families_of(rows, facet)]
+    return [(report_data.join(k[0], contention_of(out.get(k, [])), k[1] and f"- {k[1]}"), out.get(k, []))
+            for k in keys]
 
 
-def leader_text(rows, value, higher):
-    """'at 2 threads (cs=20 ncs=0): X highest (28.7 M), Y lowest (1.2 M)' for the alt text."""
-    under = [r for r in rows if not r.rec["oversubscribed"] and value(r) is not None]
-    if not under:
+def line_order(rows, facet):
+    """The lines, by family first where faceted: a panel's lines then take
+    consecutive styles, which differ in colour up to seven."""
+    fam = {r.line: report_data.family(r.prim) for r in rows}
+    return sorted(fam, key=lambda line: (FAMILY_ORDER.index(fam[line]) if facet else 0, line))
+
+
+def value_text(w, v):
+    """A figure's value as the tables write it: 561 ns, 28.7 M/s."""
+    if w.spec.unit.startswith("ns per"):
+        return si(v * 1e-9, "s")
+    return si(v, "/s") if w.spec.unit.endswith("/s") else si(v)
+
+
+def leader_text(w, rows, value, higher, fmt=None):
+    """'at 2 threads (ncs=0): X best (28.7 M/s), Y worst (1.2 M/s)' for the alt text:
+    at the most threads that are not oversubscribed, else the fewest that are."""
+    fmt = fmt or (lambda v: value_text(w, v))
+    rows = [r for r in rows if value(r) is not None]
+    under = [r for r in rows if not r.rec["oversubscribed"]]
+    if not rows:
         return ""
-    t = max(r.rec["threads"] for r in under)
-    at = sorted((r for r in under if r.rec["threads"] == t), key=lambda r: value(r), reverse=higher)
+    t = max(r.rec["threads"] for r in under) if under else min(r.rec["threads"] for r in rows)
+    at = sorted((r for r in rows if r.rec["threads"] == t), key=value, reverse=higher)
     best, worst = at[0], at[-1]
-    text = f"at {t} threads{' (' + best.panel + ')' if best.panel else ''}: {best.line} best ({si(value(best))})"
-    return text + (f", {worst.line} worst ({si(value(worst))})" if worst is not best else "")
+    text = f"at {t} threads{' (' + best.panel + ')' if best.panel else ''}: {best.line} best ({fmt(value(best))})"
+    return text + (f", {worst.line} worst ({fmt(value(worst))})" if worst is not best else "")
+
+
+def plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def line_figure(w, name, rows, y, ylabel, what, outdir, write_atomic, pus_of_host, log=True, higher=True,
-                reference=None, note=INTERVAL_NOTE, ylim=None):
+                reference=None, note=INTERVAL_NOTE, ylim=None, fmt=None):
     """Lines over threads: y(row) -> (median, lo, hi)."""
     rows = [r for r in rows if y(r)[0] is not None]
     if not rows:
         return None
-    lines = sorted({r.line for r in rows})
-    facet = len(lines) > report_data.FACET_ABOVE and any(r.prim != "-" for r in rows)
+    facet = len({r.line for r in rows}) > report_data.FACET_ABOVE and any(r.prim != "-" for r in rows)
+    lines = line_order(rows, facet)
     panel_rows = panels_of(w, rows, facet)
     styles = report_style.series_styles(lines)
     threads = sorted({r.rec["threads"] for r in rows})
-    fig, axes = grid(len(panel_rows), sharey=True)
+    fig, axes = grid(len(panel_rows), sharey=True, cols=len(families_of(rows, facet)) if facet else None)
     shade = None
     for ax, (title, prs) in zip(axes, panel_rows):
+        if not prs:
+            ax.set_visible(False)
+            continue
         shade = shade_oversubscribed(ax, prs, pus_of_host) or shade
         for line in lines:
             pts = sorted((r for r in prs if r.line == line), key=lambda r: r.rec["threads"])
@@ -206,9 +238,9 @@ def line_figure(w, name, rows, y, ylabel, what, outdir, write_atomic, pus_of_hos
                f"{note[0].upper() + note[1:]}. {ylabel.split('(')[-1].rstrip(')').capitalize()}."
                + (" The gray band is oversubscribed: more threads than PUs, where spinning threads wait "
                   "for the scheduler, not the lock." if shade else ""))
-    alt = (f"Line chart of {w.bench}, {what}, {len(panel_rows)} panel{'s' if len(panel_rows) > 1 else ''}, "
-           f"{len(lines)} lines over threads {', '.join(map(str, threads))}; "
-           + leader_text(rows, lambda r: y(r)[0], higher))
+    alt = (f"Line chart of {w.bench}, {what}, {plural(sum(1 for _, p in panel_rows if p), 'panel')}, "
+           f"{plural(len(lines), 'line')} over threads {', '.join(map(str, threads))}; "
+           + leader_text(w, rows, lambda r: y(r)[0], higher, fmt))
     return Figure(name, caption, alt, style_list(styles), [t for t, _ in panel_rows])
 
 
@@ -240,7 +272,8 @@ def normalized(w, tables, ctx):
     base = ", ".join(sorted(names))
     return line_figure(w, f"normalized-{w.bench}", rows, lambda r: clean[r.key],
                        f"x {base}'s throughput (log scale; higher is better)",
-                       f"throughput relative to {base} (bars: bootstrap 95% interval)", *ctx, reference=1.0)
+                       f"throughput relative to {base} (bars: bootstrap 95% interval)", *ctx, reference=1.0,
+                       fmt=lambda v: f"{report_style.plain3(v)}x")
 
 
 def worst_latency(r, q):
@@ -255,6 +288,7 @@ def latency(w, tables, ctx):
         f = line_figure(w, f"latency-{q}-{w.bench}", line_rows(w), lambda r, q=q: (worst_latency(r, q), None, None),
                         f"{q} ns (log scale; lower is better)",
                         f"{q} acquire latency (the worst operation kind)", *ctx, higher=False,
+                        fmt=lambda v: si(v * 1e-9, "s"),
                         note="each point is the percentile of the sampled acquisitions of every repetition merged")
         out.append(f)
     return out
@@ -266,6 +300,7 @@ def fairness(w, tables, ctx):
     return line_figure(w, f"fairness-{w.bench}", line_rows(w), lambda r: (r.get("jain_index_median"), None, None),
                        "Jain's index (1: every thread alike; higher is fairer)",
                        "fairness between threads (Jain's index)", *ctx, log=False, ylim=(0, 1.05),
+                       fmt=lambda v: f"{v:.3g}",
                        note="each point is the median over the repetitions")
 
 
@@ -310,9 +345,10 @@ def pair_matrix(w, tables, ctx):
     return Figure(f"pairs-{w.bench}", caption, alt, [], titles)
 
 
-def by_parameter(w, key, name, rows, x_label, y, ylabel, what, ctx, higher=True, x_scale=lambda v: v):
+def by_parameter(w, key, name, rows, x_label, y, ylabel, what, ctx, higher=True, x_scale=lambda v: v, fmt=None):
     """Lines over one parameter's values (capacity, load), a panel per thread count and the rest."""
     outdir, write_atomic, _ = ctx
+    fmt = fmt or (lambda v: value_text(w, v))
     rows = [r for r in rows if y(r) is not None]
     if len({r.wparams.get(key) for r in rows}) < 2:
         return None
@@ -347,8 +383,9 @@ def by_parameter(w, key, name, rows, x_label, y, ylabel, what, ctx, higher=True,
     caption = (f"{what} of {w.bench} against {x_label}, one panel per thread count and setting, one line per "
                f"contender ({len(lines)}); points are medians over the repetitions.")
     best = max(rows, key=y) if higher else min(rows, key=y)
-    alt = (f"Line chart of {w.bench}, {what} against {x_label}, {len(panels)} panels, {len(lines)} lines; best: "
-           f"{best.line} at {key}={best.wparams[key]}, {best.rec['threads']} threads ({si(y(best))})")
+    alt = (f"Line chart of {w.bench}, {what} against {x_label}, {plural(len(panels), 'panel')}, "
+           f"{plural(len(lines), 'line')}; best: {best.line} at {key}={best.wparams[key]}, "
+           f"{best.rec['threads']} threads ({fmt(y(best))})")
     return Figure(name, caption, alt, style_list(styles), sorted(panels))
 
 
@@ -367,7 +404,7 @@ def sojourn(w, tables, ctx):
     p99 = lambda r: (lambda v: v / 1e3 if v is not None else None)(r.get("latency_sojourn_p99_ns"))  # noqa: E731
     return by_parameter(w, "load", f"sojourn-{w.bench}", rows, "offered load (% of W / mean)", p99,
                         "p99 sojourn, us (log; lower is better)", "p99 sojourn (send to completion)", ctx,
-                        higher=False)
+                        higher=False, fmt=lambda v: si(v * 1e-6, "s"))
 
 
 FIGURES = (throughput, normalized, latency, fairness, pair_matrix, capacity, sojourn)

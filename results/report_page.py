@@ -8,7 +8,7 @@ import math
 import os
 
 import report_data
-from report_style import missing, p_text, ratio_text, si, si_interval
+from report_style import missing, p_text, ratio_interval_text, ratio_text, si, si_interval
 
 STYLE = ("body{font-family:sans-serif;margin:1em 2em;max-width:110em}table{border-collapse:collapse;"
          "font-size:12px;margin:0.3em 0 1em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
@@ -117,7 +117,7 @@ def verdict(w, t):
     if t.baseline is not None and lead is not t.baseline and lead.key in t.ratio:
         r, lo, hi = t.ratio[lead.key]
         s += f", {ratio_text(r)} {t.baseline.contender}'s throughput"
-        s += f" [{lo:.3g}, {hi:.3g}]" if not missing(lo) else ""
+        s += f" {ratio_interval_text(lo, hi)}" if not missing(lo) else ""
     elif lead is t.baseline:
         s += " (the baseline)"
     if len(ok) > 1:
@@ -141,7 +141,7 @@ def ranked_table(w, t):
         med, lo, hi, unit = value_of(w, r)
         ratio = t.ratio.get(r.key)
         ratio_cell = ("baseline" if r is t.baseline else "-" if ratio is None else
-                      f"{ratio_text(ratio[0])} " + ("" if missing(ratio[1]) else f"[{ratio[1]:.3g}, {ratio[2]:.3g}]"))
+                      f"{ratio_text(ratio[0])} {ratio_interval_text(ratio[1], ratio[2])}".strip())
         lo_hi = si_interval(*(v * 1e-9 if unit == "s" and not missing(v) else v for v in (lo, hi)), unit)
         p99 = report_data_worst(r, "p99")
         cls = "" if r.ok else " class='not-ok'"
@@ -209,8 +209,7 @@ def ports_html(ports):
     body = []
     for c in sorted(rows, key=lambda c: c["configuration"]):
         a, b = c["a"], c["b"]
-        ratio = f"{ratio_text(c['ratio'])} " + ("" if c["ratio_ci95_lo"] is None else
-                                                  f"[{c['ratio_ci95_lo']:.3g}, {c['ratio_ci95_hi']:.3g}]")
+        ratio = f"{ratio_text(c['ratio'])} {ratio_interval_text(c['ratio_ci95_lo'], c['ratio_ci95_hi'])}".strip()
         body.append("<tr>" + td(c["configuration"]) + td(f"{si(a['median'], '/s')} {si_interval(a['ci95_lo'], a['ci95_hi'], '/s')}", True)
                     + td(f"{si(b['median'], '/s')} {si_interval(b['ci95_lo'], b['ci95_hi'], '/s')}", True)
                     + td(ratio, True) + td(p_text(c["p"]), True) + td(p_text(c["q"]), True) + td(c["verdict"]) + "</tr>")

@@ -1,17 +1,18 @@
 """How the report looks: series styles that no two lines of a figure share,
 and numbers as a reader takes them in (SI prefixes, 3 significant digits).
 
-Colours are Okabe and Ito's eight (Color Universal Design, 2002), which
-stay apart under the common colour-vision deficiencies.  Series i of a
-figure takes colour i mod 8, marker i mod 7 and line style i mod 3: the
-three periods have no common factor, so the first 8 x 7 x 3 = 168 series of
-a figure differ in their (colour, marker, style), the first 8 in colour
-alone, and two series of the same colour always differ in marker too.
+Colours are Okabe and Ito's palette (Color Universal Design, 2002), which
+stays apart under the common colour-vision deficiencies, less its yellow,
+too faint for a thin line on white.  Series i of a figure takes colour i
+mod 7, marker i mod 8 and line style i mod 3: the three periods have no
+common factor, so the first 7 x 8 x 3 = 168 series of a figure differ in
+their (colour, marker, style), the first 7 in colour alone, and two series
+of one colour always differ in marker too.
 """
 import math
 
-OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442")
-MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 LINESTYLES = ("-", "--", ":")
 DISTINCT_STYLES = len(OKABE_ITO) * len(MARKERS) * len(LINESTYLES)
 
@@ -61,8 +62,19 @@ def si_interval(lo, hi, unit=""):
     return f"[{a}, {b}]"
 
 
+def plain3(v):
+    """3 significant digits without an exponent: 1.30, 0.0000118, 1234."""
+    if missing(v) or v == 0 or math.isinf(v):
+        return "-" if missing(v) else str(v)
+    return f"{v:.{max(0, 2 - math.floor(math.log10(abs(v))))}f}"
+
+
 def ratio_text(r):
-    return "-" if missing(r) else f"{r:.3g}x"
+    return "-" if missing(r) else f"{plain3(r)}x"
+
+
+def ratio_interval_text(lo, hi):
+    return "" if missing(lo) or missing(hi) else f"[{plain3(lo)}, {plain3(hi)}]"
 
 
 def p_text(p):
