@@ -18,14 +18,14 @@ sweep=$scratch/sweep
 mkdir "$sweep"
 quick=(--duration 0.01 --warmup 0 --reps 6 --events none --interleave 0)
 "$BIN" run --bench lock --prim pthread-mutex,pthread-spin,tas,ttas,ticket,ticket-prop,mcs,clh,gomutex,gomutex-normal,gomutex-fifo,ck-ticket,ck-mcs,ck-fas \
-	--threads 1,2,4 --set cs=20 --set ncs=0 "${quick[@]}" --out "$sweep/lock.json" 2>/dev/null ||
+	--threads 1,2,4 --set cs=20 --set ncs=0 "${quick[@]}" --out "$sweep/lock.json" >/dev/null 2>&1 ||
 	fail "the lock sweep failed"
 "$BIN" run --bench atomic --threads 1,2 --set op=faa,cas --set layout=shared,padded,packed "${quick[@]}" \
-	--out "$sweep/atomic.json" 2>/dev/null || fail "the atomic sweep failed"
+	--out "$sweep/atomic.json" >/dev/null 2>&1 || fail "the atomic sweep failed"
 "$BIN" run --bench ring --prim gochan --threads 3 --set handoff=chan,futex,spin "${quick[@]}" \
-	--out "$sweep/ring.json" 2>/dev/null || fail "the ring sweep failed"
+	--out "$sweep/ring.json" >/dev/null 2>&1 || fail "the ring sweep failed"
 "$BIN" run --bench pingpong --threads 2 --placement pairs "${quick[@]}" \
-	--out "$sweep/pingpong.json" 2>/dev/null || fail "the pingpong sweep failed"
+	--out "$sweep/pingpong.json" >/dev/null 2>&1 || fail "the pingpong sweep failed"
 
 "$PYTHON" "$(dirname "$0")/../results/plot.py" "$sweep" --out "$scratch/report" >/dev/null ||
 	fail "plot.py failed"
@@ -34,7 +34,8 @@ quick=(--duration 0.01 --warmup 0 --reps 6 --events none --interleave 0)
 # The page with a probe appended: once loaded, it writes whether each image
 # decoded into the DOM that --dump-dom prints.  The report itself has no script.
 probe="<script>addEventListener('load',()=>{document.body.setAttribute('data-images',"
-probe+="JSON.stringify([...document.images].map(i=>[i.getAttribute('src'),i.complete&&i.naturalWidth>0])))})</script>"
+# (No ampersand in it: sed's replacement would read one as the matched text.)
+probe+="JSON.stringify([...document.images].map(i=>[i.getAttribute('src'),i.complete?i.naturalWidth>0:false])))})</script>"
 sed "s#</body>#$probe</body>#" "$scratch/report/index.html" >"$scratch/report/probe.html"
 # Flags as for any headless run on a closed machine: no sandbox as root, no
 # GPU, and none of the background connections the network would refuse.
