@@ -69,10 +69,10 @@ def grid(n, sharey, cols=None):
     """A fixed layout (tight_layout on shared log axes costs seconds a figure)."""
     cols = cols or min(n, PANELS_PER_ROW)
     nrows = -(-n // cols)
-    width, height = 4.0 * cols + 0.8 + LEGEND_IN, 3.4 * nrows + 0.9
+    width, height = 4.0 * cols + 0.8 + LEGEND_IN, 3.4 * nrows + 1.1
     fig, axes = plt.subplots(nrows, cols, figsize=(width, height), squeeze=False, sharey=sharey)
     # hspace is a fraction of a panel's height: room for the x label and the next title.
-    fig.subplots_adjust(left=0.8 / width, right=(width - LEGEND_IN) / width, bottom=0.55 / height,
+    fig.subplots_adjust(left=0.8 / width, right=(width - LEGEND_IN) / width, bottom=0.8 / height,
                         top=1 - 0.75 / height, wspace=0.1 if sharey else 0.3, hspace=0.45)
     flat = [ax for row in axes for ax in row]
     for ax in flat[n:]:
@@ -345,18 +345,20 @@ def pair_matrix(w, tables, ctx):
     return Figure(f"pairs-{w.bench}", caption, alt, [], titles)
 
 
-def by_parameter(w, key, name, rows, x_label, y, ylabel, what, ctx, higher=True, x_scale=lambda v: v, fmt=None):
+def by_parameter(w, key, name, rows, x_label, y, ylabel, what, ctx, higher=True, x_scale=lambda v: v, fmt=None,
+                 min_values=2):
     """Lines over one parameter's values (capacity, load), a panel per thread count and the rest."""
     outdir, write_atomic, _ = ctx
     fmt = fmt or (lambda v: value_text(w, v))
     rows = [r for r in rows if y(r) is not None]
-    if len({r.wparams.get(key) for r in rows}) < 2:
+    if len({r.wparams.get(key) for r in rows if key in r.wparams}) < min_values:
         return None
     panels = {}
     for r in rows:
         rest = report_data.kv(r.wparams, [k for k in w.varying if k != key and k not in (w.spec.lines or ())
                                           and k not in w.spec.candidate])
-        title = report_data.join(f"on {r.rec['host']}" if len(w.hosts) > 1 else "", f"{r.rec['threads']} threads", rest)
+        title = report_data.join(f"on {r.rec['host']}" if len(w.hosts) > 1 else "", f"{r.rec['threads']} threads", rest,
+                                 "(oversubscribed)" if r.rec["oversubscribed"] else "")
         panels.setdefault(title, []).append(r)
     lines = sorted({r.line for r in rows})
     styles = report_style.series_styles(lines)
@@ -370,7 +372,7 @@ def by_parameter(w, key, name, rows, x_label, y, ylabel, what, ctx, higher=True,
                         else [x_scale(int(r.wparams[key])) for r in pts], [y(r) for r in pts], lw=1.2, ms=5,
                         **styles[line])
         if x_scale is None:
-            ax.set_xticks(range(len(values)), [str(v) for v in values])
+            ax.set_xticks(range(len(values)), [tick(rows, key, v) for v in values])
         ax.set_yscale("log")
         ax.set_title(title, fontsize=9)
         ax.set_xlabel(x_label)
@@ -380,13 +382,23 @@ def by_parameter(w, key, name, rows, x_label, y, ylabel, what, ctx, higher=True,
     fig.suptitle(f"{fixed_title(w)}: {what}", fontsize=10)
     legend(fig, styles)
     save(fig, outdir, name, write_atomic)
-    caption = (f"{what} of {w.bench} against {x_label}, one panel per thread count and setting, one line per "
-               f"contender ({len(lines)}); points are medians over the repetitions.")
+    caption = (f"{what[0].upper() + what[1:]} of {w.bench} against {x_label}, one panel per thread count and "
+               f"setting, one line per contender ({len(lines)}); points are medians over the repetitions. "
+               f"{ylabel.split('(')[-1].rstrip(')').capitalize()}."
+               + (" A tick names the contention level its value stands for." if x_scale is None else "")
+               + (" A panel marked oversubscribed has more threads than PUs." if any(
+                   "(oversubscribed)" in t for t in panels) else ""))
     best = max(rows, key=y) if higher else min(rows, key=y)
     alt = (f"Line chart of {w.bench}, {what} against {x_label}, {plural(len(panels), 'panel')}, "
            f"{plural(len(lines), 'line')}; best: {best.line} at {key}={best.wparams[key]}, "
            f"{best.rec['threads']} threads ({fmt(y(best))})")
     return Figure(name, caption, alt, style_list(styles), sorted(panels))
+
+
+def tick(rows, key, value):
+    """The value, and the contention level it stands for where it decides one (cap 0: high)."""
+    levels = {r.rec["contention"] for r in rows if int(r.wparams[key]) == value} - {"-"}
+    return f"{value}\n{levels.pop()}" if len(levels) == 1 else str(value)
 
 
 def capacity(w, tables, ctx):
@@ -404,7 +416,7 @@ def sojourn(w, tables, ctx):
     p99 = lambda r: (lambda v: v / 1e3 if v is not None else None)(r.get("latency_sojourn_p99_ns"))  # noqa: E731
     return by_parameter(w, "load", f"sojourn-{w.bench}", rows, "offered load (% of W / mean)", p99,
                         "p99 sojourn, us (log; lower is better)", "p99 sojourn (send to completion)", ctx,
-                        higher=False, fmt=lambda v: si(v * 1e-6, "s"))
+                        higher=False, fmt=lambda v: si(v * 1e-6, "s"), min_values=1)
 
 
 FIGURES = (throughput, normalized, latency, fairness, pair_matrix, capacity, sojourn)
