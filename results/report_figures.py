@@ -328,10 +328,13 @@ def pair_matrix(w, tables, ctx):
         titles.append(report_data.join(line if line != w.bench else "", panel))
         ax.set_title(titles[-1] or w.bench, fontsize=9)
         if len(pus) <= 16:
+            lo, hi = im.get_clim()
             for i, row in enumerate(grid_):
                 for j, v in enumerate(row):
                     if not math.isnan(v):
-                        ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="w", fontsize=8)
+                        # Dark text on cividis's light (slow) end, light on its dark end.
+                        light = hi > lo and (v - lo) / (hi - lo) > 0.55
+                        ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="k" if light else "w", fontsize=8)
         fig.colorbar(im, ax=ax, label=f"{w.spec.unit if w.spec.unit.startswith('ns') else 'ns per operation'}")
     fig.suptitle(f"{fixed_title(w)}: by the PUs of the pair", fontsize=10)
     save(fig, outdir, f"pairs-{w.bench}", write_atomic, tight=True)
