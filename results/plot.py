@@ -25,7 +25,7 @@ document's directory):
   figures/pairs-<bench>          a PU x PU heat map (--placement pairs)
   figures/capacity-<bench>       channel workloads: against the capacity
   figures/sojourn-<bench>        dispatch: p99 sojourn against the load
-  report.json       the figures (files, caption, alt text, every series'
+  figures/report.json   the figures (files, caption, alt text, every series'
         colour, marker and line style) and the configurations the summary
         holds: what tests/test_page.sh checks the rendered page against
 
@@ -106,7 +106,8 @@ def write_report(syncbench, results, outdir, results_dir):
     manifest = {"figures": [f.manifest() for w in workloads for f in figures.get(w.bench, [])],
                 "configurations": [{"host": r.rec["host"], "config": r.rec["config"]}
                                    for w in workloads for r in w.rows]}
-    write_atomic(os.path.join(outdir, "report.json"),
+    # In figures/: a .json beside the documents would be read as one (export, merge).
+    write_atomic(os.path.join(outdir, "figures", "report.json"),
                  lambda f: f.write(json.dumps(manifest, indent=1).encode()))
     n = sum(len(v) for v in figures.values())
     print(f"plot.py: wrote {os.path.join(outdir, 'index.html')} and {n} figures (PNG and SVG)")

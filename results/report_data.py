@@ -236,7 +236,7 @@ def build_workload(bench, table, reps):
         r.group = (r.rec["host"], r.rec["contention"], kv(r.wparams, level), r.rec["threads"],
                    r.rec["pus"] if pairs else "")
         where = f"on PUs {r.rec['pus']}" if pairs else ""
-        setting = kv(r.wparams, [k for k in wkeys if k not in sp.candidate])
+        setting = kv(r.wparams, [k for k in wkeys if k not in sp.candidate or k not in varying])
         r.group_title = join(host, f"{r.rec['threads']} thread{'s' if r.rec['threads'] != 1 else ''}"
                              + ("," if setting else ""), where, setting, contention_words(r.rec["contention"]))
     name_contention_in_lines(rows)

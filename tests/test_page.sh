@@ -70,7 +70,7 @@ try:
 except ValueError:
     pass
 
-manifest = json.load(open(f"{scratch}/report/report.json"))
+manifest = json.load(open(f"{scratch}/report/figures/report.json"))
 figures = manifest["figures"]
 names = {f["name"] for f in figures}
 for want in ("throughput-lock", "normalized-lock", "fairness-lock", "latency-p99-lock", "throughput-atomic",
