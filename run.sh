@@ -59,9 +59,10 @@ cd "$(dirname "$self")"
 # golang-go builds syncbench-go, the Go reference program (benches/go/); `test` installs it
 # with the rest of build_packages.
 build_packages=(gcc make pkg-config libc6-dev libhwloc-dev libpfm4-dev libjansson-dev libck-dev golang-go)
-report_packages=(python3 python3-matplotlib)
+# The report (results/plot.py) draws with matplotlib and reads syncbench's tidy export with pandas.
+report_packages=(python3 python3-matplotlib python3-pandas)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export;
-# python3-pandas loads the tidy exports in a test; help2man writes the man page (make install) and
+# help2man writes the man page (make install) and
 # bash-completion is what the completion script is tested under.
 # clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
 # chromium renders the report page in tests/test_page.sh; python3-yaml reads the
@@ -284,10 +285,11 @@ python=$(command -v /usr/bin/python3 || command -v python3 || echo python3)
 
 report() {
 	local dir=$1
-	if "$python" -c 'import matplotlib' 2>/dev/null; then
-		"$python" results/plot.py "$dir"
+	if "$python" -c 'import matplotlib, pandas' 2>/dev/null; then
+		"$python" results/plot.py --syncbench ./syncbench "$dir"
 	else
-		echo "run.sh: no report: python3-matplotlib is missing (apt-get install python3-matplotlib)" >&2
+		echo "run.sh: no report: python3-matplotlib or python3-pandas is missing" \
+			"(apt-get install python3-matplotlib python3-pandas)" >&2
 	fi
 }
 

@@ -6,3 +6,5 @@ fail() {
 	echo "$(basename "$0"): $*" >&2
 	exit 1
 }
+# results/plot.py exports through the syncbench under test, not whichever is beside it.
+[ -z "${BIN:-}" ] || export SYNCBENCH=$BIN

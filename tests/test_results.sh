@@ -79,10 +79,13 @@ else
 	echo "test_results.sh: SKIPPED Google Benchmark's compare.py: libbenchmark-tools or python3-scipy missing"
 fi
 
-# --- plot.py: every figure and the page, non-empty.
-if "$PYTHON" -c 'import matplotlib' 2>/dev/null; then
+# --- plot.py: every figure and the page, non-empty.  The fixture predates
+# the lock's latency kinds (its samples are kind "op"), so the export, and
+# with it the page, has no acquire latency for it: tests/test_page.sh checks
+# the latency figures on a fresh run.
+if "$PYTHON" -c 'import matplotlib, pandas' 2>/dev/null; then
 	"$PYTHON" "$(dirname "$0")/../results/plot.py" "$fixtures/a" --out "$scratch/plot" >/dev/null
-	for f in index.html figures/{throughput,normalized,latency-p50,latency-p99,latency-max,fairness}-lock.{png,svg}; do
+	for f in index.html figures/{throughput,normalized,fairness}-lock.{png,svg}; do
 		[ -s "$scratch/plot/$f" ] || fail "plot.py did not write $f"
 	done
 	grep -q 'throughput-lock.png' "$scratch/plot/index.html" || fail "index.html lacks the figures"
