@@ -121,7 +121,7 @@ static int split_list(const char *option, char *text, char **items, int max,
 /* What `all` and the sweeps take: listed, accepted, and (if external) its program there. */
 static bool in_all(const struct bench_ops *b, const struct lock_ops *p)
 {
-	return !(p->flags & LOCK_TEST_ONLY) && bench_accepts(b, p) && external_available(p);
+	return bench_offers(b, p) && external_available(p);
 }
 
 /* The primitives workload b can run on, for messages. */
@@ -129,7 +129,7 @@ static void prim_names(const struct bench_ops *b, char *buf, size_t len)
 {
 	size_t used = 0;
 	for (size_t i = 0; i < lock_registry_len && used < len; i++)
-		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY) && bench_accepts(b, lock_registry[i]))
+		if (bench_offers(b, lock_registry[i]))
 			used += (size_t)snprintf(buf + used, len - used, "%s, ",
 						 lock_registry[i]->name);
 	snprintf(buf + (used < len ? used : len - 1), len - (used < len ? used : len - 1), "all");
@@ -159,7 +159,7 @@ static void prim_hint(const struct bench_ops *b, const char *word, char *hint, s
 	const char *names[lock_registry_len];
 	size_t n = 0;
 	for (size_t i = 0; i < lock_registry_len; i++)
-		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY) && bench_accepts(b, lock_registry[i]))
+		if (bench_offers(b, lock_registry[i]))
 			names[n++] = lock_registry[i]->name;
 	suggest_phrase(word, names, n, hint, len);
 }
@@ -710,7 +710,7 @@ void cli_print_list(FILE *f, const struct topo *t, bool include_test_only)
 	fprintf(f, "\nprimitives (--prim), with their parameters:\n");
 	for (size_t i = 0; i < lock_registry_len; i++) {
 		const struct lock_ops *p = lock_registry[i];
-		if ((p->flags & LOCK_TEST_ONLY) && !include_test_only)
+		if (!lock_listed(p) && !include_test_only)
 			continue;
 		fprintf(f, "  %-16s %s%s%s%s%s%s%s\n", p->name, p->summary,
 			p->chan ? " [channel]" : "",

@@ -65,13 +65,10 @@ static int ck_anderson_init(void *lock, const int64_t *params)
 {
 	struct ck_anderson_lock *l = lock;
 	unsigned n = (unsigned)params[ANDERSON_SLOTS];
-	size_t bytes = (n * sizeof(ck_spinlock_anderson_thread_t) + CACHELINE - 1) / CACHELINE *
-		       CACHELINE;
-	ck_spinlock_anderson_thread_t *slots = aligned_alloc(CACHELINE, bytes);
+	ck_spinlock_anderson_thread_t *slots = cacheline_zalloc(n * sizeof(*slots));
 
 	if (!slots)
 		return ENOMEM;
-	memset(slots, 0, bytes);
 	ck_spinlock_anderson_init(&l->ck, slots, n);
 	atomic_init(&l->registered, 0);
 	return 0;
