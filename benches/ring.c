@@ -34,9 +34,11 @@
  * release_batons()).  A thread released this way gives up its turn
  * without acting.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "../harness/compiler.h"
@@ -77,6 +79,17 @@ struct ring_shared {
 	atomic_int passing;		/* threads between the stop check and the unlock */
 	struct gomutex baton[RING_MAX];	/* each on lines of its own (struct gomutex) */
 };
+
+/*
+ * Each method's words start a line of their own: one method's traffic
+ * must not slow another's, nor the order check.
+ */
+static_assert(offsetof(struct ring_shared, turn_word) % CACHELINE == 0 &&
+		      offsetof(struct ring_shared, last) % CACHELINE == 0 &&
+		      offsetof(struct ring_shared, mu) % CACHELINE == 0 &&
+		      offsetof(struct ring_shared, batons_stopped) % CACHELINE == 0 &&
+		      sizeof(struct ring_shared) % CACHELINE == 0,
+	      "the ring's handoff words must not share lines");
 
 struct ring_thread {
 	uint64_t acted;

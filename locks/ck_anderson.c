@@ -32,6 +32,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,9 @@ struct ck_anderson_lock {
 	/* Touched once per thread, at its first lock(): off the hot lines. */
 	_Alignas(CACHELINE) atomic_uint registered;
 };
+
+static_assert(offsetof(struct ck_anderson_lock, registered) % CACHELINE == 0,
+	      "registering must not touch the lock's hot line");
 
 struct ck_anderson_self {
 	ck_spinlock_anderson_thread_t *slot;	/* from lock() to unlock() */
