@@ -63,7 +63,7 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
   LDLIBS += $(shell pkg-config --libs hwloc jansson)
 endif
 
-SRCS := $(wildcard harness/*.c locks/*.c benches/*.c)
+SRCS := $(wildcard harness/*.c locks/*.c benches/*.c examples/*.c)
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))

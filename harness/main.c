@@ -16,7 +16,7 @@
 #include "compare.h"
 #include "completion.h"
 #include "context.h"
-#include "demo.h"
+#include "../examples/demo.h"
 #include "export.h"
 #include "merge.h"
 #include "plan.h"
