@@ -448,8 +448,8 @@ merge)
 	merge_command "$@"
 	;;
 slurm|k8s)
-	# The job generators: harness/cluster.sh, apart because they are long.
-	. harness/cluster.sh
+	# The job generators, apart because they are long.
+	. scripts/cluster.sh
 	cmd=$1; shift
 	"${cmd}_command" "$@"
 	;;
