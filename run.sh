@@ -292,7 +292,19 @@ report() {
 	fi
 }
 
-# The sweep's options (see the header), into the globals below; exits 2 on bad input.
+# The sweep's options (see the header), each with its argument if it takes
+# one: the names that start a sweep and the refusal's "accepted:" list come
+# from here.
+sweep_options=("--shard I/N" --per-host "--sweep-id ID" "--host NAME" "--dir DIR" --no-build
+	--no-report --dry-run)
+
+is_sweep_option() {
+	local o
+	for o in "${sweep_options[@]}"; do [ "${o%% *}" = "$1" ] && return 0; done
+	return 1
+}
+
+# The sweep's options, into the globals below; exits 2 on bad input.
 sweep_dir= no_build= no_report= dry_run= shard= sweep_id= host=
 parse_sweep_options() {
 	while [ $# -gt 0 ]; do
@@ -309,7 +321,7 @@ parse_sweep_options() {
 		--no-build) no_build=1; shift ;;
 		--no-report) no_report=1; shift ;;
 		--dry-run) dry_run=1; shift ;;
-		*) die "unknown sweep option '$1' (accepted: --shard I/N, --per-host, --sweep-id ID, --host NAME, --dir DIR, --no-build, --no-report, --dry-run)" ;;
+		*) die "unknown sweep option '$1' (accepted: $(printf '%s, ' "${sweep_options[@]}" | sed 's/, $//'))" ;;
 		esac
 	done
 }
@@ -440,8 +452,8 @@ quick|full)
 	mode=$1; shift
 	sweep_command "$mode" "$@"
 	;;
-""|--shard|--per-host|--sweep-id|--host|--dir|--no-build|--no-report|--dry-run)
-	sweep_command default "$@"
+"")
+	sweep_command default
 	;;
 merge)
 	shift
@@ -469,6 +481,10 @@ slurm|k8s)
 	exit "$rc"
 	;;
 *)
+	if is_sweep_option "$1"; then
+		sweep_command default "$@"
+		exit
+	fi
 	echo "run.sh: unknown command '$1' (accepted: quick, full, --resume DIR, merge, slurm, k8s, test, torture, -- ARGS, --help)" >&2
 	exit 2
 	;;
