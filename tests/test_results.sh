@@ -127,8 +127,9 @@ cp "$scratch/r.json" "$scratch/before.json"
 grep -q "^syncbench: $torun/$torun configurations done" "$scratch/progress.txt" ||
 	fail "progress did not reach $torun/$torun: $(tail -1 "$scratch/progress.txt")"
 "$PYTHON" - "$scratch" "$(dirname "$0")/../results/schema.json" <<'PY'
-import json, sys
-d, before = (json.load(open(f"{sys.argv[1]}/{n}.json")) for n in ("r", "before"))
+import sys
+import sbtest
+d, before = (sbtest.load(f"{sys.argv[1]}/{n}.json") for n in ("r", "before"))
 assert d["complete"] is True and len(d["results"]) == 12, (d["complete"], len(d["results"]))
 names = [(e["prim"], e["threads"], e["params"]["cs"]) for e in d["results"]]
 assert len(set(names)) == 12, "a configuration is missing or twice"
@@ -140,8 +141,7 @@ for e in d["results"]:
     if k in kept:
         assert e == kept[k], f"{k}: a kept configuration was measured again"
 assert len(d["context"]["resumes"]) == 1 and before["context"]["date"] == d["context"]["date"]
-from jsonschema import Draft202012Validator
-Draft202012Validator(json.load(open(sys.argv[2]))).validate(d)
+sbtest.check_schema("test_results.sh", d, "resumed", sys.argv[2])
 print(f"resume: {len(kept)} kept, {12 - len(kept)} run, 12 in sweep order")
 PY
 "$BIN" "${args[@]}" --resume --dry-run | grep -q '^run' && fail "a complete file still has configurations to run"

@@ -71,10 +71,10 @@ PY
 	fail "damaged entries: not said on stderr: $(cat "$scratch/notes.txt")"
 "$BIN" "${args[@]}" --out "$out" --resume >/dev/null 2>&1 || fail "resuming past damaged entries failed"
 "$PYTHON" - "$out" "$scratch/before.json" "$schema" <<'PY'
-import json, sys
-from jsonschema import Draft202012Validator
-d, before = (json.load(open(p)) for p in sys.argv[1:3])
-Draft202012Validator(json.load(open(sys.argv[3]))).validate(d)
+import sys
+import sbtest
+d, before = (sbtest.load(p) for p in sys.argv[1:3])
+sbtest.check_schema("test_resume.sh", d, "resumed past damaged entries", sys.argv[3])
 assert d["complete"] and len(d["results"]) == 4
 assert d["results"][0]["summary"] and all(d["results"][1]["reps"]), "a damaged entry was kept"
 assert d["results"][2:] == before["results"][2:], "an intact entry was measured again"
