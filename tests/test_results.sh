@@ -15,6 +15,7 @@ a="$fixtures/a/lock.json" b="$fixtures/b/lock.json"
 "$BIN" export --format gbench "$a" >"$scratch/a.gbench.json"
 "$PYTHON" - "$scratch" <<'PY'
 import csv, json, sys
+import sbtest
 d = sys.argv[1]
 rows = list(csv.DictReader(open(f"{d}/a.csv")))
 assert len(rows) == 30, f"csv: {len(rows)} rows, expected 30"
@@ -27,11 +28,11 @@ assert "param_start_ticket" not in rows[0], "a primitive's parameter as a column
 assert {r["series"] for r in rows} == {"pthread-mutex", "ticket start_ticket=0"}, {r["series"] for r in rows}
 assert {r["contention"] for r in rows} == {"high"}, "ncs=0 is high contention"
 assert sorted({r["rep"] for r in rows}) == list("01234")
-side = json.load(open(f"{d}/a.csv.context.json"))
+side = sbtest.load(f"{d}/a.csv.context.json")
 assert len(side["contexts"]) == 1, "csv: the context sidecar"
 lines = [json.loads(l) for l in open(f"{d}/a.jsonl")]
 assert len(lines) == 30 and set().union(*lines) == set(rows[0]), "jsonl: rows or keys differ from csv"
-g = json.load(open(f"{d}/a.gbench.json"))
+g = sbtest.load(f"{d}/a.gbench.json")
 assert "json_schema_version" not in g["context"] and g["context"]["syncbench_schema"] == "syncbench/1"
 bm = g["benchmarks"]
 runs = [b for b in bm if b["run_type"] == "iteration"]
@@ -110,8 +111,9 @@ torun=$(grep -c '^run' "$scratch/plan.txt" || true)
 [ "$((kept + torun))" -eq 12 ] && [ "$kept" -ge 1 ] && [ "$torun" -ge 1 ] ||
 	fail "after the kill: $kept kept, $torun to run (expected 12 in all, some of each)"
 "$PYTHON" - "$scratch" <<'PY'
-import json, sys
-d = json.load(open(f"{sys.argv[1]}/r.json"))
+import sys
+import sbtest
+d = sbtest.load(f"{sys.argv[1]}/r.json")
 plan = [l.split("\t") for l in open(f"{sys.argv[1]}/plan.txt").read().splitlines()]
 assert d["complete"] is False and d["interrupted_by"] == "SIGTERM"
 assert len(d["results"]) == sum(1 for k, _ in plan if k == "kept"), "the dry run disagrees with the file"
@@ -152,8 +154,9 @@ one=(--duration 0.05 --warmup 0 --reps 3 --events none)
 	--then --bench pingpong --threads 2 "${one[@]}" --out "$scratch/j-pp.json" >/dev/null ||
 	fail "a run of two workloads joined by --then failed"
 "$PYTHON" - "$scratch" <<'PY'
-import json, sys
-lock, pp = (json.load(open(f"{sys.argv[1]}/j-{n}.json")) for n in ("lock", "pp"))
+import sys
+import sbtest
+lock, pp = (sbtest.load(f"{sys.argv[1]}/j-{n}.json") for n in ("lock", "pp"))
 assert lock["complete"] and pp["complete"], "a joined workload's document is incomplete"
 assert [len(lock["results"]), len(pp["results"])] == [4, 1], (len(lock["results"]), len(pp["results"]))
 assert pp["context"]["command_line"][:4] == ["syncbench", "run", "--bench", "pingpong"], \
