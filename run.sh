@@ -64,14 +64,15 @@ report_packages=(python3 python3-matplotlib)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export;
 # python3-pandas loads the tidy exports in a test; help2man writes the man page (make install) and
 # bash-completion is what the completion script is tested under.
-# clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
+# clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12;
+# clang-format for tests/test_format.sh (make check).
 # chromium renders the report page in tests/test_page.sh; python3-yaml reads the
 # Kubernetes manifest in tests/test_cluster.sh; linux-perf is the independent
 # count tests/test_perf.sh checks the counters against; hwloc's lstopo exports
 # the XML topology tests/test_plan.sh plans on.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	python3-pandas help2man bash-completion clang libclang-rt-14-dev chromium python3-yaml
-	linux-perf hwloc)
+	python3-pandas help2man bash-completion clang libclang-rt-14-dev clang-format chromium
+	python3-yaml linux-perf hwloc)
 
 usage() {
 	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$self"
