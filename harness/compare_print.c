@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "export.h"
+
 /* 16.83M, 434.7, 2.300G: four significant digits and an SI suffix from 1000 on. */
 static void format_figure(double v, char *buf, size_t len)
 {
@@ -227,21 +229,6 @@ static void csv_number(FILE *f, double v)
 		fputc(',', f);
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void print_csv(FILE *f, const struct comparison_set *set, const struct compare_report *r)
 {
 	fputs("configuration,metric,unit,a_median,a_ci95_lo,a_ci95_hi,a_n,b_median,b_ci95_lo,"
@@ -249,11 +236,11 @@ static void print_csv(FILE *f, const struct comparison_set *set, const struct co
 	      "change_ci95_hi_pct,p,q,verdict\n", f);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct comparison *c = &set->items[i];
-		csv_text(f, c->name);
+		export_csv_text(f, c->name);
 		fputc(',', f);
-		csv_text(f, r->metric->name);
+		export_csv_text(f, r->metric->name);
 		fputc(',', f);
-		csv_text(f, r->metric->unit);
+		export_csv_text(f, r->metric->unit);
 		csv_number(f, c->a.median);
 		csv_number(f, c->a.lo);
 		csv_number(f, c->a.hi);

@@ -86,6 +86,21 @@ static void csv_real(FILE *f, double v)
 		fputs(".0", f);
 }
 
+void export_csv_text(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 static void csv_field(FILE *f, json_t *v, const char *type)
 {
 	if (json_is_integer(v) && strcmp(type, "number") == 0) {
@@ -97,18 +112,7 @@ static void csv_field(FILE *f, json_t *v, const char *type)
 	} else if (json_is_boolean(v)) {
 		fputs(json_is_true(v) ? "true" : "false", f);
 	} else if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		if (!strpbrk(s, ",\"\n\r")) {
-			fputs(s, f);
-			return;
-		}
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
+		export_csv_text(f, json_string_value(v));
 	}
 }
 
