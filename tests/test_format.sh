@@ -20,7 +20,7 @@ first=$(git log --diff-filter=A --format=%H -- .clang-format | tail -1)
 base=$first~1
 paths=(harness locks benches examples tests)
 if [ -n "${FIX:-}" ]; then
-	"$git_format" --binary "$format" --extensions c,h "$base" -- "${paths[@]}"
+	"$git_format" --binary "$format" --extensions c,h --force "$base" -- "${paths[@]}"
 	exit 0
 fi
 "$git_format" --binary "$format" --extensions c,h --diff "$base" -- "${paths[@]}" >"$scratch/diff" ||
