@@ -1,10 +1,16 @@
 # syncbench: measures lock and synchronization primitives.
 #
 #   make                     build ./syncbench, and ./syncbench-go (benches/go/) when go is installed
-#   make test                every test: unit, exclusion stress, bad input, end to end
+#   make check               the quick tier (about a minute here): the C unit tests,
+#                            the layout and format checks, the exclusion stress and
+#                            bad input
+#   make test                every test: the quick tier, then end to end, exports,
+#                            the report page, cluster jobs, the Go references
 #   make SANITIZE=thread test     the same under ThreadSanitizer (build-thread/)
 #   make SANITIZE=address test    under AddressSanitizer + UBSan (build-address/)
 #   make check-tsan / check-asan  shorthands for the two lines above
+#   make format              formats the C code changed since .clang-format came in
+#                            as it says (git clang-format)
 #   make test-slurm          as root: a real one-node Slurm cluster (installs slurm-wlm and
 #                            munge), a 2-shard quick sweep through ./run.sh slurm, merged, checked
 #   make torture             every primitive under random holds, yields and sleeps,
@@ -63,7 +69,7 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
   LDLIBS += $(shell pkg-config --libs hwloc jansson)
 endif
 
-SRCS := $(wildcard harness/*.c locks/*.c benches/*.c)
+SRCS := $(wildcard harness/*.c locks/*.c benches/*.c examples/*.c)
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/harness/main.o,$(OBJS))
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
@@ -81,7 +87,8 @@ GO_BIN := $(if $(SANITIZE),$(BUILD)/syncbench-go,syncbench-go)
 GO_SRCS := $(wildcard benches/go/*.go) benches/go/go.mod
 GO_ENV := $(if $(or $(GOCACHE),$(XDG_CACHE_HOME),$(HOME)),,GOCACHE=$(abspath $(BUILD))/go-cache)
 
-.PHONY: all test test-slurm check-tsan check-asan torture fuzz man completion install clean FORCE
+.PHONY: all check test test-slurm check-tsan check-asan torture fuzz man completion install format \
+	clean FORCE
 all: $(BIN) $(if $(GO),$(GO_BIN))
 
 $(BIN): $(OBJS)
@@ -105,8 +112,18 @@ $(BUILD)/build_info.h: FORCE
 		'$(GIT_COMMIT)' '$(strip $(CFLAGS))' '$(VERSION)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 
+# The quick tier: what a change to a primitive, a workload or the harness
+# must pass before anything longer runs.
+CHECK_SCRIPTS := tests/test_layout.sh tests/test_format.sh tests/test_exclusion.sh \
+	tests/test_bad_input.sh
+check: $(BIN) $(TESTS)
+	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(abspath $(BIN)) $(TESTS) $(CHECK_SCRIPTS)
+
 test: $(BIN) $(TESTS) $(if $(GO),$(GO_BIN))
 	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(abspath $(BIN))
+
+format:
+	FIX=1 bash tests/test_format.sh
 
 test-slurm: $(BIN)
 	PYTHON=$(PYTHON) tests/slurm.sh

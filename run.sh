@@ -64,14 +64,15 @@ report_packages=(python3 python3-matplotlib python3-pandas)
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which a test runs on our export;
 # help2man writes the man page (make install) and
 # bash-completion is what the completion script is tested under.
-# clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12.
+# clang for `make fuzz`; libFuzzer's runtime is only a Recommends of clang on Debian 12;
+# clang-format for tests/test_format.sh (make check).
 # chromium renders the report page in tests/test_page.sh; python3-yaml reads the
 # Kubernetes manifest in tests/test_cluster.sh; linux-perf is the independent
 # count tests/test_perf.sh checks the counters against; hwloc's lstopo exports
 # the XML topology tests/test_plan.sh plans on.
 test_packages=(python3 python3-jsonschema python3-matplotlib libbenchmark-tools python3-scipy
-	python3-pandas help2man bash-completion clang libclang-rt-14-dev chromium python3-yaml
-	linux-perf hwloc)
+	python3-pandas help2man bash-completion clang libclang-rt-14-dev clang-format chromium
+	python3-yaml linux-perf hwloc)
 
 usage() {
 	sed -n '2,/^set -euo/s/^# \{0,1\}//p' "$self"
@@ -293,7 +294,19 @@ report() {
 	fi
 }
 
-# The sweep's options (see the header), into the globals below; exits 2 on bad input.
+# The sweep's options (see the header), each with its argument if it takes
+# one: the names that start a sweep and the refusal's "accepted:" list come
+# from here.
+sweep_options=("--shard I/N" --per-host "--sweep-id ID" "--host NAME" "--dir DIR" --no-build
+	--no-report --dry-run)
+
+is_sweep_option() {
+	local o
+	for o in "${sweep_options[@]}"; do [ "${o%% *}" = "$1" ] && return 0; done
+	return 1
+}
+
+# The sweep's options, into the globals below; exits 2 on bad input.
 sweep_dir= no_build= no_report= dry_run= shard= sweep_id= host=
 parse_sweep_options() {
 	while [ $# -gt 0 ]; do
@@ -310,7 +323,7 @@ parse_sweep_options() {
 		--no-build) no_build=1; shift ;;
 		--no-report) no_report=1; shift ;;
 		--dry-run) dry_run=1; shift ;;
-		*) die "unknown sweep option '$1' (accepted: --shard I/N, --per-host, --sweep-id ID, --host NAME, --dir DIR, --no-build, --no-report, --dry-run)" ;;
+		*) die "unknown sweep option '$1' (accepted: $(printf '%s, ' "${sweep_options[@]}" | sed 's/, $//'))" ;;
 		esac
 	done
 }
@@ -441,16 +454,16 @@ quick|full)
 	mode=$1; shift
 	sweep_command "$mode" "$@"
 	;;
-""|--shard|--per-host|--sweep-id|--host|--dir|--no-build|--no-report|--dry-run)
-	sweep_command default "$@"
+"")
+	sweep_command default
 	;;
 merge)
 	shift
 	merge_command "$@"
 	;;
 slurm|k8s)
-	# The job generators: harness/cluster.sh, apart because they are long.
-	. harness/cluster.sh
+	# The job generators, apart because they are long.
+	. scripts/cluster.sh
 	cmd=$1; shift
 	"${cmd}_command" "$@"
 	;;
@@ -470,6 +483,10 @@ slurm|k8s)
 	exit "$rc"
 	;;
 *)
+	if is_sweep_option "$1"; then
+		sweep_command default "$@"
+		exit
+	fi
 	echo "run.sh: unknown command '$1' (accepted: quick, full, --resume DIR, merge, slurm, k8s, test, torture, -- ARGS, --help)" >&2
 	exit 2
 	;;

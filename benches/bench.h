@@ -1,7 +1,10 @@
 /*
  * The workload interface.  A workload is one file in benches/ whose
  * functions are all static and whose only exported symbol is one `const
- * struct bench_ops NAME_bench`, listed in benches/registry.def.
+ * struct bench_ops NAME_bench`, listed in benches/registry.def.  It
+ * includes from the harness only the headers locks/lock.h names
+ * (tests/test_layout.sh checks it), and from locks/ only lock.h, chan.h,
+ * futex.h and the building blocks' own headers (gomutex.h, gochan.h).
  *
  * The harness owns everything around the operation: it allocates and
  * zeroes the shared and per-thread state, creates and pins the threads,
@@ -248,5 +251,11 @@ const struct bench_ops *bench_find(const char *name);
 bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p);
 /* Why it cannot, for messages: "a lock, not a channel", ...; NULL if it can. */
 const char *bench_refusal(const struct bench_ops *b, const struct lock_ops *p);
+/*
+ * Whether the workload offers the primitive by name: one it accepts and
+ * that is listed (lock_listed()): `--prim all`, the names in messages and
+ * hints.
+ */
+bool bench_offers(const struct bench_ops *b, const struct lock_ops *p);
 
 #endif

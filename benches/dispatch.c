@@ -234,7 +234,7 @@ static int dp_setup(const struct bench_run *run, char *why, size_t whylen)
 	}
 	size_t cap = (size_t)p[DP_CAP] * (s->policy == POLICY_SHARED ? (size_t)s->workers : 1);
 	s->chans = calloc((size_t)s->nchans, sizeof(*s->chans));
-	s->load = aligned_alloc(CACHELINE, (size_t)s->workers * sizeof(*s->load));
+	s->load = cacheline_zalloc((size_t)s->workers * sizeof(*s->load));
 	if (!s->chans || !s->load) {
 		snprintf(why, whylen, "dispatch: out of memory for %d workers", s->workers);
 		return -1;

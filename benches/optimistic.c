@@ -31,7 +31,9 @@
  * most retries one operation needed.  Commits/s is the `write` kind's
  * ops/s.
  */
+#include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "../harness/compiler.h"
@@ -72,6 +74,11 @@ struct optimistic_shared {
 	_Alignas(CACHELINE) atomic_uint_least64_t version;	/* odd: a writer is inside */
 	_Alignas(CACHELINE) atomic_uint_least64_t record[MAX_RECORD_WORDS];
 };
+
+static_assert(offsetof(struct optimistic_shared, version) % CACHELINE == 0 &&
+		      offsetof(struct optimistic_shared, record) % CACHELINE == 0 &&
+		      sizeof(struct optimistic_shared) % CACHELINE == 0,
+	      "the word, the version and the record must not share lines");
 
 /* One thread's tallies, on its own lines. */
 struct optimistic_thread {

@@ -51,3 +51,8 @@ bool bench_accepts(const struct bench_ops *b, const struct lock_ops *p)
 {
 	return bench_refusal(b, p) == NULL;
 }
+
+bool bench_offers(const struct bench_ops *b, const struct lock_ops *p)
+{
+	return lock_listed(p) && bench_accepts(b, p);
+}

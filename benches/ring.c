@@ -28,15 +28,18 @@
  *   none     no waiting at all: the order check must fail (it tests the
  *            check; sweeps leave it out)
  *
- * Stop: the stop hook closes the channels, sets `stopped` under the
- * condvar's mutex and broadcasts, sets the turn word's STOP bit and wakes
- * its futex (spin waiters see the bit), and releases the batons (see
- * release_batons()).  A thread released this way gives up its turn
- * without acting.
+ * Each method is one entry of handoffs[]: its turn, and the set-up,
+ * teardown and stop of its own state.  At the stop, chan closes the
+ * channels, condvar sets `stopped` under its mutex and broadcasts, futex
+ * and spin set the turn word's STOP bit and wake its futex (spin waiters
+ * see the bit), and gomutex releases the batons (see release_batons()).
+ * A thread released this way gives up its turn without acting.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "../harness/compiler.h"
@@ -45,18 +48,17 @@
 #include "bench.h"
 
 enum { RING_HANDOFF };
-enum { HANDOFF_CHAN, HANDOFF_CONDVAR, HANDOFF_FUTEX, HANDOFF_SPIN, HANDOFF_GOMUTEX,
-       HANDOFF_NONE };
 
 #define RING_MAX 64
 /* In the turn word above any thread id: the run is over. */
 #define TURN_STOP (1u << 31)
 
+/* The `handoff` choices, in the order of handoffs[] below; chan, the first, is the default. */
 static const char *const handoff_names[] = { "chan", "condvar", "futex", "spin", "gomutex",
 					     "none", NULL };
 
 static const struct param_decl ring_params[] = {
-	[RING_HANDOFF] = { "handoff", PARAM_CHOICE, HANDOFF_CHAN, 0, 0, handoff_names,
+	[RING_HANDOFF] = { "handoff", PARAM_CHOICE, 0, 0, 0, handoff_names,
 			   "how the token passes (none: no wait, fails its check; a test)" },
 };
 
@@ -78,6 +80,17 @@ struct ring_shared {
 	struct gomutex baton[RING_MAX];	/* each on lines of its own (struct gomutex) */
 };
 
+/*
+ * Each method's words start a line of their own: one method's traffic
+ * must not slow another's, nor the order check.
+ */
+static_assert(offsetof(struct ring_shared, turn_word) % CACHELINE == 0 &&
+		      offsetof(struct ring_shared, last) % CACHELINE == 0 &&
+		      offsetof(struct ring_shared, mu) % CACHELINE == 0 &&
+		      offsetof(struct ring_shared, batons_stopped) % CACHELINE == 0 &&
+		      sizeof(struct ring_shared) % CACHELINE == 0,
+	      "the ring's handoff words must not share lines");
+
 struct ring_thread {
 	uint64_t acted;
 	bool started;		/* chan: thread 0's first turn needs no token */
@@ -97,10 +110,11 @@ static int ring_validate(const int64_t *params, int threads, char *why, size_t w
 #define BATON_STARVE_NS 1000000
 
 /* Every baton locked but thread 0's: thread 0 has the first turn. */
-static int set_up_batons(struct ring_shared *s, int n, char *why, size_t whylen)
+static int set_up_batons(const struct bench_run *run, struct ring_shared *s, char *why,
+			 size_t whylen)
 {
 	struct gomutex_self setup = { 0 };
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < run->nthreads; i++) {
 		if (gomutex_init(&s->baton[i], GOMUTEX_GO, BATON_STARVE_NS, 0)) {
 			snprintf(why, whylen, "ring: cannot initialise a gomutex");
 			return -1;
@@ -122,33 +136,29 @@ static int set_up_batons(struct ring_shared *s, int n, char *why, size_t whylen)
  * and one it finds unlocked it takes (trylock) and unlocks: either way its
  * thread gets it, sees the stop and gives up its turn.
  */
-static void release_batons(struct ring_shared *s, int n)
+static void release_batons(const struct bench_run *run, struct ring_shared *s)
 {
 	struct gomutex_self hook = { 0 };
 	atomic_store_explicit(&s->batons_stopped, true, memory_order_seq_cst);
 	while (atomic_load_explicit(&s->passing, memory_order_seq_cst) != 0)
 		cpu_relax();
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < run->nthreads; i++) {
 		gomutex_trylock(&s->baton[i]);
 		gomutex_unlock(&s->baton[i], &hook);
 	}
 }
 
-static int ring_setup(const struct bench_run *run, char *why, size_t whylen)
+static void free_batons(const struct bench_run *run, struct ring_shared *s)
 {
-	struct ring_shared *s = run->shared;
-	int n = run->nthreads;
+	for (int i = 0; i < run->nthreads; i++)
+		gomutex_destroy(&s->baton[i]);
+}
 
-	atomic_store_explicit(&s->last, n - 1, memory_order_relaxed);
-	if (pthread_mutex_init(&s->mu, NULL) || pthread_cond_init(&s->cv, NULL)) {
-		snprintf(why, whylen, "ring: cannot initialise its mutex");
-		return -1;
-	}
-	if (run->params[RING_HANDOFF] == HANDOFF_GOMUTEX)
-		return set_up_batons(s, n, why, whylen);
-	if (run->params[RING_HANDOFF] != HANDOFF_CHAN)
-		return 0;
-	for (int i = 0; i < n; i++) {
+/* One unbuffered channel per thread, of the run's channel primitive. */
+static int set_up_chans(const struct bench_run *run, struct ring_shared *s, char *why,
+			size_t whylen)
+{
+	for (int i = 0; i < run->nthreads; i++) {
 		if (!(s->ch[i] = chan_create(run->prim, run->prim_params, sizeof(int), 0))) {
 			snprintf(why, whylen, "ring: %s: cannot create a channel", run->prim->name);
 			return -1;
@@ -157,34 +167,53 @@ static int ring_setup(const struct bench_run *run, char *why, size_t whylen)
 	return 0;
 }
 
-static void ring_teardown(const struct bench_run *run)
+static void free_chans(const struct bench_run *run, struct ring_shared *s)
 {
-	struct ring_shared *s = run->shared;
 	for (int i = 0; i < run->nthreads; i++)
 		if (s->ch[i])
 			chan_free(run->prim, s->ch[i]);
-	if (run->params[RING_HANDOFF] == HANDOFF_GOMUTEX)
-		for (int i = 0; i < run->nthreads; i++)
-			gomutex_destroy(&s->baton[i]);
+}
+
+static void close_chans(const struct bench_run *run, struct ring_shared *s)
+{
+	for (int i = 0; i < run->nthreads; i++)
+		if (s->ch[i])
+			run->prim->chan->close(s->ch[i]);
+}
+
+static int set_up_condvar(const struct bench_run *run, struct ring_shared *s, char *why,
+			  size_t whylen)
+{
+	(void)run;
+	if (pthread_mutex_init(&s->mu, NULL) == 0 && pthread_cond_init(&s->cv, NULL) == 0)
+		return 0;
+	snprintf(why, whylen, "ring: cannot initialise its mutex");
+	return -1;
+}
+
+static void free_condvar(const struct bench_run *run, struct ring_shared *s)
+{
+	(void)run;
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 }
 
-static void ring_stop(const struct bench_run *run)
+static void stop_condvar(const struct bench_run *run, struct ring_shared *s)
 {
-	struct ring_shared *s = run->shared;
-	for (int i = 0; i < run->nthreads; i++)
-		if (s->ch[i])
-			run->prim->chan->close(s->ch[i]);
+	(void)run;
 	pthread_mutex_lock(&s->mu);
 	s->stopped = true;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
+}
+
+/* The futex and spin handoffs: the STOP bit, and a wake for those asleep. */
+static void stop_word(const struct bench_run *run, struct ring_shared *s)
+{
+	(void)run;
 	/* relaxed: the futex call and the waiters' re-read do the rest */
 	atomic_fetch_or_explicit(&s->turn_word, TURN_STOP, memory_order_relaxed);
 	futex_wake(&s->turn_word, INT_MAX);
-	if (run->params[RING_HANDOFF] == HANDOFF_GOMUTEX)
-		release_batons(s, run->nthreads);
 }
 
 /* The turn itself: the order check. */
@@ -203,9 +232,10 @@ static void act(struct ring_shared *s, struct bench_thread *t, int n)
 	((struct ring_thread *)t->local)->acted++;
 }
 
-static void turn_chan(const struct chan_ops *ch, struct ring_shared *s, struct bench_thread *t,
+static void turn_chan(const struct bench_run *run, struct ring_shared *s, struct bench_thread *t,
 		      int n)
 {
+	const struct chan_ops *ch = run->prim->chan;
 	struct ring_thread *me = t->local;
 	int token;
 
@@ -217,8 +247,10 @@ static void turn_chan(const struct chan_ops *ch, struct ring_shared *s, struct b
 	ch->send(s->ch[(t->id + 1) % n], &token);
 }
 
-static void turn_condvar(struct ring_shared *s, struct bench_thread *t, int n)
+static void turn_condvar(const struct bench_run *run, struct ring_shared *s,
+			 struct bench_thread *t, int n)
 {
+	(void)run;
 	pthread_mutex_lock(&s->mu);
 	while (s->turn != t->id && !s->stopped)
 		pthread_cond_wait(&s->cv, &s->mu);
@@ -264,8 +296,24 @@ static void turn_word(struct ring_shared *s, struct bench_thread *t, int n, bool
 	pass_word(s, t->id, n, sleep);
 }
 
-static void turn_gomutex(struct ring_shared *s, struct bench_thread *t, int n)
+static void turn_futex(const struct bench_run *run, struct ring_shared *s,
+		       struct bench_thread *t, int n)
 {
+	(void)run;
+	turn_word(s, t, n, true);
+}
+
+static void turn_spin(const struct bench_run *run, struct ring_shared *s, struct bench_thread *t,
+		      int n)
+{
+	(void)run;
+	turn_word(s, t, n, false);
+}
+
+static void turn_gomutex(const struct bench_run *run, struct ring_shared *s,
+			 struct bench_thread *t, int n)
+{
+	(void)run;
 	struct ring_thread *me = t->local;
 	gomutex_lock(&s->baton[t->id], &me->gself);
 	/* seq_cst, as every access to these two: see release_batons() */
@@ -278,26 +326,80 @@ static void turn_gomutex(struct ring_shared *s, struct bench_thread *t, int n)
 	atomic_fetch_sub_explicit(&s->passing, 1, memory_order_seq_cst);
 }
 
-static unsigned ring_op(const struct bench_run *run, struct bench_thread *t)
+/* No waiting: turns overlap and come out of order, which the check must catch. */
+static void turn_none(const struct bench_run *run, struct ring_shared *s, struct bench_thread *t,
+		      int n)
+{
+	(void)run;
+	act(s, t, n);
+}
+
+/*
+ * One way to pass the token.  A new method is its functions and one entry
+ * here, with its name in handoff_names[] at the same place.
+ */
+struct handoff {
+	/* One turn of thread t: wait for the token, act(), pass it on. */
+	void (*turn)(const struct bench_run *run, struct ring_shared *s, struct bench_thread *t,
+		     int n);
+	/* NULL, or the method's own state, before the threads start: 0, or -1 with why. */
+	int (*setup)(const struct bench_run *run, struct ring_shared *s, char *why, size_t whylen);
+	void (*teardown)(const struct bench_run *run, struct ring_shared *s);	/* NULL: none */
+	/* NULL, or releases the threads that wait for their turn, at the stop. */
+	void (*stop)(const struct bench_run *run, struct ring_shared *s);
+	bool uses_prim;		/* the token passes over the run's primitive */
+};
+
+static const struct handoff handoffs[] = {
+	{ turn_chan, set_up_chans, free_chans, close_chans, true },
+	{ turn_condvar, set_up_condvar, free_condvar, stop_condvar, false },
+	{ turn_futex, NULL, NULL, stop_word, false },
+	{ turn_spin, NULL, NULL, stop_word, false },
+	{ turn_gomutex, set_up_batons, free_batons, release_batons, false },
+	{ turn_none, NULL, NULL, NULL, false },
+};
+
+static_assert(ARRAY_SIZE(handoffs) == ARRAY_SIZE(handoff_names) - 1,
+	      "every handoff has its name, in the same order");
+
+static const struct handoff *handoff_of(const int64_t *params)
+{
+	return &handoffs[params[RING_HANDOFF]];
+}
+
+static int ring_setup(const struct bench_run *run, char *why, size_t whylen)
 {
 	struct ring_shared *s = run->shared;
-	int n = run->nthreads;
+	const struct handoff *h = handoff_of(run->params);
+	atomic_store_explicit(&s->last, run->nthreads - 1, memory_order_relaxed);
+	return h->setup ? h->setup(run, s, why, whylen) : 0;
+}
 
-	switch (run->params[RING_HANDOFF]) {
-	case HANDOFF_CHAN: turn_chan(run->prim->chan, s, t, n); break;
-	case HANDOFF_CONDVAR: turn_condvar(s, t, n); break;
-	case HANDOFF_FUTEX: turn_word(s, t, n, true); break;
-	case HANDOFF_SPIN: turn_word(s, t, n, false); break;
-	case HANDOFF_GOMUTEX: turn_gomutex(s, t, n); break;
-	case HANDOFF_NONE: act(s, t, n); break;
-	}
+/* Also after a failed setup: each method's teardown frees what its setup got to. */
+static void ring_teardown(const struct bench_run *run)
+{
+	const struct handoff *h = handoff_of(run->params);
+	if (h->teardown)
+		h->teardown(run, run->shared);
+}
+
+static void ring_stop(const struct bench_run *run)
+{
+	const struct handoff *h = handoff_of(run->params);
+	if (h->stop)
+		h->stop(run, run->shared);
+}
+
+static unsigned ring_op(const struct bench_run *run, struct bench_thread *t)
+{
+	handoff_of(run->params)->turn(run, run->shared, t, run->nthreads);
 	return 0;
 }
 
 /* Only the chan handoff passes the token over a primitive: a channel's. */
 static bool ring_uses_prim(const int64_t *params)
 {
-	return params[RING_HANDOFF] == HANDOFF_CHAN;
+	return handoff_of(params)->uses_prim;
 }
 
 static enum check_result ring_check(const struct bench_run *run, struct bench_thread *const *threads,

@@ -12,7 +12,9 @@
  * value into every word, a read checks they agree.  A reader that sees
  * two values met a writer inside: the run fails.
  */
+#include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -47,6 +49,10 @@ struct rw_shared {
 	_Alignas(CACHELINE) atomic_uint_least64_t record[RECORD_WORDS];
 	_Alignas(CACHELINE) atomic_uint_least64_t torn_reads;
 };
+
+static_assert(offsetof(struct rw_shared, torn_reads) % CACHELINE == 0 &&
+		      sizeof(struct rw_shared) % CACHELINE == 0,
+	      "counting torn reads must not share the record's lines");
 
 /* Relaxed loads and stores: the lock orders them; atomics keep null defined. */
 static unsigned read_record(const struct bench_run *run, struct bench_thread *t,

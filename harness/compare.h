@@ -94,7 +94,15 @@ struct compare_report {
 	json_t *not_compared;		/* {name, side, status} */
 };
 
-/* Prints the set in report->format on f. */
+/*
+ * What differs between how the sides were measured, as a new array of
+ * strings: in the matched entries a and b (name -> entry), windows,
+ * warmups and repetitions; in the documents, commit, host and topology
+ * (compare_warn.c).
+ */
+json_t *compare_warnings(json_t *docs_a, json_t *docs_b, json_t *a, json_t *b);
+
+/* Prints the set in report->format on f (compare_print.c). */
 void comparison_set_print(FILE *f, const struct comparison_set *set,
 			  const struct compare_report *report);
 

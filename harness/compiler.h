@@ -2,7 +2,10 @@
 #ifndef SYNCBENCH_COMPILER_H
 #define SYNCBENCH_COMPILER_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 /*
  * 128, not 64: x86's adjacent-line prefetcher fetches 64-byte lines in
@@ -20,6 +23,26 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* size rounded up to whole lines. */
+static inline size_t cacheline_round(size_t size)
+{
+	return (size + CACHELINE - 1) / CACHELINE * CACHELINE;
+}
+
+/*
+ * size zeroed bytes on lines of their own: aligned to a line and rounded
+ * up to whole lines, so that no other allocation shares the last one.
+ * NULL if size is 0 or memory is short; free() releases it.
+ */
+static inline void *cacheline_zalloc(size_t size)
+{
+	size_t bytes = cacheline_round(size);
+	void *p = bytes ? aligned_alloc(CACHELINE, bytes) : NULL;
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
 
 /* Tell the core we are spinning: saves power and frees the SMT sibling. */
 static inline void cpu_relax(void)

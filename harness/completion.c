@@ -44,7 +44,7 @@ static void print_prim_names(FILE *f)
 {
 	bool first = true;
 	for (size_t i = 0; i < lock_registry_len; i++) {
-		if (lock_registry[i]->flags & LOCK_TEST_ONLY)
+		if (!lock_listed(lock_registry[i]))
 			continue;
 		fprintf(f, "%s%s", first ? "" : " ", lock_registry[i]->name);
 		first = false;

@@ -1,6 +1,5 @@
 #include "counters.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <perfmon/pfmlib_perf_event.h>
@@ -9,6 +8,8 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "suggest.h"
 
 static const char *const software_events[] = {
 	"task-clock", "context-switches", "cpu-migrations", "page-faults",
@@ -161,33 +162,11 @@ static int is_hardware(const struct perf_event_attr *a)
 	return a->type != PERF_TYPE_SOFTWARE && a->type != PERF_TYPE_TRACEPOINT;
 }
 
-/* Levenshtein distance, case-insensitive, capped: for "did you mean". */
-static int distance(const char *a, const char *b)
-{
-	int prev[128], cur[128];
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 127 || lb > 127)
-		return 1000;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
-			int best = prev[j - 1] + !same;
-			best = prev[j] + 1 < best ? prev[j] + 1 : best;
-			cur[j] = cur[j - 1] + 1 < best ? cur[j - 1] + 1 : best;
-		}
-		memcpy(prev, cur, sizeof(int) * (lb + 1));
-	}
-	return prev[lb];
-}
-
 /* The three event names of present PMUs closest to name. */
 static void suggest(const char *name, char *buf, size_t len)
 {
 	char best[3][128] = { "", "", "" };
-	int score[3] = { 1000, 1000, 1000 };
+	size_t score[3] = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
 	char base[128];
 	snprintf(base, sizeof(base), "%s", strstr(name, "::") ? strstr(name, "::") + 2 : name);
 	base[strcspn(base, ":")] = '\0';
@@ -200,7 +179,7 @@ static void suggest(const char *name, char *buf, size_t len)
 			pfm_event_info_t ei = { .size = sizeof(ei) };
 			if (pfm_get_event_info(i, PFM_OS_NONE, &ei) != PFM_SUCCESS)
 				continue;
-			int d = distance(base, ei.name);
+			size_t d = suggest_distance(base, ei.name);
 			for (int k = 0; k < 3; k++) {
 				if (d < score[k]) {
 					memmove(&best[k + 1], &best[k], sizeof(best[0]) * (size_t)(2 - k));

@@ -38,6 +38,9 @@ json_t *export_tables(json_t *docs, json_t *sources, const struct export_options
  */
 json_t *export_table_columns(json_t *rows);
 
+/* s as one CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
+void export_csv_text(FILE *f, const char *s);
+
 /* One table as CSV (header, then rows) or JSON Lines, on f. */
 void export_write_table(FILE *f, enum export_format format, json_t *rows);
 

@@ -110,7 +110,8 @@ static int load_dir(const char *dir, json_t *docs, json_t *files, char *err, siz
 		names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
-	if (n)	/* qsort's array may not be NULL, even for no element */
+	/* names is NULL in a directory without documents, and qsort may not be given NULL. */
+	if (n)
 		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		char path[4096];

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report.h"
 #include "resultdoc.h"
 
 /*
@@ -120,4 +121,23 @@ json_t *resume_entries(json_t *previous, const char *path, FILE *notes)
 			json_object_set(by_name, name, e);
 	}
 	return by_name;
+}
+
+/* A resumed document keeps the context it was started with, and says when it was resumed. */
+json_t *resume_document(const struct run_context *ctx, json_t *previous)
+{
+	json_t *doc = report_document(ctx);
+	json_t *fresh = json_object_get(doc, "context");
+	json_t *context = json_deep_copy(json_object_get(previous, "context"));
+	json_t *resumes = json_object_get(context, "resumes");
+	if (!json_is_array(resumes)) {
+		resumes = json_array();
+		json_object_set_new(context, "resumes", resumes);
+	}
+	/* The entries this process adds are compared with the floor it measured. */
+	json_array_append_new(resumes, json_pack("{s:O, s:O, s:O*}", "date",
+		json_object_get(fresh, "date"), "command_line", json_object_get(fresh, "command_line"),
+		"coherence_floor", json_object_get(fresh, "coherence_floor")));
+	json_object_set_new(doc, "context", context);
+	return doc;
 }

@@ -31,4 +31,11 @@ int resume_check(json_t *previous, const char *path, const struct sweep *sw,
  */
 json_t *resume_entries(json_t *previous, const char *path, FILE *notes);
 
+/*
+ * The document a resumed run writes: previous's context, with this
+ * process's date, command line and coherence floor (from ctx) appended to
+ * its "resumes"; the entries are the run's to add.
+ */
+json_t *resume_document(const struct run_context *ctx, json_t *previous);
+
 #endif

@@ -61,20 +61,10 @@ struct worker {
 
 static_assert(sizeof(struct worker) % CACHELINE == 0, "workers must not share lines");
 
-static size_t line_stride(size_t size)
-{
-	return (size + CACHELINE - 1) / CACHELINE * CACHELINE;
-}
-
 /* n zeroed objects of size bytes, each starting on its own line; NULL if size is 0. */
 static void *zalloc_lines(size_t n, size_t size)
 {
-	if (size == 0)
-		return NULL;
-	void *p = aligned_alloc(CACHELINE, n * line_stride(size));
-	if (p)
-		memset(p, 0, n * line_stride(size));
-	return p;
+	return cacheline_zalloc(n * cacheline_round(size));
 }
 
 /*
@@ -357,11 +347,11 @@ int run_repetition(const struct config *c, const struct run_settings *s, const i
 	pthread_mutex_init(&rs->gate_mutex, NULL);
 	pthread_cond_init(&rs->gate_cond, NULL);
 	for (int i = 0; i < n; i++) {
-		selves[i] = selves_mem ? selves_mem + (size_t)i * line_stride(self_size) : NULL;
+		selves[i] = selves_mem ? selves_mem + (size_t)i * cacheline_round(self_size) : NULL;
 		w[i].bt = (struct bench_thread){
 			.id = i,
 			.self = selves[i],
-			.local = locals_mem ? locals_mem + (size_t)i * line_stride(c->bench->thread_size) : NULL,
+			.local = locals_mem ? locals_mem + (size_t)i * cacheline_round(c->bench->thread_size) : NULL,
 			.rng = 0x9e3779b97f4a7c15u * (uint64_t)(i + 1),
 			.lat.hist = hists + (size_t)i * MAX_OP_KINDS,
 		};

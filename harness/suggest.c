@@ -7,15 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Longer words are no one's typo of a registry name, and their table would be large. */
-#define SUGGEST_MAX_LEN 64
-
-/*
- * Optimal string alignment distance (Damerau-Levenshtein without
- * editing a substring twice), case-folded; SUGGEST_MAX_LEN + 1 when
- * either word is longer than that.
- */
-static size_t edit_distance(const char *a, const char *b)
+size_t suggest_distance(const char *a, const char *b)
 {
 	size_t n = strlen(a), m = strlen(b);
 	if (n > SUGGEST_MAX_LEN || m > SUGGEST_MAX_LEN)
@@ -52,7 +44,7 @@ const char *suggest_closest(const char *word, const char *const *candidates, siz
 	for (size_t i = 0; i < n; i++) {
 		if (!candidates[i])
 			continue;
-		size_t d = edit_distance(word, candidates[i]);
+		size_t d = suggest_distance(word, candidates[i]);
 		if (d < best) {
 			best = d;
 			found = candidates[i];

@@ -7,6 +7,16 @@
 
 #include <stddef.h>
 
+/* Longer words are no one's typo of a registry name, and their table would be large. */
+#define SUGGEST_MAX_LEN 64
+
+/*
+ * Optimal string alignment distance (Damerau-Levenshtein without
+ * editing a substring twice), case-folded; SUGGEST_MAX_LEN + 1 when
+ * either word is longer than that.
+ */
+size_t suggest_distance(const char *a, const char *b);
+
 /*
  * The candidate closest to word in edits (an insertion, a deletion, a
  * substitution or two neighbours swapped count one each; case is

@@ -1,3 +1,9 @@
+/*
+ * A sweep's run: its configurations taken in windows, each window one
+ * pass of repetitions per repetition, every repetition in a child of its
+ * own (isolate.c), each window recorded and written before the next.  The
+ * plan is sweep_plan.c's; --resume's checks and document are resume.c's.
+ */
 #include "sweep.h"
 
 #include <stdbool.h>
@@ -8,34 +14,17 @@
 #include "clock.h"
 #include "compiler.h"
 #include "isolate.h"
-#include "plan.h"
-#include "progress.h"
 #include "report.h"
 #include "resultdoc.h"
 #include "resume.h"
 #include "safefile.h"
-
-
-struct job_state;
-
-/* One configuration of the run, planned before anything runs. */
-struct planned {
-	struct job_state *job;	/* the workload sweep it belongs to */
-	struct config c;
-	int *pus;		/* the PU of each thread; -1: not pinned */
-	json_t *entry;		/* its head; whole once measured or kept */
-	bool kept;		/* entry is a previous result (--resume) */
-	bool finished;		/* kept, failed, or every repetition measured */
-	int done;		/* repetitions measured */
-	struct rep_figures *reps;	/* settings->reps of them, while its window runs */
-	struct config_summary *summary;	/* once measured, until its row is printed */
-};
+#include "sweep_private.h"
 
 static const char *const failure_status[] = {
 	[ISOLATE_ERROR] = "error", [ISOLATE_CRASHED] = "crashed", [ISOLATE_TIMEOUT] = "timeout",
 };
 
-/* Runs one repetition of p in a child; returns SWEEP_INTERRUPTED or -1. */
+/* Runs one repetition of p in a child; returns SWEEP_INTERRUPTED or SWEEP_GO_ON. */
 static int run_isolated(struct planned *p, const struct run_settings *s, double started_s)
 {
 	struct isolate_result res;
@@ -50,93 +39,9 @@ static int run_isolated(struct planned *p, const struct run_settings *s, double 
 		report_entry_failed(p->entry, failure_status[res.outcome], res.detail);
 		p->finished = true;
 	}
-	return -1;
+	return SWEEP_GO_ON;
 }
 
-/* Fills params with defaults, then the values the odometer points at. */
-static void apply_sets(const struct sweep *sw, struct config *c, const int *applies,
-		       const int *digit)
-{
-	param_defaults(c->bench->params, c->bench->nparams, c->bench_params);
-	if (c->prim)
-		param_defaults(c->prim->params, c->prim->nparams, c->prim_params);
-	memset(c->bench_asked_ns, 0, sizeof(c->bench_asked_ns));
-	memset(c->prim_asked_ns, 0, sizeof(c->prim_asked_ns));
-	for (int k = 0; k < sw->nsets; k++) {
-		if (!applies[k])
-			continue;
-		const struct param_sweep *ps = &sw->sets[k];
-		int i = param_find(c->bench->params, c->bench->nparams, ps->name);
-		if (i >= 0) {
-			c->bench_params[i] = ps->values[digit[k]];
-			c->bench_asked_ns[i] = ps->asked_ns[digit[k]];
-		} else {
-			i = param_find(c->prim->params, c->prim->nparams, ps->name);
-			c->prim_params[i] = ps->values[digit[k]];
-			c->prim_asked_ns[i] = ps->asked_ns[digit[k]];
-		}
-	}
-}
-
-/* Advances the odometer over the sets that apply; false when it wraps. */
-static int next_combination(const struct sweep *sw, const int *applies, int *digit)
-{
-	for (int k = sw->nsets - 1; k >= 0; k--) {
-		if (!applies[k])
-			continue;
-		if (++digit[k] < sw->sets[k].nvalues)
-			return 1;
-		digit[k] = 0;
-	}
-	return 0;
-}
-
-/*
- * A --set applies to a primitive when the workload or the primitive
- * declares it; without a primitive, when the workload does.
- */
-static void sets_for_prim(const struct sweep *sw, const struct lock_ops *prim, int *applies)
-{
-	for (int k = 0; k < sw->nsets; k++)
-		applies[k] = param_find(sw->bench->params, sw->bench->nparams, sw->sets[k].name) >= 0 ||
-			     (prim && param_find(prim->params, prim->nparams, sw->sets[k].name) >= 0);
-}
-
-/* One workload's sweep within the run: its document and file. */
-struct job_state {
-	const struct sweep_job *job;
-	json_t *doc;
-	json_t *previous;	/* --resume: the previous entries by name (resume_entries) */
-	json_t *reached;	/* names of the configurations recorded: name -> true */
-	int position;		/* configurations reached so far, in sweep order */
-	bool touched;		/* entries added since the file was last written */
-};
-
-struct sweep_state {
-	struct job_state *jobs;
-	int njobs;
-	double interleave_s;
-	const struct sweep_output *out;	/* the first job's: dry run and progress */
-	struct planned *plan;	/* every configuration of every job, in sweep order */
-	int nplanned, capacity;
-	int failures;
-	int done;		/* configurations measured, progress_done included */
-	uint64_t started_ns;	/* when the first repetition started */
-	bool recorded;		/* some window's entries are in the documents */
-	int reps_measured;	/* repetitions run by this process */
-	uint64_t measured_ns;	/* and the wall time they took */
-	double planned_done_s;	/* and the warmups and windows they asked for */
-	struct progress progress;
-	struct progress_plan dry;	/* --dry-run: what the plan holds */
-};
-
-/*
- * Rewrites a job's file; on failure, err says why.  Returns 0 or -1.  The
- * document on disk holds what this process has recorded, in sweep order,
- * and then every previous entry whose configuration it has not recorded
- * (not reached yet, or not in this sweep): a resume that is itself
- * interrupted, or that measures fewer configurations, loses nothing.
- */
 /*
  * The machine's conditions, steal measured up to now, where this process's
  * context is: the document's, or for --resume its latest resumption's.
@@ -150,6 +55,13 @@ static void refresh_conditions(json_t *doc, const struct run_context *ctx)
 			       conditions_json(&ctx->conditions));
 }
 
+/*
+ * Rewrites a job's file; on failure, err says why.  Returns 0 or -1.  The
+ * document on disk holds what this process has recorded, in sweep order,
+ * and then every previous entry whose configuration it has not recorded
+ * (not reached yet, or not in this sweep): a resume that is itself
+ * interrupted, or that measures fewer configurations, loses nothing.
+ */
 static int write_document(struct job_state *js, char *err, size_t errlen)
 {
 	const char *name;
@@ -165,28 +77,6 @@ static int write_document(struct job_state *js, char *err, size_t errlen)
 	int rc = report_write_atomic(doc, js->job->output->path, err, errlen);
 	json_decref(doc);
 	return rc;
-}
-
-static int reps_of(const struct planned *p)
-{
-	return p->job->job->settings->reps;
-}
-
-static double rep_seconds(const struct planned *p)
-{
-	const struct run_settings *s = p->job->job->settings;
-	return s->warmup_s + s->duration_s;
-}
-
-/* Whether the repetitions of p probe the coherence floor first: on 2 or more distinct PUs. */
-static bool probes_floor(const struct config *c, const int *pus)
-{
-	if (!(c->bench->flags & BENCH_WANTS_FLOOR))
-		return false;
-	for (int i = 1; i < c->threads; i++)
-		if (pus[i] >= 0 && pus[i] != pus[0])
-			return true;
-	return false;
 }
 
 /*
@@ -206,7 +96,7 @@ static void print_progress(struct sweep_state *st, bool pass_end)
 			continue;
 		left.reps += reps_of(p) - p->done;
 		left.window_s += (reps_of(p) - p->done) * rep_seconds(p);
-		left.floor_reps += probes_floor(&p->c, p->pus) ? reps_of(p) - p->done : 0;
+		left.floor_reps += sweep_probes_floor(&p->c, p->pus) ? reps_of(p) - p->done : 0;
 	}
 	double elapsed = st->started_ns ? (double)(now_ns() - st->started_ns) / 1e9 : 0;
 	double estimate = progress_estimate_s(&left);
@@ -221,85 +111,6 @@ static void print_progress(struct sweep_state *st, bool pass_end)
 		 "%s elapsed, about %s left", st->done, total, reps_done, reps_done + left.reps,
 		 took, eta);
 	progress_show(&st->progress, line, pass_end, pass_end);
-}
-
-static int grow_plan(struct sweep_state *st)
-{
-	int capacity = st->capacity ? 2 * st->capacity : 64;
-	struct planned *p = realloc(st->plan, (size_t)capacity * sizeof(*p));
-	if (!p)
-		return -1;
-	st->plan = p;
-	st->capacity = capacity;
-	return 0;
-}
-
-/*
- * Round robin over the sweep order rather than a hash of the name: the
- * order groups a primitive's thread counts together, and the expensive ones
- * (oversubscribed, slow locks) sit next to each other, so dealing them out
- * in turn spreads them evenly over the shards.
- */
-static bool in_shard(const struct sweep_output *out, int position)
-{
-	return out->shard_count == 0 || position % out->shard_count == out->shard_index - 1;
-}
-
-static void count_dry_run(struct progress_plan *dry, const struct config *c,
-			  const struct run_settings *s, const int *pus, bool kept)
-{
-	if (kept) {
-		dry->kept++;
-		return;
-	}
-	dry->configs++;
-	dry->reps += s->reps;
-	dry->window_s += s->reps * (s->warmup_s + s->duration_s);
-	dry->floor_reps += probes_floor(c, pus) ? s->reps : 0;
-}
-
-/*
- * Appends a configuration of the job's shard to the plan, or lists it for
- * --dry-run; -1 if out of memory.
- */
-static int plan_one(struct sweep_state *st, struct job_state *js, const struct config *c,
-		    int variant)
-{
-	const struct sweep_job *job = js->job;
-	char name[1024];
-	if (!in_shard(job->output, js->position++))
-		return 0;
-	int *pus = malloc((size_t)c->threads * sizeof(*pus));
-	int oversubscribed = pus ? placement_resolve(job->settings->topo, &job->settings->placement,
-						     c->threads, variant, pus) : -1;
-	if (oversubscribed < 0 || (st->nplanned == st->capacity && grow_plan(st) != 0)) {
-		free(pus);
-		return -1;
-	}
-	json_t *entry = report_entry_head(c, job->settings, pus, oversubscribed);
-	json_object_update_new(json_object_get(entry, "placement"),
-			       placement_record_json(job->settings, pus, c->threads));
-	json_t *previous = NULL;
-	/* Only an ok entry stands for its configuration; any other is measured again. */
-	if (resultdoc_config_name(entry, name, sizeof(name)) == 0)
-		previous = json_object_get(js->previous, name);
-	const char *status = json_string_value(json_object_get(previous, "status"));
-	if (!status || strcmp(status, "ok") != 0)
-		previous = NULL;
-	if (job->output->dry_run) {
-		printf("%s\t%s\n", previous ? "kept" : "run", name);
-		count_dry_run(&st->dry, c, job->settings, pus, previous != NULL);
-		json_decref(entry);
-		free(pus);
-		return 0;
-	}
-	if (previous) {
-		json_decref(entry);
-		entry = json_incref(previous);
-	}
-	st->plan[st->nplanned++] = (struct planned){ .job = js, .c = *c, .pus = pus, .entry = entry,
-						     .kept = previous, .finished = previous };
-	return 0;
 }
 
 /*
@@ -375,7 +186,7 @@ static void print_row(struct planned *p)
  * One pass: a repetition of every configuration of the window still
  * running, in an order shuffled afresh each pass, so that a drift of the
  * machine during the pass does not always fall on the same ones.
- * Returns SWEEP_INTERRUPTED or -1.
+ * Returns SWEEP_INTERRUPTED or SWEEP_GO_ON.
  */
 static int run_pass(struct sweep_state *st, struct planned *window, int n, uint64_t *rng)
 {
@@ -402,13 +213,13 @@ static int run_pass(struct sweep_state *st, struct planned *window, int n, uint6
 			complete_entry(p);
 		print_progress(st, false);
 	}
-	return -1;
+	return SWEEP_GO_ON;
 }
 
 /*
  * Appends and counts the window's entries, in sweep order, writes the
  * files, then prints the rows: a closed or full stdout costs the table,
- * never the results.
+ * never the results.  Returns SWEEP_WRITE_ERROR or SWEEP_GO_ON.
  */
 static int record_window(struct sweep_state *st, struct planned *window, int n)
 {
@@ -440,7 +251,7 @@ static int record_window(struct sweep_state *st, struct planned *window, int n)
 	for (int i = 0; i < n; i++)
 		print_row(&window[i]);
 	safefile_flush_stdout();	/* a failure is reported at exit, as status 3 */
-	return -1;
+	return SWEEP_GO_ON;
 }
 
 static void free_reps(struct planned *p)
@@ -454,11 +265,11 @@ static void free_reps(struct planned *p)
 /*
  * Measures the window's configurations, one pass per repetition (as many
  * as the most any of them has), then records them.  Returns a SWEEP_*
- * stop code or -1.
+ * stop code or SWEEP_GO_ON.
  */
 static int run_window(struct sweep_state *st, struct planned *window, int n, uint64_t *rng)
 {
-	int stop = -1, passes = 0;
+	int stop = SWEEP_GO_ON, passes = 0;
 	for (int i = 0; i < n; i++) {
 		if (window[i].finished)
 			continue;
@@ -469,98 +280,18 @@ static int run_window(struct sweep_state *st, struct planned *window, int n, uin
 			window[i].finished = true;
 		}
 	}
-	for (int pass = 0; pass < passes && stop < 0; pass++) {
+	for (int pass = 0; pass < passes && stop == SWEEP_GO_ON; pass++) {
 		stop = run_pass(st, window, n, rng);
-		if (stop < 0 && pass < passes - 1)
+		if (stop == SWEEP_GO_ON && pass < passes - 1)
 			print_progress(st, true);
 	}
-	if (stop < 0)
+	if (stop == SWEEP_GO_ON)
 		stop = record_window(st, window, n);
-	if (stop < 0)
+	if (stop == SWEEP_GO_ON)
 		print_progress(st, true);
 	for (int i = 0; i < n; i++)
 		free_reps(&window[i]);
 	return stop;
-}
-
-/*
- * Plans the job's configurations on prim, or, with prim NULL, those that
- * use no primitive: each configuration is in exactly one of these passes.
- */
-static int plan_prim(struct sweep_state *st, struct job_state *js, const struct lock_ops *prim)
-{
-	const struct sweep *sw = js->job->sweep;
-	const struct run_settings *s = js->job->settings;
-	int applies[2 * MAX_PARAMS], digit[2 * MAX_PARAMS] = { 0 };
-	struct config c = { .bench = sw->bench, .prim = prim };
-
-	sets_for_prim(sw, prim, applies);
-	do {
-		apply_sets(sw, &c, applies, digit);
-		if (bench_uses_prim(c.bench, c.bench_params) != (prim != NULL))
-			continue;	/* to the odometer: it is planned in the other pass */
-		for (int t = 0; t < sw->nthreads; t++) {
-			c.threads = sw->threads[t];
-			int variants = placement_variants(s->topo, &s->placement, c.threads);
-			for (int v = 0; v < variants; v++)
-				if (plan_one(st, js, &c, v) != 0)
-					return -1;
-		}
-	} while (next_combination(sw, applies, digit));
-	return 0;
-}
-
-int sweep_validate(const struct sweep *sw, char *why, size_t whylen)
-{
-	int applies[2 * MAX_PARAMS], digit[2 * MAX_PARAMS] = { 0 };
-	struct config c = { .bench = sw->bench };
-
-	if (!sw->bench->validate)
-		return 0;
-	sets_for_prim(sw, NULL, applies);
-	do {
-		apply_sets(sw, &c, applies, digit);
-		for (int t = 0; t < sw->nthreads; t++)
-			if (sw->bench->validate(c.bench_params, sw->threads[t], why, whylen) != 0)
-				return -1;
-	} while (next_combination(sw, applies, digit));
-	return 0;
-}
-
-/* A resumed document keeps the context it was started with, and says when it was resumed. */
-static json_t *resumed_document(const struct run_context *ctx, json_t *previous)
-{
-	json_t *doc = report_document(ctx);
-	json_t *fresh = json_object_get(doc, "context");
-	json_t *context = json_deep_copy(json_object_get(previous, "context"));
-	json_t *resumes = json_object_get(context, "resumes");
-	if (!json_is_array(resumes)) {
-		resumes = json_array();
-		json_object_set_new(context, "resumes", resumes);
-	}
-	/* The entries this process adds are compared with the floor it measured. */
-	json_array_append_new(resumes, json_pack("{s:O, s:O, s:O*}", "date",
-		json_object_get(fresh, "date"), "command_line", json_object_get(fresh, "command_line"),
-		"coherence_floor", json_object_get(fresh, "coherence_floor")));
-	json_object_set_new(doc, "context", context);
-	return doc;
-}
-
-/*
- * Plans every configuration of every job, job by job: in each, those
- * without a primitive first, then each primitive's.
- */
-static int plan_run(struct sweep_state *st)
-{
-	for (int j = 0; j < st->njobs; j++) {
-		struct job_state *js = &st->jobs[j];
-		if (plan_prim(st, js, NULL) != 0)
-			return -1;
-		for (int p = 0; p < js->job->sweep->nprims; p++)
-			if (plan_prim(st, js, js->job->sweep->prims[p]) != 0)
-				return -1;
-	}
-	return 0;
 }
 
 static int run_windows(struct sweep_state *st)
@@ -570,11 +301,11 @@ static int run_windows(struct sweep_state *st)
 	for (int first = 0; first < st->nplanned;) {
 		int end = window_end(st, first);
 		int stop = run_window(st, st->plan + first, end - first, &rng);
-		if (stop >= 0)
+		if (stop != SWEEP_GO_ON)
 			return stop;
 		first = end;
 	}
-	return -1;
+	return SWEEP_GO_ON;
 }
 
 static void free_state(struct sweep_state *st)
@@ -607,7 +338,7 @@ static int set_up_jobs(struct sweep_state *st, const struct sweep_job *jobs)
 								      job->output->path, stderr)
 						     : json_object();
 		if (!job->output->dry_run)
-			js->doc = job->output->previous ? resumed_document(job->ctx, job->output->previous)
+			js->doc = job->output->previous ? resume_document(job->ctx, job->output->previous)
 							: report_document(job->ctx);
 	}
 	return 0;
@@ -627,7 +358,7 @@ static int finish_jobs(struct sweep_state *st, int stop)
 		char err[512];
 		if (stop == SWEEP_INTERRUPTED)
 			report_set_complete(js->doc, 0, isolate_signal_name(isolate_stop_signal()));
-		else if (stop < 0)
+		else if (stop == SWEEP_GO_ON)
 			report_set_complete(js->doc, 1, NULL);
 		if (stop != SWEEP_WRITE_ERROR && js->job->output->path &&
 		    write_document(js, err, sizeof(err)) != 0) {
@@ -661,7 +392,7 @@ int sweep_run(const struct sweep_job *jobs, int njobs)
 	struct sweep_state st = { .njobs = njobs, .interleave_s = jobs[0].sweep->interleave_s,
 				  .out = jobs[0].output, .done = jobs[0].output->progress_done };
 
-	if (set_up_jobs(&st, jobs) != 0 || plan_run(&st) != 0) {
+	if (set_up_jobs(&st, jobs) != 0 || sweep_plan_run(&st) != 0) {
 		fprintf(stderr, "syncbench: out of memory planning the sweep\n");
 		free_state(&st);
 		return SWEEP_FAILED;
@@ -678,11 +409,11 @@ int sweep_run(const struct sweep_job *jobs, int njobs)
 	st.started_ns = now_ns();
 	int stop = isolate_stop_signal() ? SWEEP_INTERRUPTED : run_windows(&st);
 	progress_clear(&st.progress);
-	if (stop < 0)
+	if (stop == SWEEP_GO_ON)
 		report_table_footer(stdout);
 	if (stop == SWEEP_INTERRUPTED)
 		say_interrupted(&st);
 	stop = finish_jobs(&st, stop);
 	free_state(&st);
-	return stop >= 0 ? stop : (st.failures ? SWEEP_FAILED : SWEEP_OK);
+	return stop != SWEEP_GO_ON ? stop : (st.failures ? SWEEP_FAILED : SWEEP_OK);
 }

@@ -14,11 +14,9 @@ void *chan_create(const struct lock_ops *p, const int64_t *params, size_t elem, 
 		errno = EINVAL;
 		return NULL;
 	}
-	size_t bytes = (p->chan->size(elem, cap) + CACHELINE - 1) / CACHELINE * CACHELINE;
-	void *ch = aligned_alloc(CACHELINE, bytes);
+	void *ch = cacheline_zalloc(p->chan->size(elem, cap));
 	if (!ch)
 		return NULL;
-	memset(ch, 0, bytes);
 	int e = p->chan->init(ch, elem, cap, params);
 	if (e != 0) {
 		free(ch);

@@ -32,6 +32,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,9 @@ struct ck_anderson_lock {
 	_Alignas(CACHELINE) atomic_uint registered;
 };
 
+static_assert(offsetof(struct ck_anderson_lock, registered) % CACHELINE == 0,
+	      "registering must not touch the lock's hot line");
+
 struct ck_anderson_self {
 	ck_spinlock_anderson_thread_t *slot;	/* from lock() to unlock() */
 	bool registered;
@@ -65,13 +69,10 @@ static int ck_anderson_init(void *lock, const int64_t *params)
 {
 	struct ck_anderson_lock *l = lock;
 	unsigned n = (unsigned)params[ANDERSON_SLOTS];
-	size_t bytes = (n * sizeof(ck_spinlock_anderson_thread_t) + CACHELINE - 1) / CACHELINE *
-		       CACHELINE;
-	ck_spinlock_anderson_thread_t *slots = aligned_alloc(CACHELINE, bytes);
+	ck_spinlock_anderson_thread_t *slots = cacheline_zalloc(n * sizeof(*slots));
 
 	if (!slots)
 		return ENOMEM;
-	memset(slots, 0, bytes);
 	ck_spinlock_anderson_init(&l->ck, slots, n);
 	atomic_init(&l->registered, 0);
 	return 0;

@@ -7,8 +7,10 @@
 #ifndef SYNCBENCH_GOMUTEX_H
 #define SYNCBENCH_GOMUTEX_H
 
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../harness/compiler.h"
@@ -64,6 +66,10 @@ struct gomutex {
 	 */
 	_Alignas(CACHELINE) atomic_int spinning;
 };
+
+static_assert(offsetof(struct gomutex, spinning) % CACHELINE == 0 &&
+		      sizeof(struct gomutex) % CACHELINE == 0,
+	      "the spinners' count must not share the state word's line, nor the next gomutex's");
 
 /* Returns 0 or an errno value; park_spin_ns: its semaphore's (gosema_init()). */
 int gomutex_init(struct gomutex *m, enum gomutex_mode mode, uint64_t starve_ns,

@@ -18,13 +18,11 @@
  */
 #include "gosema.h"
 
-#include <linux/futex.h>
 #include <sched.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "../harness/clock.h"
 #include "../harness/compiler.h"
+#include "futex.h"
 
 /* A waiter's futex word. */
 enum { WAITING, WOKEN, WOKEN_WITH_TOKEN };
@@ -33,17 +31,6 @@ struct gosema_waiter {
 	atomic_uint state;
 	struct gosema_waiter *next;
 };
-
-static void futex_wait(atomic_uint *word, unsigned expected)
-{
-	/* EINTR and EAGAIN are fine: the caller re-reads the word. */
-	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
-}
-
-static void futex_wake_one(atomic_uint *word)
-{
-	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
 
 int gosema_init(struct gosema *s, uint64_t park_spin_ns)
 {
@@ -139,7 +126,7 @@ static void wake(struct gosema_waiter *w, unsigned how)
 {
 	/* release: pairs with the acquire in park(); w may be gone after it */
 	atomic_store_explicit(&w->state, how, memory_order_release);
-	futex_wake_one(&w->state);
+	futex_wake(&w->state, 1);
 }
 
 /* Queues w unless a token turned up; false if it took the token instead. */

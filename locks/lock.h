@@ -3,6 +3,20 @@
  * are all static and whose only exported symbol is one `const struct
  * lock_ops NAME_ops`, listed in locks/registry.def.  Optional operations
  * are NULL slots; the harness owns threads, timing and output.
+ *
+ * Three primitives are also building blocks that other code uses
+ * directly, and so export a C API from a header of their own beside
+ * their ops: gomutex (gomutex.h: the ring workload's batons), gochan
+ * (gochan.h: `syncbench demo`, the tests) and gorwmutex (gorwmutex.h).
+ * gosema.c (gosema.h, the semaphore gomutex and gorwmutex park on),
+ * go_ref.c (go_ref.h) and chan.c (chan.h) are helpers, not primitives,
+ * and have no registry line.
+ *
+ * What locks/ and benches/ may include from the harness is these
+ * headers, no other: compiler.h (CACHELINE, cpu_relax, work units,
+ * cacheline_zalloc), clock.h, params.h, stat_emit.h, latency.h, and for
+ * workloads stats.h (pure statistics) and work.h (the work unit's cost);
+ * from locks/, futex.h.  tests/test_layout.sh checks it.
  */
 #ifndef SYNCBENCH_LOCK_H
 #define SYNCBENCH_LOCK_H
@@ -109,5 +123,11 @@ extern const size_t lock_registry_len;
 
 /* The primitive called name, or NULL. */
 const struct lock_ops *lock_find(const char *name);
+
+/* Whether list, completion and --prim all show p: every primitive but the test-only ones. */
+static inline bool lock_listed(const struct lock_ops *p)
+{
+	return !(p->flags & LOCK_TEST_ONLY);
+}
 
 #endif

@@ -1,5 +1,7 @@
-# Shared by the shell tests: a scratch directory and a failure helper.
+# Shared by the shell tests: a scratch directory, a failure helper, and
+# tests/sbtest.py importable from their Python heredocs.
 set -euo pipefail
+export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 fail() {

@@ -36,24 +36,14 @@ static inline bool kit_in_process_lock(const struct lock_ops *p)
 	return !p->chan && !p->external;
 }
 
-/* size zeroed bytes on their own lines, as the harness gives them; NULL for 0. */
-static inline void *zalloc_line(size_t size)
-{
-	size_t bytes = (size + CACHELINE - 1) / CACHELINE * CACHELINE;
-	void *p = bytes ? aligned_alloc(CACHELINE, bytes) : NULL;
-	if (p)
-		memset(p, 0, bytes);
-	return p;
-}
-
 /* An initialised instance of ops with its default parameters. */
 static inline struct instance instance_new(const struct lock_ops *ops)
 {
-	struct instance in = { .ops = ops, .lock = zalloc_line(ops->size) };
+	struct instance in = { .ops = ops, .lock = cacheline_zalloc(ops->size) };
 	int64_t params[MAX_PARAMS];
 
 	for (int i = 0; i < KIT_MAX_SELVES; i++)
-		in.self[i] = zalloc_line(ops->self_size);
+		in.self[i] = cacheline_zalloc(ops->self_size);
 	param_defaults(ops->params, ops->nparams, params);
 	CHECK(in.lock && ops->init(in.lock, params) == 0, "%s: init", ops->name);
 	return in;

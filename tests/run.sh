@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: the compiled tests/test_*.c and the scripts tests/test_*.sh.
-# usage: tests/run.sh BUILD_DIR SYNCBENCH_BINARY
-# Each test has a time limit, so a hang fails that test instead of the run.
+# Runs the tests: the compiled tests/test_*.c and the scripts tests/test_*.sh.
+# usage: tests/run.sh BUILD_DIR SYNCBENCH_BINARY [TEST...]
+# TEST is a compiled test or a script, by path; without any, every test runs
+# (make test); make check names its tier's.  Each test has a time limit, so
+# a hang fails that test instead of the run.
 set -u
 build=$1
 export BIN=$2 PYTHON=${PYTHON:-python3}
@@ -26,11 +28,16 @@ run_one() {
 	fi
 }
 
-for t in "$build"/tests/test_*; do
-	run_one "$(basename "$t")" "$t"
-done
-for t in tests/test_*.sh; do
-	run_one "$(basename "$t")" bash "$t"
+if [ $# -gt 2 ]; then
+	selected=("${@:3}")
+else
+	selected=("$build"/tests/test_* tests/test_*.sh)
+fi
+for t in "${selected[@]}"; do
+	case $t in
+	*.sh) run_one "$(basename "$t")" bash "$t" ;;
+	*) run_one "$(basename "$t")" "$t" ;;
+	esac
 done
 
 [ "$failed" -gt 0 ] && echo "failed: ${failures[*]}"

@@ -11,8 +11,9 @@
 	fail "the sweep exited with status $?"
 
 "$PYTHON" - "$scratch/a.json" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+doc = sbtest.load(sys.argv[1])
 bad = []
 for r in doc["results"]:
     tag = f"{r['params']} threads={r['threads']}"

@@ -293,7 +293,8 @@ cp "$in/prev.json" "$in/prev.copy"
 ln -s /nonexistent "$in/planted.json.lock"
 "$PYTHON" - "$fixture" "$in" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+import sbtest
+d = sbtest.load(sys.argv[1])
 changes = {
     "threads-string": lambda e: e.update(threads="2"),
     "threads-zero": lambda e: e.update(threads=0),

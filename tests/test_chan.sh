@@ -28,21 +28,16 @@ rc=0
 	>/dev/null || rc=$?
 [ "$rc" -eq 1 ] || fail "ring handoff=none exited with status $rc, not 1 (a failed check)"
 
-"$PYTHON" - "$(dirname "$0")/../results/schema.json" "$scratch"/{pp,pps,pc,pc31,ring,none}.json <<'PY'
-import json, sys
-schema_path, *paths = sys.argv[1:]
-try:
-    from jsonschema import Draft202012Validator
-    validator = Draft202012Validator(json.load(open(schema_path)))
-except ImportError:
-    validator = None
-    print("test_chan.sh: SKIPPED schema validation: python3-jsonschema is missing")
+"$PYTHON" - "$scratch"/{pp,pps,pc,pc31,ring,none}.json <<'PY'
+import sys
+import sbtest
+paths = sys.argv[1:]
+schema_problems = sbtest.schema_checker("test_chan.sh")
 bad = []
 for path in paths:
-    doc = json.load(open(path))
+    doc = sbtest.load(path)
     name = path.rsplit("/", 1)[1]
-    if validator:
-        bad += [f"{name}: schema: {e.message[:160]}" for e in validator.iter_errors(doc)]
+    bad += schema_problems(doc, name)
     for r in doc["results"]:
         tag = f"{name}: {r['prim']} threads={r['threads']} {r['params']}"
         want = "failed" if name == "none.json" else "ok"

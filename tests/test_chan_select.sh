@@ -23,21 +23,16 @@ short=(--duration 0.05 --warmup 0.01 --reps 1 --set sample_every=1)
 	--duration 0.002 --warmup 0 --reps 10 --interleave 0 >/dev/null ||
 	fail "chan-select: a short run did not stop cleanly"
 
-"$PYTHON" - "$(dirname "$0")/../results/schema.json" "$scratch"/{fanin,spin,quit}.json <<'PY'
-import json, sys
-schema_path, *paths = sys.argv[1:]
-try:
-    from jsonschema import Draft202012Validator
-    validator = Draft202012Validator(json.load(open(schema_path)))
-except ImportError:
-    validator = None
-    print("test_chan_select.sh: SKIPPED schema validation: python3-jsonschema is missing")
+"$PYTHON" - "$scratch"/{fanin,spin,quit}.json <<'PY'
+import sys
+import sbtest
+paths = sys.argv[1:]
+schema_problems = sbtest.schema_checker("test_chan_select.sh")
 bad = []
 for path in paths:
-    doc = json.load(open(path))
+    doc = sbtest.load(path)
     name = path.rsplit("/", 1)[1]
-    if validator:
-        bad += [f"{name}: schema: {e.message[:160]}" for e in validator.iter_errors(doc)]
+    bad += schema_problems(doc, name)
     received = 0
     for r in doc["results"]:
         tag = f"{name}: threads={r['threads']} {r['params']}"

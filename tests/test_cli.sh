@@ -68,8 +68,9 @@ echo "did you mean: commands, topics, workloads, primitives, parameters, options
 "$BIN" run --bench lock "${one[@]}" --duration 20ms --warmup 5ms --interleave 2s \
 	--out "$scratch/units.json" >/dev/null
 "$PYTHON" - "$scratch/units.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+d = sbtest.load(sys.argv[1])
 e = d["results"][0]
 assert (e["duration_s"], e["warmup_s"], d["context"]["interleave_s"]) == (0.02, 0.005, 2.0), \
     (e["duration_s"], e["warmup_s"], d["context"]["interleave_s"])

@@ -45,20 +45,21 @@ grep -q '^merge: sweep s1: 9 configurations from 2 hosts (a, b) in 3 documents' 
 grep -q '^merge: sweep s1: 4 configurations from 1 hosts (c) in 1 documents' "$scratch/merge.txt" ||
 	fail "merge of shards: $(cat "$scratch/merge.txt")"
 "$PYTHON" - "$scratch/m" "$scratch/mc" results/schema.json <<'PY'
-import glob, json, os, sys
+import glob, os, sys
+import sbtest
 from jsonschema import Draft202012Validator
 merged, merged_c, schema = sys.argv[1:]
-v = Draft202012Validator(json.load(open(schema)))
+v = Draft202012Validator(sbtest.load(schema))
 files = sorted(os.path.basename(p) for p in glob.glob(f"{merged}/*.json"))
 assert files == ["a.lock.json", "a.pingpong.json", "b.lock.json"], files
 assert os.listdir(merged_c) == ["c.lock.json"]
 for f in files + ["../mc/c.lock.json"]:
-    doc = json.load(open(f"{merged}/{f}"))
+    doc = sbtest.load(f"{merged}/{f}")
     v.validate(doc)
     host, bench = os.path.basename(f).split(".")[:2]
     assert doc["context"]["host"] == host and doc["context"]["sweep_id"] == "s1", f
     assert all(e["bench"] == bench for e in doc["results"]), f
-c = json.load(open(f"{merged_c}/c.lock.json"))
+c = sbtest.load(f"{merged_c}/c.lock.json")
 assert len(c["results"]) == 4 and "shard" not in c["context"], "c: the two shards are not one document"
 assert sorted(m["shard"]["index"] for m in c["context"]["merged_from"]) == [1, 2]
 print("merge: one valid document per host x workload; c's two shards made one")

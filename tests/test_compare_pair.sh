@@ -23,7 +23,8 @@ grep -q '^fidelity: [0-9]* of 2 rows have B/A outside \[0.9, 1.1\]' "$scratch/po
 	fail "compare --pair ports: no fidelity line over its 2 rows: $(cat "$scratch/ports.txt")"
 
 "$PYTHON" - "$scratch/pp.json" "$scratch/pair" "$scratch/ports" <<'PY'
-import csv, json, statistics, sys
+import csv, statistics, sys
+import sbtest
 pp, pair, ports = sys.argv[1:]
 def rows(path):
     """(A label, B label, configuration, B/A) per row, from 'A | B | configuration'."""
@@ -35,7 +36,7 @@ def rows(path):
 def median_rate(e):
     return statistics.median(r["ops_per_sec"] for r in e["reps"])
 bad = []
-doc = json.load(open(pp))
+doc = sbtest.load(pp)
 got = rows(pair)
 if sorted((a, b) for a, b, _, _ in got) != [("condchan", "gochan"), ("condchan", "gochan spin=2000")]:
     bad.append(f"condchan=gochan: rows {got}, want gochan and gochan spin=2000 against condchan")

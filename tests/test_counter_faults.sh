@@ -9,8 +9,9 @@ prlimit --nofile=9:9 "$BIN" run --bench lock --prim ttas --threads 2 --duration 
 	fail "the run failed when counters could not all be opened"
 
 "$PYTHON" - "$scratch/fd.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"][0]
+import sys
+import sbtest
+r = sbtest.load(sys.argv[1])["results"][0]
 assert r["status"] == "ok" and r["summary"]["ops_per_sec"]["median"] > 0, r["status_detail"]
 lost = {k: v for k, v in r["summary"]["counters"].items()
         if v["per_op"] is None and v.get("reason") == "a thread could not open or read it"}

@@ -16,9 +16,10 @@ pmu=$("$BIN" list events | sed -n 's/.*core PMU: \([^ ]*\)$/\1/p')
 	fail "--events coherence on PMU '$pmu' failed: $(cat "$scratch/err")"
 
 "$PYTHON" - "$scratch" <<'PY'
-import json, os, sys
+import os, sys
+import sbtest
 d = sys.argv[1]
-default = json.load(open(f"{d}/default.json"))
+default = sbtest.load(f"{d}/default.json")
 events = {e["name"]: e for e in default["context"]["counters"]["events"]}
 assert set(events) == {"task-clock", "context-switches", "cpu-migrations", "page-faults",
                        "cycles", "instructions", "branch-misses", "LLC-load-misses"}, events
@@ -44,7 +45,7 @@ cs = lambda r: r["summary"]["counters"]["context-switches"]["per_op"]
 assert cs(by_threads[4]) > cs(by_threads[1]), \
     f"4 threads on {os.cpu_count()} PUs switch no more per op than 1: {cs(by_threads[4])} vs {cs(by_threads[1])}"
 
-warm = json.load(open(f"{d}/warm.json"))
+warm = sbtest.load(f"{d}/warm.json")
 for rep, r in ((rep, r) for r in warm["results"] for rep in r["reps"]):
     clock = rep["threads"][0]["counters"]["task-clock"]["value"]
     # A counted 1 s warmup would add 5 windows' worth; preemption only subtracts.
@@ -56,7 +57,7 @@ for rep, r in ((rep, r) for r in warm["results"] for rep in r["reps"]):
     assert abs(clock - cpu) <= 0.2 * cpu + 2e6, f"task-clock {clock} ns, thread CPU time {cpu} ns"
 
 if os.path.exists(f"{d}/coherence.json"):
-    co = json.load(open(f"{d}/coherence.json"))
+    co = sbtest.load(f"{d}/coherence.json")
     assert co["context"]["counters"]["preset"] == "coherence"
     for e in co["context"]["counters"]["events"]:
         assert e["available"] or e["reason"], e

@@ -87,22 +87,17 @@ last_pu=$(($(nproc) - 1))
 	--set policy=$policies --set mean=100us --duration 0.1 --warmup 0.02 --reps 2 \
 	--out "$scratch/balance.json" >/dev/null || fail "the balance runs exited with status $?"
 
-"$PYTHON" - "$(dirname "$0")/../results/schema.json" "$scratch" <<'PY'
-import json, os, sys
-schema_path, d = sys.argv[1:]
-try:
-    from jsonschema import Draft202012Validator
-    validator = Draft202012Validator(json.load(open(schema_path)))
-except ImportError:
-    validator = None
-    print("test_dispatch.sh: SKIPPED schema validation: python3-jsonschema is missing")
+"$PYTHON" - "$scratch" <<'PY'
+import os, sys
+import sbtest
+d = sys.argv[1]
+schema_problems = sbtest.schema_checker("test_dispatch.sh")
 
 bad = []
 def doc(name):
     path = os.path.join(d, name)
-    document = json.load(open(path))
-    if validator:
-        bad.extend(f"{name}: schema: {e.message[:160]}" for e in validator.iter_errors(document))
+    document = sbtest.load(path)
+    bad.extend(schema_problems(document, name))
     return document["results"]
 
 def tag(name, r):

@@ -11,8 +11,9 @@ pus=$(nproc)
 	--duration 0.3 --warmup 0 --reps 1 --out "$scratch/v.json" >"$scratch/table" 2>"$scratch/stderr" || true
 
 "$PYTHON" - "$scratch/v.json" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+doc = sbtest.load(sys.argv[1])
 assert doc["complete"], "sweep did not complete"
 bad = []
 for r in doc["results"]:

@@ -50,13 +50,14 @@ grep -q "1 configuration measured no repetition (error, crashed or timeout)" "$s
 	fail "the configuration without repetitions was not counted: $(cat "$scratch/export.err")"
 "$PYTHON" - "$scratch/t" "$schemas" "$scratch/q1" <<'PY'
 import glob, json, re, sys
+import sbtest
 import pandas as pd
 from jsonschema import Draft202012Validator
 t, schemas, sweep = sys.argv[1:]
-docs = {f.split("/")[-1][:-5]: json.load(open(f)) for f in glob.glob(f"{sweep}/*.json")}
+docs = {f.split("/")[-1][:-5]: sbtest.load(f) for f in glob.glob(f"{sweep}/*.json")}
 dtype_of = {"integer": "int64", "number": "float64", "string": "object", "boolean": "bool"}
 for level in ("rep", "config"):
-    schema = json.load(open(f"{schemas}/export-{level}.schema.json"))
+    schema = sbtest.load(f"{schemas}/export-{level}.schema.json")
     check = Draft202012Validator(schema)
     def declared(col):
         if col in schema["properties"]:
@@ -116,8 +117,9 @@ if [ -f "$gb_compare" ] && "$PYTHON" -c 'import scipy' 2>/dev/null; then
 	"$BIN" export --format gbench "$scratch/q1" "$scratch/bad" >"$scratch/a.gb.json"
 	"$BIN" export --format gbench "$scratch/q2" "$scratch/bad" >"$scratch/b.gb.json"
 	"$PYTHON" - "$scratch/a.gb.json" <<'PY'
-import json, sys
-g = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+g = sbtest.load(sys.argv[1])
 runs = g["benchmarks"]
 errors = [b for b in runs if b.get("error_occurred")]
 assert any(b["error_message"].startswith("crashed: ") for b in errors), "the crash is not an error"
@@ -165,9 +167,10 @@ fi
 "$BIN" compare --format csv "$scratch/q1" "$scratch/q2" >"$scratch/cmp.csv" 2>/dev/null
 "$BIN" compare "$scratch/q1" "$scratch/q2" >"$scratch/cmp.txt" 2>/dev/null
 "$PYTHON" - "$scratch" <<'PY'
-import csv, json, sys
+import csv, sys
+import sbtest
 d = sys.argv[1]
-j = json.load(open(f"{d}/cmp.json"))
+j = sbtest.load(f"{d}/cmp.json")
 rows = list(csv.DictReader(open(f"{d}/cmp.csv")))
 c = j["comparisons"]
 assert len(c) == len(rows) == j["summary"]["compared"] >= 200, (len(c), len(rows))

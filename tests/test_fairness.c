@@ -90,7 +90,8 @@ static void test_fairness(const struct lock_ops *l)
 int main(void)
 {
 	for (size_t i = 0; i < lock_registry_len; i++)
-		if (!(lock_registry[i]->flags & (LOCK_NO_EXCLUSION | LOCK_TEST_ONLY)) &&
+		if (lock_listed(lock_registry[i]) &&
+		    !(lock_registry[i]->flags & LOCK_NO_EXCLUSION) &&
 		    kit_in_process_lock(lock_registry[i]))
 			test_fairness(lock_registry[i]);
 	return check_exit();

@@ -10,8 +10,9 @@ rc=0
 	--duration 0.1 --warmup 0 --reps 1 --out "$scratch/faulty.json" >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 1 ] || fail "the sweep over faulty primitives exited with $rc, not 1"
 "$PYTHON" - "$scratch/faulty.json" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+doc = sbtest.load(sys.argv[1])
 assert doc["complete"] is True and doc["interrupted_by"] is None, "the sweep did not complete"
 got = [(r["prim"], r["status"], r["status_detail"] or "") for r in doc["results"]]
 expected = [("deadlock", "timeout"), ("tas", "ok"), ("crash", "crashed"), ("ttas", "ok"),
@@ -123,8 +124,9 @@ taskset -c 0 "$BIN" run --bench validate --prim ttas --threads 2 --placement sca
 	--duration 0.05 --warmup 0 --reps 1 --out "$scratch/one-pu.json" >/dev/null ||
 	fail "under taskset -c 0 the sweep failed"
 "$PYTHON" - "$scratch/one-pu.json" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+doc = sbtest.load(sys.argv[1])
 assert doc["context"]["topology"]["pus"] == 1, doc["context"]["topology"]
 p = doc["results"][0]["placement"]
 assert p["pus"] == [0, 0] and p["oversubscribed"] is True, p

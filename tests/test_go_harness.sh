@@ -57,22 +57,17 @@ short=(--duration 0.05 --warmup 0.01 --reps 2 --set mode=threads,goroutines)
 	--then --bench ring --prim go-chan,gochan --threads 3 "${short[@]}" --out "$scratch/ring.json" \
 	>"$scratch/table" 2>"$scratch/stderr" || fail "the run exited with status $?: $(cat "$scratch/stderr")"
 
-"$PYTHON" - "$(dirname "$0")/../results/schema.json" "$scratch"/{lock,rw,pp,pc,ring}.json <<'PY'
-import json, sys
-schema_path, *paths = sys.argv[1:]
-try:
-    from jsonschema import Draft202012Validator
-    validator = Draft202012Validator(json.load(open(schema_path)))
-except ImportError:
-    validator = None
-    print("test_go_harness.sh: SKIPPED schema validation: python3-jsonschema is missing")
+"$PYTHON" - "$scratch"/{lock,rw,pp,pc,ring}.json <<'PY'
+import sys
+import sbtest
+paths = sys.argv[1:]
+schema_problems = sbtest.schema_checker("test_go_harness.sh")
 kinds = {"lock": ["handoff", "reacquire"], "rw": ["read", "write"], "chan-pingpong": ["round_trip", "echo"],
          "chan-prodcons": ["send", "recv"]}
 bad, go_seen = [], set()
 for path in paths:
-    doc = json.load(open(path))
-    if validator:
-        bad += [f"{path}: schema: {e.message[:160]}" for e in validator.iter_errors(doc)]
+    doc = sbtest.load(path)
+    bad += schema_problems(doc, path)
     events = {e["name"]: e["available"] for e in doc["context"]["counters"]["events"]}
     for e in doc["results"]:
         tag = f"{e['bench']}/{e['prim']}/{e['params']}"

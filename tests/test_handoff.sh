@@ -15,8 +15,9 @@ spinlocks=ticket,ticket-prop,ttas,tas,mcs,clh,pthread-spin
 	fail "the run exited with status $?"
 
 "$PYTHON" - "$scratch/h.json" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+doc = sbtest.load(sys.argv[1])
 floor = doc["context"]["coherence_floor"]
 bad = []
 for a, b, ns, lo, hi in floor["pairs"]:

@@ -17,8 +17,9 @@ rc=0
 [ "$rc" -eq 1 ] || fail "without the version check the sweep exited with status $rc, not 1"
 
 "$PYTHON" - "$scratch/ok.json" "$scratch/off.json" <<'PY'
-import json, sys
-ok, off = (json.load(open(p)) for p in sys.argv[1:3])
+import sys
+import sbtest
+ok, off = (sbtest.load(p) for p in sys.argv[1:3])
 bad = []
 # cas: 3 threads x 2 shapes x 2 pct x 2 windows, once; lock: the same per primitive
 want = {None: 24, "ttas": 24, "pthread-mutex": 24}

@@ -30,7 +30,8 @@
 command -v perf >/dev/null || fail "perf is missing: apt-get install linux-perf (./run.sh test installs it)"
 
 "$PYTHON" - "$BIN" "$scratch" <<'PY'
-import json, resource, subprocess, sys
+import resource, subprocess, sys
+import sbtest
 
 binary, scratch = sys.argv[1], sys.argv[2]
 
@@ -59,7 +60,7 @@ def under_perf(duration, name):
     if len(perf) != 2:
         sys.exit(f"perf stat printed no counts: {open(stat).read()}")
     cpu_ms = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1e3
-    docs = [json.load(open(f"{scratch}/{name}-{w}.json")) for w in ("atomic", "chan")]
+    docs = [sbtest.load(f"{scratch}/{name}-{w}.json") for w in ("atomic", "chan")]
     return {"task-clock": perf["task-clock"], "context-switches": perf["context-switches"],
             "cpu": cpu_ms}, docs
 

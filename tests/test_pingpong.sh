@@ -6,8 +6,9 @@
 	--out "$scratch/p.json" >/dev/null || fail "the run exited with status $?"
 
 "$PYTHON" - "$scratch/p.json" <<'PY'
-import json, math, sys
-r = json.load(open(sys.argv[1]))["results"][0]
+import math, sys
+import sbtest
+r = sbtest.load(sys.argv[1])["results"][0]
 if r["prim"] is not None or r["status"] != "ok" or r["check"]["result"] != "passed":
     sys.exit(f"prim {r['prim']}, {r['status']} {r['check']}")
 lat = r["summary"]["acquire_latency"]["kinds"]["one_way"]
@@ -27,8 +28,9 @@ PY
 	--reps 3 --out "$scratch/pairs.json" >/dev/null || fail "the pairs run exited with status $?"
 
 "$PYTHON" - "$scratch/pairs.json" <<'PY'
-import json, math, sys
-doc = json.load(open(sys.argv[1]))
+import math, sys
+import sbtest
+doc = sbtest.load(sys.argv[1])
 npus = doc["context"]["topology"]["pus"]
 ns = {}
 for r in doc["results"]:
@@ -64,9 +66,10 @@ for every in 0 1 2 16; do
 		fail "sample_every=$every: exit status $?"
 done
 "$PYTHON" - "$scratch"/every-{0,1,2,16}.json <<'PY'
-import json, sys
+import sys
+import sbtest
 for path in sys.argv[1:]:
-    r = json.load(open(path))["results"][0]
+    r = sbtest.load(path)["results"][0]
     every = r["params"]["sample_every"]
     turns = sum(rep["threads"][0]["ops"] for rep in r["reps"])    # thread 0's turns
     lat = r["summary"]["acquire_latency"]

@@ -91,11 +91,12 @@ taskset -c "$last" "$BIN" run --bench validate --prim ttas --threads 2 --duratio
 
 "$PYTHON" - "$scratch" "$last" compact cores scatter list:0 none taskset <<'PY'
 import json, sys
+import sbtest
 scratch, last, policies = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 bad = []
 for p in policies:
     plan = [json.loads(line) for line in open(f"{scratch}/here-{p}.jsonl")]
-    run = json.load(open(f"{scratch}/run-{p}.json"))["results"]
+    run = sbtest.load(f"{scratch}/run-{p}.json")["results"]
     if len(plan) != len(run):
         bad.append(f"{p}: plan has {len(plan)} thread counts, run {len(run)} entries")
     for shown, done in zip(plan, run):

@@ -15,6 +15,7 @@ a="$fixtures/a/lock.json" b="$fixtures/b/lock.json"
 "$BIN" export --format gbench "$a" >"$scratch/a.gbench.json"
 "$PYTHON" - "$scratch" <<'PY'
 import csv, json, sys
+import sbtest
 d = sys.argv[1]
 rows = list(csv.DictReader(open(f"{d}/a.csv")))
 assert len(rows) == 30, f"csv: {len(rows)} rows, expected 30"
@@ -27,11 +28,11 @@ assert "param_start_ticket" not in rows[0], "a primitive's parameter as a column
 assert {r["series"] for r in rows} == {"pthread-mutex", "ticket start_ticket=0"}, {r["series"] for r in rows}
 assert {r["contention"] for r in rows} == {"high"}, "ncs=0 is high contention"
 assert sorted({r["rep"] for r in rows}) == list("01234")
-side = json.load(open(f"{d}/a.csv.context.json"))
+side = sbtest.load(f"{d}/a.csv.context.json")
 assert len(side["contexts"]) == 1, "csv: the context sidecar"
 lines = [json.loads(l) for l in open(f"{d}/a.jsonl")]
 assert len(lines) == 30 and set().union(*lines) == set(rows[0]), "jsonl: rows or keys differ from csv"
-g = json.load(open(f"{d}/a.gbench.json"))
+g = sbtest.load(f"{d}/a.gbench.json")
 assert "json_schema_version" not in g["context"] and g["context"]["syncbench_schema"] == "syncbench/1"
 bm = g["benchmarks"]
 runs = [b for b in bm if b["run_type"] == "iteration"]
@@ -113,8 +114,9 @@ torun=$(grep -c '^run' "$scratch/plan.txt" || true)
 [ "$((kept + torun))" -eq 12 ] && [ "$kept" -ge 1 ] && [ "$torun" -ge 1 ] ||
 	fail "after the kill: $kept kept, $torun to run (expected 12 in all, some of each)"
 "$PYTHON" - "$scratch" <<'PY'
-import json, sys
-d = json.load(open(f"{sys.argv[1]}/r.json"))
+import sys
+import sbtest
+d = sbtest.load(f"{sys.argv[1]}/r.json")
 plan = [l.split("\t") for l in open(f"{sys.argv[1]}/plan.txt").read().splitlines()]
 assert d["complete"] is False and d["interrupted_by"] == "SIGTERM"
 assert len(d["results"]) == sum(1 for k, _ in plan if k == "kept"), "the dry run disagrees with the file"
@@ -130,8 +132,9 @@ cp "$scratch/r.json" "$scratch/before.json"
 grep -q "^syncbench: $torun/$torun configurations done" "$scratch/progress.txt" ||
 	fail "progress did not reach $torun/$torun: $(tail -1 "$scratch/progress.txt")"
 "$PYTHON" - "$scratch" "$(dirname "$0")/../results/schema.json" <<'PY'
-import json, sys
-d, before = (json.load(open(f"{sys.argv[1]}/{n}.json")) for n in ("r", "before"))
+import sys
+import sbtest
+d, before = (sbtest.load(f"{sys.argv[1]}/{n}.json") for n in ("r", "before"))
 assert d["complete"] is True and len(d["results"]) == 12, (d["complete"], len(d["results"]))
 names = [(e["prim"], e["threads"], e["params"]["cs"]) for e in d["results"]]
 assert len(set(names)) == 12, "a configuration is missing or twice"
@@ -143,8 +146,7 @@ for e in d["results"]:
     if k in kept:
         assert e == kept[k], f"{k}: a kept configuration was measured again"
 assert len(d["context"]["resumes"]) == 1 and before["context"]["date"] == d["context"]["date"]
-from jsonschema import Draft202012Validator
-Draft202012Validator(json.load(open(sys.argv[2]))).validate(d)
+sbtest.check_schema("test_results.sh", d, "resumed", sys.argv[2])
 print(f"resume: {len(kept)} kept, {12 - len(kept)} run, 12 in sweep order")
 PY
 "$BIN" "${args[@]}" --resume --dry-run 2>/dev/null | grep -q '^run' && fail "a complete file still has configurations to run"
@@ -155,8 +157,9 @@ one=(--duration 0.05 --warmup 0 --reps 3 --events none)
 	--then --bench pingpong --threads 2 "${one[@]}" --out "$scratch/j-pp.json" >/dev/null ||
 	fail "a run of two workloads joined by --then failed"
 "$PYTHON" - "$scratch" <<'PY'
-import json, sys
-lock, pp = (json.load(open(f"{sys.argv[1]}/j-{n}.json")) for n in ("lock", "pp"))
+import sys
+import sbtest
+lock, pp = (sbtest.load(f"{sys.argv[1]}/j-{n}.json") for n in ("lock", "pp"))
 assert lock["complete"] and pp["complete"], "a joined workload's document is incomplete"
 assert [len(lock["results"]), len(pp["results"])] == [4, 1], (len(lock["results"]), len(pp["results"]))
 assert pp["context"]["command_line"][:4] == ["syncbench", "run", "--bench", "pingpong"], \

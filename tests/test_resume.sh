@@ -36,7 +36,8 @@ echo "resume with other --reps, --duration, --warmup, --events or workload: refu
 # the ticket entries and a tas timeout, when resuming with --prim ttas only.
 "$PYTHON" - "$out" <<'PY'
 import copy, json, sys
-d = json.load(open(sys.argv[1]))
+import sbtest
+d = sbtest.load(sys.argv[1])
 t = copy.deepcopy(d["results"][0])
 t.update(prim="tas", status="timeout", status_detail="no result", check=None, reps=[], summary=None)
 t["params"] = {"cs": 0, "ncs": 0, "sample_every": 16}
@@ -46,8 +47,9 @@ PY
 "$BIN" run --bench lock --prim ttas --threads 1,2 --duration 0.02 --warmup 0 --reps 2 --events none \
 	--out "$out" --resume >/dev/null || fail "resuming a subset of the primitives failed"
 "$PYTHON" - "$out" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+d = sbtest.load(sys.argv[1])
 got = sorted((e["prim"], e["threads"], e["status"]) for e in d["results"])
 assert got == [("tas", 1, "timeout"), ("ticket", 1, "ok"), ("ticket", 2, "ok"), ("ttas", 1, "ok"), ("ttas", 2, "ok")], got
 print("resume of a subset: the other configurations' entries, a timeout among them, kept")
@@ -59,7 +61,8 @@ cp "$scratch/before.json" "$out"
 # again and the document ends valid against the schema.
 "$PYTHON" - "$out" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+import sbtest
+d = sbtest.load(sys.argv[1])
 d["results"][0]["summary"] = None
 d["results"][1]["reps"] = [None, None]
 json.dump(d, open(sys.argv[1], "w"))
@@ -71,10 +74,10 @@ PY
 	fail "damaged entries: not said on stderr: $(cat "$scratch/notes.txt")"
 "$BIN" "${args[@]}" --out "$out" --resume >/dev/null 2>&1 || fail "resuming past damaged entries failed"
 "$PYTHON" - "$out" "$scratch/before.json" "$schema" <<'PY'
-import json, sys
-from jsonschema import Draft202012Validator
-d, before = (json.load(open(p)) for p in sys.argv[1:3])
-Draft202012Validator(json.load(open(sys.argv[3]))).validate(d)
+import sys
+import sbtest
+d, before = (sbtest.load(p) for p in sys.argv[1:3])
+sbtest.check_schema("test_resume.sh", d, "resumed past damaged entries", sys.argv[3])
 assert d["complete"] and len(d["results"]) == 4
 assert d["results"][0]["summary"] and all(d["results"][1]["reps"]), "a damaged entry was kept"
 assert d["results"][2:] == before["results"][2:], "an intact entry was measured again"
@@ -85,7 +88,8 @@ PY
 # nothing on stdout and nothing written.
 "$PYTHON" - "$scratch/before.json" "$scratch" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+import sbtest
+d = sbtest.load(sys.argv[1])
 for name, change in {"threads-string": lambda e: e.update(threads="2"),
                      "bench-number": lambda e: e.update(bench=5),
                      "summary-null": lambda e: e.update(summary=None),

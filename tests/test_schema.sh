@@ -34,12 +34,13 @@ rc=0
 
 "$PYTHON" - "$schema" "$reps" "$scratch/ok.json" "$scratch/broken.json" "$scratch/rw.json" \
 	"$scratch/atomic.json" "$scratch/optimistic.json" "$scratch/pingpong.json" <<'PY'
-import copy, json, math, sys
+import copy, math, sys
+import sbtest
 from jsonschema import Draft202012Validator
 
 schema_path, reps, ok_path, broken_path, rw_path = sys.argv[1], int(sys.argv[2]), *sys.argv[3:6]
 new_paths = sys.argv[6:9]
-schema = json.load(open(schema_path))
+schema = sbtest.load(schema_path)
 Draft202012Validator.check_schema(schema)
 validator = Draft202012Validator(schema)
 bad = []
@@ -109,13 +110,13 @@ def semantics(doc, name, expected_entries):
             if q != sorted(q) or sum(lat["histogram"]["count"]) != lat["samples"]:
                 bad.append(f"{tag}: {kind} latency quantiles {q} or histogram inconsistent")
 
-ok = json.load(open(ok_path))
-broken = json.load(open(broken_path))
+ok = sbtest.load(ok_path)
+broken = sbtest.load(broken_path)
 validate(ok, "ok.json")
 validate(broken, "broken.json")
-rw = json.load(open(rw_path))
+rw = sbtest.load(rw_path)
 validate(rw, "rw.json")
-new = {p.rsplit("/", 1)[1]: json.load(open(p)) for p in new_paths}
+new = {p.rsplit("/", 1)[1]: sbtest.load(p) for p in new_paths}
 for name, doc in new.items():
     validate(doc, name)
 if bad:    # the figures below are read as the schema promises them

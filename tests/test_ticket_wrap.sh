@@ -6,8 +6,9 @@
 	--threads 2,4 --duration 0.2 --warmup 0 --reps 2 --out "$scratch/w.json" >/dev/null
 
 "$PYTHON" - "$scratch/w.json" <<'PY'
-import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
+import sys
+import sbtest
+for r in sbtest.load(sys.argv[1])["results"]:
     assert r["params"]["start_ticket"] == 4294967290, r["params"]
     assert r["status"] == "ok" and r["check"]["result"] == "passed", (r["status"], r["check"])
     for rep in r["reps"]:

@@ -19,9 +19,10 @@ base=(run --bench lock --prim slow --duration 0.01 --warmup 0 --reps 1 --events 
 "$BIN" "${base[@]}" --threads 64 --set hold_ms=100 --out "$scratch/drain.json" >/dev/null ||
 	fail "a drain of 64 x 100 ms: exit status $?"
 "$PYTHON" - "$scratch" <<'PY'
-import json, sys
+import sys
+import sbtest
 for name in ("setup", "teardown", "drain"):
-    e = json.load(open(f"{sys.argv[1]}/{name}.json"))["results"][0]
+    e = sbtest.load(f"{sys.argv[1]}/{name}.json")["results"][0]
     assert e["status"] == "ok", f"{name}: {e['status']}: {e['status_detail']}"
 print("a 4 s set-up, a 4 s teardown and a 6.4 s drain, each longer than the 3.2 s limit: all ok")
 PY
@@ -37,8 +38,9 @@ elapsed=$((SECONDS - start))
 # 3.2 s of limit; the rest is start-up, on a machine that may be loaded.
 [ "$elapsed" -le 15 ] || fail "a deadlock took $elapsed s to be caught"
 "$PYTHON" - "$scratch/deadlock.json" <<'PY'
-import json, sys
-e = json.load(open(sys.argv[1]))["results"][0]
+import sys
+import sbtest
+e = sbtest.load(sys.argv[1])["results"][0]
 assert e["status"] == "timeout", e["status"]
 assert e["status_detail"].startswith("no result within the 3.2 s time limit after set-up"), e["status_detail"]
 print(f"a deadlock: timeout, {e['status_detail']!r}")

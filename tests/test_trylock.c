@@ -4,8 +4,8 @@
 static void test_lock(const struct lock_ops *l)
 {
 	int64_t params[MAX_PARAMS];
-	void *lock = zalloc_line(l->size);
-	void *self = zalloc_line(l->self_size);
+	void *lock = cacheline_zalloc(l->size);
+	void *self = cacheline_zalloc(l->self_size);
 
 	param_defaults(l->params, l->nparams, params);
 	CHECK(l->init(lock, params) == 0, "%s: init", l->name);
@@ -36,7 +36,7 @@ static void test_lock(const struct lock_ops *l)
 int main(void)
 {
 	for (size_t i = 0; i < lock_registry_len; i++)
-		if (!(lock_registry[i]->flags & LOCK_TEST_ONLY) && kit_in_process_lock(lock_registry[i]))
+		if (lock_listed(lock_registry[i]) && kit_in_process_lock(lock_registry[i]))
 			test_lock(lock_registry[i]);
 	return check_exit();
 }

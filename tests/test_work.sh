@@ -15,8 +15,9 @@
 	fail "cs=1us: exit status $?"
 
 "$PYTHON" - "$scratch/work.json" "$scratch/time.json" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
+import sys
+import sbtest
+doc = sbtest.load(sys.argv[1])
 unit = doc["context"]["work_unit_ns"]
 cost = {}
 for e in doc["results"]:
@@ -43,7 +44,7 @@ if bad and "-fsanitize" in doc["context"]["cflags"]:
 elif bad:
     sys.exit("work is not linear: " + "; ".join(bad))
 
-t = json.load(open(sys.argv[2]))
+t = sbtest.load(sys.argv[2])
 e = t["results"][0]
 units, unit_t = e["params"]["cs"], t["context"]["work_unit_ns"]
 if abs(units * unit_t - 1000) > unit_t / 2 + 1e-9 or abs(e["work_ns"]["cs"] - 1000) > unit_t / 2 + 1e-9:

@@ -7,14 +7,14 @@
  * each print follows the previous one).
  */
 #include "demo.h"
-#include "suggest.h"
+#include "../harness/suggest.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../locks/gochan.h"
-#include "cli.h"
+#include "../harness/cli.h"
 
 #define ROUNDS 100
 
