@@ -81,14 +81,17 @@ static void set_param(const struct bench_ops *b, int64_t *values, const char *na
  * One repetition of the probe on PUs a and b, of duration_s: the median
  * over its batches of ns per transfer, or NAN.
  */
-static double probe_pair(const struct bench_ops *probe, const struct run_settings *s, int a,
-			 int b, double duration_s)
+static double probe_pair(const struct bench_ops *probe, const struct run_settings *s, int a, int b,
+			 double duration_s)
 {
 	/* No counters: the probe only needs the clock. */
 	static const struct event_set no_events = { .spec = "none" };
 	/* Extended, on a loaded machine, until it holds FLOOR_MIN_BATCHES batches. */
-	struct run_settings ps = { .topo = s->topo, .duration_s = duration_s,
-				   .warmup_s = FLOOR_WARMUP_S, .reps = 1, .events = &no_events,
+	struct run_settings ps = { .topo = s->topo,
+				   .duration_s = duration_s,
+				   .warmup_s = FLOOR_WARMUP_S,
+				   .reps = 1,
+				   .events = &no_events,
 				   .min_ops = 2 * FLOOR_BATCH * FLOOR_MIN_BATCHES };
 	struct config c = { .bench = probe, .threads = 2 };
 	struct thread_figures threads[2];
@@ -169,7 +172,8 @@ int floor_measure(const struct sweep *sw, const struct run_settings *s,
 	for (int r = 0; r < FLOOR_REPS; r++)
 		for (int i = 0; i < out->n; i++)
 			ns[i * FLOOR_REPS + r] = probe ? probe_pair(probe, s, out->pair[i].a,
-								     out->pair[i].b, FLOOR_DURATION_S)
+								    out->pair[i].b,
+								    FLOOR_DURATION_S)
 						       : NAN;
 	for (int i = 0; i < out->n; i++) {
 		struct summary sum;
