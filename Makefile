@@ -2,13 +2,14 @@
 #
 #   make                     build ./syncbench, and ./syncbench-go (benches/go/) when go is installed
 #   make check               the quick tier (about a minute here): the C unit tests,
-#                            the layout and format checks, the exclusion stress and
-#                            bad input
+#                            the layout and format checks, the exclusion stress,
+#                            bad input and every workload once (test_smoke)
 #   make test                every test: the quick tier, then end to end, exports,
 #                            the report page, cluster jobs, the Go references
 #   make SANITIZE=thread test     the same under ThreadSanitizer (build-thread/)
 #   make SANITIZE=address test    under AddressSanitizer + UBSan (build-address/)
 #   make check-tsan / check-asan  shorthands for the two lines above
+#   make SANITIZE=thread check    the quick tier under a sanitizer (what CI runs)
 #   make format              formats the C code changed since .clang-format came in
 #                            as it says (git clang-format)
 #   make test-slurm          as root: a real one-node Slurm cluster (installs slurm-wlm and
@@ -115,7 +116,7 @@ $(BUILD)/build_info.h: FORCE
 # The quick tier: what a change to a primitive, a workload or the harness
 # must pass before anything longer runs.
 CHECK_SCRIPTS := tests/test_layout.sh tests/test_format.sh tests/test_exclusion.sh \
-	tests/test_bad_input.sh
+	tests/test_bad_input.sh tests/test_smoke.sh
 check: $(BIN) $(TESTS)
 	PYTHON=$(PYTHON) tests/run.sh $(BUILD) $(abspath $(BIN)) $(TESTS) $(CHECK_SCRIPTS)
 
