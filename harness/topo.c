@@ -6,6 +6,7 @@
  */
 #include "topo.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -60,8 +61,10 @@ static long synthetic_size(const char *desc)
 	for (const char *p = desc; *p;) {
 		size_t len = strcspn(p, " \t\n");
 		const char *colon = memchr(p, ':', len);
-		if (colon && p[0] != '[' && p[0] != '(') {
-			long arity = strtol(colon + 1, NULL, 10);
+		/* "core:16", or a bare arity ("2 4 2"), which hwloc takes too. */
+		const char *count = colon ? colon + 1 : isdigit((unsigned char)p[0]) ? p : NULL;
+		if (count && p[0] != '[' && p[0] != '(') {
+			long arity = strtol(count, NULL, 10);
 			if (arity > TOPO_MAX_DESCRIBED_PUS || arity * product > TOPO_MAX_DESCRIBED_PUS)
 				return LONG_MAX;
 			product *= arity > 0 ? arity : 1;
