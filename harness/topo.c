@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -58,19 +59,18 @@ struct topo *topo_load(const char *synthetic)
 static long synthetic_size(const char *desc)
 {
 	long product = 1;
-	for (const char *p = desc; *p;) {
-		size_t len = strcspn(p, " \t\n");
-		const char *colon = memchr(p, ':', len);
-		/* "core:16", or a bare arity ("2 4 2"), which hwloc takes too. */
-		const char *count = colon ? colon + 1 : isdigit((unsigned char)p[0]) ? p : NULL;
-		if (count && p[0] != '[' && p[0] != '(') {
-			long arity = strtol(count, NULL, 10);
-			if (arity > TOPO_MAX_DESCRIBED_PUS || arity * product > TOPO_MAX_DESCRIBED_PUS)
-				return LONG_MAX;
-			product *= arity > 0 ? arity : 1;
-		}
-		p += len;
-		p += strspn(p, " \t\n");
+	int depth = 0; /* inside an attribute's ( ) or [ ]: its numbers are no arity */
+	for (const char *p = desc; *p; p++) {
+		depth += (*p == '(' || *p == '[') - (*p == ')' || *p == ']');
+		/* An arity follows a colon ("core:16", also "pack:80numa:2") or stands alone ("2 4"). */
+		bool starts = p == desc || p[-1] == ':' || p[-1] == ' ' || p[-1] == '\t' ||
+			      p[-1] == '\n';
+		if (depth > 0 || !starts || !isdigit((unsigned char)*p))
+			continue;
+		long arity = strtol(p, NULL, 10);
+		if (arity > TOPO_MAX_DESCRIBED_PUS || arity * product > TOPO_MAX_DESCRIBED_PUS)
+			return LONG_MAX;
+		product *= arity > 0 ? arity : 1;
 	}
 	return product;
 }
